@@ -1,0 +1,395 @@
+"""Structure: the official numbering hierarchy of a cleaned report, as sections and leaf items.
+
+A report is numbered 一、 > （一） > 1. > （1） > ①, with bracket headings 【基本情况】 and 第一部分 at the top, and
+inside paragraphs 一是…二是…三是…. ``parse_structure`` turns the cleaned text into two tables:
+
+- ``sections``: one row per numbered heading (plus a ``preamble`` section for the text before the first heading and a
+  ``closing`` section for a closing paragraph), with its level in the tree, marker, heading (the lead phrase),
+  canonical part and character span;
+- ``items``: one row per leaf point: an inline 一是… point, a numbered heading with no sub-points, or an unnumbered
+  paragraph of a heading-only leaf section; with its lead phrase (``title``), text and span.
+
+Levels come from the nesting actually found (a 1. directly under 一、 is level 2), so skipped levels and skipped
+numbers (一、 then 四、) do not break the tree. Canonical parts are decided by the heading's wording with the
+vocabulary in ``vocab/parts.csv``; sub-sections inherit their top-level section's part.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pandas as pd
+
+from fazhi_lib.vocabulary import compiled_patterns, read_lines, read_rows
+
+SECTION_COLUMNS = ["doc_id", "section_id", "parent_id", "level", "marker", "heading", "part", "start", "end"]
+ITEM_COLUMNS = ["doc_id", "item_id", "section_id", "part", "marker", "title", "text", "start", "end", "kind"]
+PARTS = ("preamble", "overview", "measures", "effects", "leader_duty", "problems", "plans", "closing", "other")
+
+_CN = "一二三四五六七八九十"
+_CN_VALUE = {c: i + 1 for i, c in enumerate(_CN)}
+# (style, rank, pattern at the start of a line). Rank orders the official hierarchy; levels come from nesting.
+_MARKERS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
+    ("part", 0, re.compile(rf"第([{_CN}]{{1,3}})部分[、,.:：\s]*")),
+    ("bracket", 1, re.compile(r"【([^】\n]{2,24})】")),
+    ("cn", 1, re.compile(rf"([{_CN}]{{1,3}})[、.．](?![{_CN}、])")),
+    ("cn_paren", 2, re.compile(rf"[(（]([{_CN}]{{1,3}})[)）]|([{_CN}]{{1,3}})[)）]")),
+    ("arabic", 3, re.compile(r"(\d{1,2})[、.．](?![\d.．])")),
+    ("arabic_paren", 4, re.compile(r"[(（](\d{1,2})[)）]|(\d{1,2})[)）](?!\d)")),
+    ("circled", 5, re.compile(r"([①-⑳])")),
+)
+_ENUM = re.compile(rf"(十[{_CN[:9]}]?|[{_CN[:9]}])是")
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_LEAD_END = re.compile(r"[。;；:：!！?？]")
+_SENTENCE_END = re.compile(r"[。!！?？]")
+_LEAD_IN = re.compile(r"([:：]|(主要表现在|主要表现为|主要有|具体如下|如下|以下几个方面|以下方面|主要是)[。:：]?)$")
+_SIGNATURE = re.compile(rf"^([\d{_CN}〇零]{{4}}年[\d{_CN}]{{1,2}}月[\d{_CN}]{{1,3}}日|.{{2,30}}(人民政府|办事处|委员会|局|街道|镇|乡|区|县|司法所))$")
+MAX_HEADING = 60
+
+
+def cn_to_int(s: str) -> int:
+    """Value of a Chinese numeral up to 九十九 (一 → 1, 十二 → 12, 二十 → 20) or of Arabic digits."""
+    if s.isascii() and s.isdigit():
+        return int(s)
+    if s in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳" and len(s) == 1:
+        return ord(s) - ord("①") + 1
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        return (_CN_VALUE.get(tens, 1) if tens else 1) * 10 + (_CN_VALUE.get(ones, 0) if ones else 0)
+    return _CN_VALUE.get(s, 0)
+
+
+@dataclass
+class _Node:
+    """A numbered heading while the tree is built."""
+
+    start: int  # offset of the marker (= start of its line)
+    marker_end: int  # offset right after the marker
+    line_end: int  # offset of the end of the heading's line
+    style: str
+    rank: int
+    marker: str
+    heading: str = ""
+    body_start: int = 0  # offset where the section's own text starts after the heading
+    heading_only: bool = True  # nothing follows the heading on its line
+    end: int = 0
+    level: int = 1
+    parent: int | None = None
+    children: list[int] = field(default_factory=list)
+    part: str = "other"
+    candidates: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Point:
+    start: int
+    content_start: int
+    end: int
+    marker: str
+    kind: str
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) offsets of each line, end excluding the newline."""
+    spans, pos = [], 0
+    for line in text.split("\n"):
+        spans.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return spans
+
+
+def match_marker(line: str) -> tuple[str, int, str, int] | None:
+    """The numbering marker opening a line: (style, rank, marker text, marker length), or None."""
+    for style, rank, pat in _MARKERS:
+        m = pat.match(line)
+        # a bare number alone on its line is not a heading; a bracket or 第一部分 heading may stand alone
+        if m and (m.end() < len(line) or style in ("bracket", "part")):
+            return style, rank, m.group(0).strip(), m.end()
+    return None
+
+
+def lead_phrase(text: str, max_len: int = 40) -> str:
+    """The lead phrase of a point: up to the first 。；： etc. when short, else the first clause, capped."""
+    text = text.strip()
+    m = _LEAD_END.search(text)
+    if m and m.start() <= max_len:
+        return text[: m.start()].strip()
+    comma = re.search(r"[,，]", text)
+    if comma and comma.start() <= max_len:
+        return text[: comma.start()].strip()
+    return text[:max_len].strip()
+
+
+def _split_heading(rest: str) -> tuple[str, int]:
+    """Split the text after a marker into (heading, offset in ``rest`` where the body starts, or len(rest))."""
+    m = _LEAD_END.search(rest)
+    if m and m.start() <= MAX_HEADING:
+        return rest[: m.start()].strip(), m.end()
+    if len(rest) <= MAX_HEADING:
+        return rest.strip().rstrip("。,，"), len(rest)
+    return lead_phrase(rest), 0  # a long numbered paragraph: its lead is the heading, all of it is text
+
+
+@lru_cache(maxsize=1)
+def _part_rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((r["part"], re.compile(r["pattern"])) for r in read_rows("parts.csv"))
+
+
+@lru_cache(maxsize=1)
+def _heading_verbs() -> tuple[str, ...]:
+    return read_lines("heading_verbs.txt")
+
+
+def part_candidates(heading: str) -> tuple[str, ...]:
+    """Canonical parts a heading's wording names, most specific first (``vocab/parts.csv`` order)."""
+    squeezed = "".join(heading.split())
+    found: list[str] = []
+    for part, pat in _part_rules():
+        if part not in found and pat.search(squeezed):
+            found.append(part)
+    return tuple(found)
+
+
+def classify_part(heading: str, after_problems_or_plans: bool = False) -> str:
+    """Canonical part of a top-level heading, from its wording.
+
+    The first matching row of ``vocab/parts.csv`` wins. A heading it does not name that opens with a verb of
+    ``vocab/heading_verbs.txt`` (一、强化组织领导…) reports work done: ``measures``, unless it comes after the
+    problems or plans part. Otherwise ``other``.
+    """
+    found = part_candidates(heading)
+    if found:
+        return found[0]
+    squeezed = "".join(heading.split())
+    squeezed = re.sub(r"^(20\d\d年(度)?|[,，、])+", "", squeezed)
+    if not after_problems_or_plans and squeezed.startswith(_heading_verbs()):
+        return "measures"
+    return "other"
+
+
+def _find_headings(text: str, lines: list[tuple[int, int]]) -> list[_Node]:
+    nodes = []
+    for s, e in lines:
+        found = match_marker(text[s:e])
+        if not found:
+            continue
+        style, rank, marker, mlen = found
+        nodes.append(_Node(start=s, marker_end=s + mlen, line_end=e, style=style, rank=rank, marker=marker))
+    return nodes
+
+
+def _build_tree(nodes: list[_Node], end_of_text: int) -> None:
+    """Set parent, level, children and end of every node from the ranks of their markers."""
+    stack: list[int] = []
+    for i, node in enumerate(nodes):
+        while stack and nodes[stack[-1]].rank >= node.rank:
+            nodes[stack.pop()].end = node.start
+        node.parent = stack[-1] if stack else None
+        node.level = len(stack) + 1
+        if node.parent is not None:
+            nodes[node.parent].children.append(i)
+        stack.append(i)
+    for i in stack:
+        nodes[i].end = end_of_text
+
+
+def _is_strong(text: str, pos: int, lo: int) -> bool:
+    """An inline marker is strong when it opens the span or follows punctuation, a digit or a line break."""
+    return pos <= lo or not _CJK_CHAR.match(text[pos - 1])
+
+
+def find_enumeration(text: str, lo: int, hi: int) -> list[_Point]:
+    """Inline points 一是…二是…三是… in ``text[lo:hi]``.
+
+    Returns the points of every chain of two or more consecutive markers (one skipped number is tolerated). A chain
+    may start with a marker glued to the previous word (a heading and its first point on one line), and a chain
+    that starts at 二是 whose 一是 lost its numeral (…效能是强化执法规范。…二是…) gets its first point back at the
+    last 是 of the span's first sentence. Points end at the next point; the last one at the end of its paragraph.
+    """
+    cands = [(m.start(), m.end(), cn_to_int(m.group(1)), _is_strong(text, m.start(), lo))
+             for m in _ENUM.finditer(text, lo, hi)]
+    points: list[_Point] = []
+    cursor = lo
+    i = 0
+    while i < len(cands):
+        start, _, value, strong = cands[i]
+        if start < cursor or value not in (1, 2) or not strong and value == 2:
+            i += 1
+            continue
+        chain: list[tuple[int, int, int]] = []
+        if value == 1:
+            # the next strong 二是, with no strong 一是 between that would start the chain instead
+            j = next((k for k in range(i + 1, len(cands)) if cands[k][2] == 2 and cands[k][3]), None)
+            if j is None:
+                i += 1
+                continue
+            ones = [c for c in cands[i:j] if c[2] == 1]
+            strong_ones = [c for c in ones if c[3]]
+            first = (strong_ones or ones)[-1]
+            chain = [first[:3], cands[j][:3]]
+        else:  # a chain opening at 二是: needs 三是 and a recoverable first point
+            k3 = next((k for k in range(i + 1, len(cands)) if cands[k][2] == 3 and cands[k][3]), None)
+            if k3 is None:
+                i += 1
+                continue
+            first_sentence_end = _SENTENCE_END.search(text, cursor, start)
+            region_end = first_sentence_end.start() if first_sentence_end else start
+            shi = text.rfind("是", cursor, region_end)
+            if shi <= cursor or not _CJK_CHAR.match(text[shi - 1]):
+                i += 1
+                continue
+            chain = [(shi, shi + 1, 1), cands[i][:3]]
+            j = i
+        # extend with 三是, 四是 … (one gap tolerated), stopping where a new chain would start
+        k = j + 1
+        while k < len(cands):
+            s, e, v, st = cands[k]
+            if st and v == 1:
+                break
+            if st and v in (chain[-1][2] + 1, chain[-1][2] + 2):
+                chain.append((s, e, v))
+            k += 1
+        for n, (s, e, _) in enumerate(chain):
+            if n + 1 < len(chain):
+                end = chain[n + 1][0]
+            else:
+                nl = text.find("\n", e, hi)
+                end = hi if nl == -1 else nl
+            points.append(_Point(start=s, content_start=e, end=_rstrip(text, s, end), marker=text[s:e], kind="inline"))
+        cursor = points[-1].end
+        i = next((k for k in range(len(cands)) if cands[k][0] >= cursor), len(cands))
+    return points
+
+
+def _rstrip(text: str, lo: int, hi: int) -> int:
+    while hi > lo and text[hi - 1] in " \n\t":
+        hi -= 1
+    return hi
+
+
+def _closing_start(text: str, lines: list[tuple[int, int]], after: int) -> int | None:
+    """Offset where a closing paragraph (未来,… / signature and date) starts after offset ``after``, if any."""
+    cues = compiled_patterns("closing_cues.txt")
+    tail = [(s, e) for s, e in lines if s > after and e > s]
+    for s, e in tail:
+        line = text[s:e]
+        if any(p.match(line) for p in cues) and not _ENUM.match(line):
+            return s
+    # a trailing block of signature and date lines
+    start = None
+    for s, e in reversed(tail[-3:]):
+        if _SIGNATURE.match(text[s:e]):
+            start = s
+        else:
+            break
+    return start
+
+
+def _heading_points(text: str, node: _Node, lines: list[tuple[int, int]]) -> list[_Point]:
+    """Items of a leaf section without inline points: the section itself, or its paragraphs."""
+    end = node.end
+    paras = [(s, e) for s, e in lines if s >= node.line_end + 1 and e <= end and e > s]
+    if not node.heading_only or len(paras) < 2:
+        return [_Point(node.start, node.marker_end, _rstrip(text, node.start, end), node.marker, "heading")]
+    points = []
+    for n, (s, e) in enumerate(paras):
+        line = text[s:e]
+        if n == 0 and _LEAD_IN.search(line) or len(line) < 5:
+            continue  # a lead-in like "主要表现在:" is not a point
+        points.append(_Point(s, s, e, "", "paragraph"))
+    return points
+
+
+def parse_structure(text: str, doc_id: str = "", title: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Parse a cleaned report into (sections, items) DataFrames.
+
+    ``text`` is the cleaned text (one paragraph per line); all offsets are into it. ``title`` (if known) becomes the
+    heading of the preamble section. Section ids are ``{doc_id}-s{n}`` and item ids ``{doc_id}-i{n}`` in reading
+    order. Never raises on any input string.
+    """
+    lines = _lines(text)
+    nodes = _find_headings(text, lines)
+    closing = _closing_start(text, lines, nodes[-1].line_end if nodes else len(text))
+    end_of_body = closing if closing is not None else len(text)
+    _build_tree(nodes, end_of_body)
+
+    # heading text, own-body start and inline points of every node
+    points_of: dict[int, list[_Point]] = {}
+    for idx, node in enumerate(nodes):
+        rest = text[node.marker_end: node.line_end]
+        own_end = nodes[node.children[0]].start if node.children else node.end
+        if node.style == "bracket":
+            node.heading = node.marker.strip("【】")
+            body = node.marker_end
+        else:
+            heading, body_off = _split_heading(rest)
+            node.heading, body = heading, node.marker_end + body_off
+        points = find_enumeration(text, node.marker_end, own_end)
+        first_stop = _LEAD_END.search(text, node.marker_end, node.line_end)
+        if points and points[0].start < (first_stop.start() if first_stop else node.line_end):
+            # the heading and its first point share one line: the heading ends where the point starts
+            node.heading = text[node.marker_end: points[0].start].strip().rstrip("。,，:：")
+            body = points[0].start
+        node.body_start = body
+        node.heading_only = text[body: node.line_end].strip() == ""
+        points_of[idx] = points
+
+    # parts: top-level by wording; children inherit, or choose among a mixed heading's parts (问题和下一步打算)
+    seen_late = False
+    for node in nodes:
+        if node.parent is None:
+            node.candidates = part_candidates(node.heading)
+            node.part = classify_part(node.heading, after_problems_or_plans=seen_late)
+            seen_late = seen_late or node.part in ("problems", "plans")
+        else:
+            parent = nodes[node.parent]
+            node.candidates = parent.candidates
+            node.part = parent.part
+            if len(parent.candidates) > 1:
+                own = [p for p in part_candidates(node.heading) if p in parent.candidates]
+                if own:
+                    node.part = own[0]
+                    node.candidates = (own[0],)
+
+    sec_rows: list[dict] = []
+    first = nodes[0].start if nodes else end_of_body
+    if text[:first].strip():
+        sec_rows.append(dict(marker="", heading=title or "", part="preamble", level=1, start=0,
+                             end=_rstrip(text, 0, first), parent=None, node=None))
+    for idx, node in enumerate(nodes):
+        sec_rows.append(dict(marker=node.marker, heading=node.heading, part=node.part, level=node.level,
+                             start=node.start, end=_rstrip(text, node.start, node.end), parent=node.parent, node=idx))
+    if closing is not None and text[closing:].strip():
+        sec_rows.append(dict(marker="", heading="", part="closing", level=1, start=closing,
+                             end=_rstrip(text, closing, len(text)), parent=None, node=None))
+    sec_rows.sort(key=lambda r: r["start"])
+    sid_of_node = {}
+    for n, r in enumerate(sec_rows):
+        r["section_id"] = f"{doc_id}-s{n + 1:03d}"
+        if r["node"] is not None:
+            sid_of_node[r["node"]] = r["section_id"]
+    for r in sec_rows:
+        r["parent_id"] = sid_of_node.get(r["parent"]) if r["parent"] is not None else None
+        r["doc_id"] = doc_id
+
+    item_rows: list[dict] = []
+    for idx, node in enumerate(nodes):
+        points = list(points_of[idx])
+        if not node.children and not points:
+            points = _heading_points(text, node, lines)
+        for p in points:
+            body = text[p.content_start: p.end].strip()
+            if not body:
+                continue
+            title_ = node.heading if p.kind == "heading" else lead_phrase(body)
+            item_rows.append(dict(doc_id=doc_id, section_id=sid_of_node[idx], part=node.part, marker=p.marker,
+                                  title=title_, text=body, start=p.start, end=p.end, kind=p.kind))
+    item_rows.sort(key=lambda r: r["start"])
+    for n, r in enumerate(item_rows):
+        r["item_id"] = f"{doc_id}-i{n + 1:03d}"
+
+    sections = pd.DataFrame(sec_rows, columns=SECTION_COLUMNS)
+    items = pd.DataFrame(item_rows, columns=ITEM_COLUMNS)
+    return sections, items
