@@ -45,7 +45,8 @@ _CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LEAD_END = re.compile(r"[。;；:：!！?？]")
 _SENTENCE_END = re.compile(r"[。!！?？]")
 _LEAD_IN = re.compile(r"([:：]|(主要表现在|主要表现为|主要有|具体如下|如下|以下几个方面|以下方面|主要是)[。:：]?)$")
-_SIGNATURE = re.compile(rf"^([\d{_CN}〇零]{{4}}年[\d{_CN}]{{1,2}}月[\d{_CN}]{{1,3}}日|.{{2,30}}(人民政府|办事处|委员会|局|街道|镇|乡|区|县|司法所))$")
+_DATE_LINE = rf"[\d{_CN}〇零]{{4}}年[\d{_CN}]{{1,2}}月[\d{_CN}]{{1,3}}日"
+_SIGNATURE = re.compile(rf"^({_DATE_LINE}|.{{2,30}}(人民政府|办事处|委员会|局|街道|镇|乡|区|县|司法所))$")
 MAX_HEADING = 60
 
 
@@ -215,7 +216,7 @@ def find_enumeration(text: str, lo: int, hi: int) -> list[_Point]:
     i = 0
     while i < len(cands):
         start, _, value, strong = cands[i]
-        if start < cursor or value not in (1, 2) or not strong and value == 2:
+        if start < cursor or value not in (1, 2) or (not strong and value == 2):
             i += 1
             continue
         chain: list[tuple[int, int, int]] = []
@@ -296,7 +297,7 @@ def _heading_points(text: str, node: _Node, lines: list[tuple[int, int]]) -> lis
     points = []
     for n, (s, e) in enumerate(paras):
         line = text[s:e]
-        if n == 0 and _LEAD_IN.search(line) or len(line) < 5:
+        if (n == 0 and _LEAD_IN.search(line)) or len(line) < 5:
             continue  # a lead-in like "主要表现在:" is not a point
         points.append(_Point(s, s, e, "", "paragraph"))
     return points

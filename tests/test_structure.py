@@ -54,11 +54,12 @@ def test_full_width_report_parts_and_items():
 
 
 def test_levels_follow_nesting_not_marker_style():
-    text = "一、主要工作\n1.推进依法决策。全年审查合同20件。\n2.规范执法。开展检查10次。\n二、存在的问题\n1.执法力量薄弱。人员不足。"
+    text = ("一、主要工作\n1.推进依法决策。全年审查合同20件。\n2.规范执法。开展检查10次。\n"
+            "二、存在的问题\n1.执法力量薄弱。人员不足。")
     sections, items = parse(text)
     one = sections[sections["marker"] == "1."]
     assert set(one["level"]) == {2}  # 1. directly under 一、 is level 2
-    assert list(one["parent_id"])[0] == sections[sections["marker"] == "一、"]["section_id"].iloc[0]
+    assert one["parent_id"].iloc[0] == sections[sections["marker"] == "一、"]["section_id"].iloc[0]
     assert top_parts(sections) == ["measures", "problems"]
     assert titles(items, "problems") == ["执法力量薄弱"]
 
@@ -88,7 +89,8 @@ def test_bracket_and_part_headings():
             "二是完善机制。建立台账。\n【存在问题】\n宣传形式单一。\n【下步打算】\n持续深化创建。\n")
     sections, _ = parse(text)
     assert top_parts(sections) == ["preamble", "overview", "measures", "problems", "plans"]
-    text2 = "第一部分 2024年工作情况\n一、加强组织领导。召开会议3次。\n第二部分 存在的问题\n一、宣传不足。形式单一。\n第三部分 2025年工作计划\n一、强化宣传。创新方式。"
+    text2 = ("第一部分 2024年工作情况\n一、加强组织领导。召开会议3次。\n第二部分 存在的问题\n一、宣传不足。形式单一。\n"
+             "第三部分 2025年工作计划\n一、强化宣传。创新方式。")
     sections2, items2 = parse(text2)
     assert top_parts(sections2) == ["measures", "problems", "plans"]
     assert titles(items2, "problems") == ["宣传不足"]
@@ -117,7 +119,7 @@ def test_unnumbered_paragraphs_of_a_heading_only_section_are_items():
 def test_mixed_heading_children_choose_their_part():
     text = ("一、主要工作\n（一）加强领导。成立小组。\n二、存在的问题及下一步打算\n（一）存在的问题\n1.宣传不够深入。\n"
             "2.队伍力量薄弱。\n（二）下一步打算\n1.创新宣传方式。\n")
-    sections, items = parse(text)
+    _, items = parse(text)
     assert titles(items, "problems") == ["宣传不够深入", "队伍力量薄弱"]
     assert titles(items, "plans") == ["创新宣传方式"]
 

@@ -1,0 +1,114 @@
+"""Cleaning on realistic web-page junk written for these tests."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from fazhi_lib.clean import clean_text, normalize_chars, to_simplified, web_fields
+
+BODY = [
+    "2023年，某某镇坚持以习近平法治思想为指导，现将有关情况报告如下：",
+    "一、主要举措和成效",
+    "（一）强化组织领导。全年召开专题会议４次，开展会前学法１２次。",
+    "二、存在的问题",
+    "（一）普法形式单一。群众参与度不高。",
+]
+TITLE = "某某镇2023年度法治政府建设情况报告"
+
+PAGE = [
+    "澳门新葡京娱乐城官网",
+    "今天是：2024年1月5日 星期五 农历冬月廿四",
+    "您当前所在位置：首页 > 政务公开 > 法治政府建设报告",
+    "首页 > 政务公开 > 乡镇街道",
+    "[ 索引号 ] 11500230008689762A/2024-00004 [ 发文字号 ]",
+    "[ 发布机构 ] 某某县某某镇人民政府 [ 有效性 ]",
+    "| 索引号 | 6207250034/2024-00051 | 发文字号 | |",
+    "  • 成文日期：2024-01-06",
+    "- 备注/文号: 某镇委〔2024〕5号",
+    "图片",
+    TITLE,
+    "发布时间：2024-01-29 来源：某某镇 字体大小：大 中 小",
+    *BODY,
+    "【打印本页】【关闭窗口】",
+    "分享到：微信 微博 QQ空间",
+    "扫一扫在手机打开当前页",
+    "上一篇：关于2022年度法治政府建设情况的报告",
+    "版权所有：某某县人民政府 网站标识码：5002300001 渝ICP备05003300号",
+]
+
+
+def test_web_junk_is_removed_and_audited():
+    result = clean_text("\n".join(PAGE))
+    lines = result.text.split("\n")
+    assert lines[0] == TITLE
+    assert len(lines) == 1 + len(BODY)
+    for junk in ("新葡京", "今天是", "所在位置", "索引号", "发布机构", "成文日期", "文号", "图片", "发布时间",
+                 "打印本页", "分享到", "扫一扫", "上一篇", "版权所有"):
+        assert junk not in result.text, junk
+    reasons = {r["reason"] for r in result.removed}
+    assert {"spam or ad", "date banner", "breadcrumb", "web meta field", "media label", "print/close bar",
+            "share bar", "scan to phone", "related links", "site footer"} <= reasons
+    assert len(result.removed) == len(PAGE) - 1 - len(BODY)
+    assert result.title == TITLE
+    assert result.fields["发布机构"] == "某某县某某镇人民政府"
+
+
+def test_cleaned_text_stays_nfkc_equivalent():
+    raw = "\n".join([TITLE, *BODY])
+    result = clean_text(raw)
+
+    def key(s: str) -> str:
+        return "".join(unicodedata.normalize("NFKC", s).split())
+
+    assert key(result.text) == key(raw)
+    assert "（一）" not in result.text and "(一)" in result.text  # full-width folded
+    assert "4次" in result.text
+
+
+def test_character_normalisation_counts():
+    text, counts = normalize_chars("切实履行 “第一责任人” 责任，\u200b配备 6名\u3000同志\r\nLED 显示屏 11:30:01 \ufffd")
+    assert text == "切实履行“第一责任人”责任,配备6名同志\nLED显示屏11:30:01"
+    assert counts["invisible or broken characters removed"] == 2
+    assert counts["full-width characters folded"] == 2
+
+
+def test_spaces_between_ascii_words_are_kept():
+    text, _ = normalize_chars("更新时间:2021/03/29 11:30:01 使用 LED display 显示屏")
+    assert "2021/03/29 11:30:01" in text and "LED display" in text and "使用LED" in text
+
+
+def test_spam_line_before_title_without_keyword_is_an_orphan():
+    raw = "\n".join(["欧洲杯竞猜官方指定网站", "图片", TITLE, *BODY])
+    result = clean_text(raw)
+    assert "竞猜" not in result.text
+    assert any(r["reason"].startswith("orphan") for r in result.removed)
+
+
+def test_body_sentences_are_never_boilerplate():
+    body = ["一、主要工作", "来源：群众来信来访是我们了解社情民意的重要渠道，全年受理来信36件。",
+            "时间:2024年3月,组织开展“宪法宣传周”活动,发放资料2000余份,覆盖群众3000人次,取得良好效果,受到群众欢迎。"]
+    result = clean_text("\n".join(body))
+    assert result.text.split("\n") == [body[0], body[1].replace("：", ":").replace("，", ","),
+                                       body[2]]
+
+
+def test_column_label_only_in_the_head():
+    raw = "案例内容\n【基本情况】\n2021年以来，某街道开展法治街道创建活动，取得明显成效。\n内容\n"
+    result = clean_text(raw)
+    assert result.text.startswith("【基本情况】")
+    assert result.text.endswith("内容")  # the same word later in the body stays
+
+
+def test_traditional_report_is_converted():
+    trad = "關於2023年度法治政府建設情況的報告\n一、主要舉措和成效\n二、存在的問題\n三、下一步工作打算"
+    text, n = to_simplified(trad)
+    assert text.startswith("关于2023年度法治政府建设情况的报告") and "存在的问题" in text and n > 5
+    simple = "关于2023年度法治政府建设情况的报告，乾坤"
+    assert to_simplified(simple) == (simple, 0)
+    result = clean_text(trad)
+    assert result.changes["traditional characters converted to simplified"] == n
+
+
+def test_web_fields_of_one_line():
+    fields = web_fields("时间:2026/01/06 14:10:49来源:某某区卫生健康局浏览次数:")
+    assert fields == {"来源": "某某区卫生健康局"}
