@@ -21,12 +21,14 @@ from fazhi_lib.vocabulary import read_rows
 _WIDTH_MAP = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _WIDTH_MAP.update({cp: 0x20 for cp in (0x3000, 0x00A0, 0x2002, 0x2003, 0x2004, 0x2005, 0x2006, 0x2007, 0x2008,
                                        0x2009, 0x200A, 0x202F, 0x205F)})
+_FOLDED = re.compile("[\uff01-\uff5e\u3000\u00a0\u2002-\u200a\u202f\u205f]")
 # Invisible or broken characters: zero-width marks, BOM, soft hyphen, the replacement character, C0/C1 controls.
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-# A run of spaces is stray unless it separates two ASCII letters/digits (LED 显示屏 keeps none, "11:30:01" keeps one).
+# Runs of spaces; which are stray is decided by _strip_spaces.
 _SPACES = re.compile(r"[ \t]+")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
+_CJK_RE = re.compile(f"[{_CJK}]")
 _SENTENCE_END = re.compile(r"[。!?！？]")
 _NUMBERED_HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十]{1,3}[)）]|【[^】]{2,20}】|第[一二三四五六七八九十]+部分)"
@@ -102,14 +104,27 @@ def _traditional_chars() -> frozenset[str]:
 
 
 def _strip_spaces(line: str) -> tuple[str, int]:
-    """Remove stray spaces from a line; returns the line and how many space runs were removed."""
+    """Remove stray spaces from a line; returns the line and how many space runs were removed.
+
+    A space is kept (as one) between two ASCII letters/digits ("11:30:01", "LED display") and between two Chinese
+    characters, where it separates names ("中共某某镇委员会 某某镇人民政府", "中共中央 国务院") — except in a
+    letter-spaced line ("索 引 号", PDF text with a space after every character), where every space goes.
+    """
+    if " " not in line and "\t" not in line:
+        return line, 0
+    tokens = line.split()
+    letter_spaced = len(tokens) >= 3 and sum(len(t) == 1 for t in tokens) * 2 >= len(tokens)
     removed = 0
 
     def keep(m: re.Match[str]) -> str:
         nonlocal removed
         s, e = m.start(), m.end()
-        if 0 < s and e < len(line) and _ASCII_WORD.match(line[s - 1]) and _ASCII_WORD.match(line[e]):
-            return " "
+        if 0 < s and e < len(line):
+            left, right = line[s - 1], line[e]
+            if _ASCII_WORD.match(left) and _ASCII_WORD.match(right):
+                return " "
+            if not letter_spaced and _CJK_RE.match(left) and _CJK_RE.match(right):
+                return " "
         removed += 1
         return ""
 
@@ -124,8 +139,8 @@ def normalize_chars(text: str) -> tuple[str, dict[str, int]]:
     each kind of change.
     """
     counts: dict[str, int] = {}
+    counts["full-width characters folded"] = len(_FOLDED.findall(text))
     folded = text.translate(_WIDTH_MAP)
-    counts["full-width characters folded"] = sum(a != b for a, b in zip(text, folded, strict=True))
     folded, n_invisible = _INVISIBLE.subn("", folded.replace("\r\n", "\n").replace("\r", "\n"))
     counts["invisible or broken characters removed"] = n_invisible
     lines, n_spaces = [], 0
@@ -145,6 +160,8 @@ def to_simplified(text: str, min_share: float = 0.01, min_chars: int = 3) -> tup
     and the number of characters changed.
     """
     trad = _traditional_chars()
+    if trad.isdisjoint(text):
+        return text, 0
     n_trad = sum(1 for ch in text if ch in trad)
     n_cjk = len(re.findall(f"[{_CJK}]", text)) or 1
     if n_trad < min_chars or n_trad / n_cjk < min_share:

@@ -43,7 +43,7 @@ import io
 import math
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -77,7 +77,7 @@ class _Vocab:
     name_suffix: Mapping[str, str]  # 街道办事处 -> 街道
     depts: tuple[tuple[str, bool], ...]  # (suffix, in_text), longest first
     not_suffix: Mapping[str, tuple[tuple[str, int], ...]]  # char -> (word, offset of char in word)
-    boundaries: tuple[str, ...]  # longest first
+    boundaries: Mapping[str, tuple[str, ...]]  # last character -> boundary words ending in it, longest first
     pronouns: frozenset[str]  # 我 本 各 …: 我镇 is no name
     weak_pronouns: frozenset[str]  # 全 贵: 全镇 is no name in prose, but 万全区 is
     not_stem: tuple[str, ...]
@@ -93,6 +93,14 @@ def _vocab_rows(name: str) -> list[dict[str, str]]:
     text = importlib.resources.files("fazhi_lib").joinpath("vocab").joinpath(name).read_text(encoding="utf-8")
     lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
     return [{k.strip(): (v or "").strip() for k, v in row.items() if k} for row in csv.DictReader(lines)]
+
+
+def _by_last_char(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Index words by their last character (longest first), so a lookup at a position tries only a few."""
+    index: dict[str, list[str]] = {}
+    for w in sorted(set(words), key=len, reverse=True):
+        index.setdefault(w[-1], []).append(w)
+    return {k: tuple(v) for k, v in index.items()}
 
 
 @functools.lru_cache(maxsize=1)
@@ -128,7 +136,7 @@ def _vocab() -> _Vocab:
         name_suffix=MappingProxyType(name_suffix),
         depts=tuple(depts),
         not_suffix=MappingProxyType({k: tuple(v) for k, v in index.items()}),
-        boundaries=tuple(sorted(set(words.get("boundary", ())), key=len, reverse=True)),
+        boundaries=MappingProxyType(_by_last_char(words.get("boundary", ()))),
         pronouns=frozenset(words.get("pronoun", ())),
         weak_pronouns=frozenset(words.get("pronoun_weak", ())),
         not_stem=tuple(sorted(set(words.get("not_stem", ())), key=len, reverse=True)),
@@ -253,9 +261,16 @@ def _period_from_text(opening: str) -> tuple[int, int] | None:
     if not ys:
         return None
     first = ys[0]
+    # Only the opening paragraph speaks of the report's period; later paragraphs describe the work.
+    para_end = masked.find("\n", first.pos)
+    para_end = len(masked) if para_end < 0 else para_end
+    # an explicit range there (现将2020年至2022年…情况报告如下) outranks "2020年以来"
+    ranges = [y for y in ys if y.end != y.start and y.pos < para_end]
+    if ranges:
+        return ranges[0].start, ranges[0].end
     if first.since:
-        m = _N_YEARS.search(masked, first.pos)
-        if m and m.start() - first.pos < 800:
+        m = _N_YEARS.search(masked, first.pos, para_end)
+        if m:
             n = {"两": 2, "二": 2, "三": 3, "四": 4, "五": 5}.get(m.group(1)) or int(m.group(1))
             if first.start + n - 1 <= _YEAR_MAX:
                 return first.start, first.start + n - 1
@@ -293,7 +308,9 @@ def _covered(s: str, pos: int, v: _Vocab) -> bool:
 
 def _boundary_before(s: str, i: int, lo: int, v: _Vocab) -> bool:
     """True when a boundary word (年, 现将, 根据 ...) ends at s[i-1]."""
-    for w in v.boundaries:
+    if i < 1:
+        return False
+    for w in v.boundaries.get(s[i - 1], ()):
         if i - len(w) >= lo and s.startswith(w, i - len(w)):
             return True
     return False
@@ -339,11 +356,18 @@ def _stem_ok(stem: str, suffix: str, v: _Vocab, text: bool) -> bool:
     return not any(stem.endswith(w) for w in v.not_stem)
 
 
+_TITLE_AFTER_PLACE = re.compile(r"$|[\d〇零一二]{4}|关于|人民政府|政府|办事处|党委|党工委|委员会|法治|法制|依法")
+
+
 def _unit_ending_at(
     s: str, end: int, v: _Vocab, *, lo: int = 0, depth: int = 0, admin_only: bool = False, text: bool = False
 ) -> _Unit | None:
     """The administrative unit or department whose name ends right before s[end], or None."""
-    if depth > 6 or end - lo < 2 or not _is_cjk(s[end - 1]) or _covered(s, end - 1, v):
+    # A suffix inside an ordinary word (城乡, 湾区) ends no name, except in a title or page field where the name
+    # is followed by what follows a place there (康林区2024年度…, 康林区人民政府关于…).
+    if depth > 6 or end - lo < 2 or not _is_cjk(s[end - 1]):
+        return None
+    if _covered(s, end - 1, v) and (text or not _TITLE_AFTER_PLACE.match(s, end)):
         return None
     for n in v.place_lens:
         st = end - n
@@ -803,10 +827,10 @@ def infer_metadata(text: str, title: str | None = None, extra: dict[str, str] | 
     weak_units = [_parse_org(str(hints[k])) for k in map(_key, _WEAK_KEYS) if k in hints]
     # a weak field naming a place (天心区坡子街街道) is as good as a strong one; a bare office (司法局) is not
     strong_units += [u for u in weak_units if u is not None and (u.level != _DEPT or u.chain)]
-    text_unit, text_level, text_strong = _best_text_unit(opening.body, v)
-
     unit: _Unit | None = next((u for u in title_units if u is not None), None)
-    if unit is None:
+    text_unit, text_level = None, None
+    if unit is None:  # the text is read only when no title names the unit (it is the costly part)
+        text_unit, text_level, text_strong = _best_text_unit(opening.body, v)
         web = next((u for u in strong_units if u is not None), None)
         if web is not None and text_unit is not None and text_strong and text_unit.name != web.name and (
             (_LEVEL_RANK[text_unit.level] > _LEVEL_RANK[web.level] and web.level != _DEPT)
@@ -826,7 +850,7 @@ def infer_metadata(text: str, title: str | None = None, extra: dict[str, str] | 
     if unit is not None:
         others = [*title_units, *strong_units, *weak_units, text_unit]
         if opening.body:
-            others += _text_units_named(opening.body, unit.name, v)
+            others += _text_units_named(opening.body[:3000], unit.name, v)
         unit = _enrich(unit, others)
         jurisdiction, level, region = unit.name, unit.level, unit.region
 

@@ -270,11 +270,14 @@ def _rstrip(text: str, lo: int, hi: int) -> int:
     return hi
 
 
-def _closing_start(text: str, lines: list[tuple[int, int]], after: int) -> int | None:
-    """Offset where a closing paragraph (未来,… / signature and date) starts after offset ``after``, if any."""
+def _closing_start(text: str, lines: list[tuple[int, int]], after: int, keep_first: bool = False) -> int | None:
+    """Offset where a closing paragraph (未来,… / signature and date) starts after offset ``after``, if any.
+
+    ``keep_first``: the first line after ``after`` is the body of a heading-only last heading, never a closing.
+    """
     cues = compiled_patterns("closing_cues.txt")
     tail = [(s, e) for s, e in lines if s > after and e > s]
-    for s, e in tail:
+    for s, e in tail[1:] if keep_first else tail:
         line = text[s:e]
         if any(p.match(line) for p in cues) and not _ENUM.match(line):
             return s
@@ -310,9 +313,18 @@ def parse_structure(text: str, doc_id: str = "", title: str | None = None) -> tu
     heading of the preamble section. Section ids are ``{doc_id}-s{n}`` and item ids ``{doc_id}-i{n}`` in reading
     order. Never raises on any input string.
     """
+    sec_rows, item_rows = parse_rows(text, doc_id, title)
+    return pd.DataFrame(sec_rows, columns=SECTION_COLUMNS), pd.DataFrame(item_rows, columns=ITEM_COLUMNS)
+
+
+def parse_rows(text: str, doc_id: str = "", title: str | None = None) -> tuple[list[dict], list[dict]]:
+    """``parse_structure`` as lists of row dicts (cheaper when many documents are combined into one table)."""
     lines = _lines(text)
     nodes = _find_headings(text, lines)
-    closing = _closing_start(text, lines, nodes[-1].line_end if nodes else len(text))
+    last = nodes[-1] if nodes else None
+    last_rest = text[last.marker_end: last.line_end] if last else ""
+    last_heading_only = bool(last) and _split_heading(last_rest)[1] >= len(last_rest)
+    closing = _closing_start(text, lines, last.line_end if last else len(text), keep_first=last_heading_only)
     end_of_body = closing if closing is not None else len(text)
     _build_tree(nodes, end_of_body)
 
@@ -391,6 +403,5 @@ def parse_structure(text: str, doc_id: str = "", title: str | None = None) -> tu
     for n, r in enumerate(item_rows):
         r["item_id"] = f"{doc_id}-i{n + 1:03d}"
 
-    sections = pd.DataFrame(sec_rows, columns=SECTION_COLUMNS)
-    items = pd.DataFrame(item_rows, columns=ITEM_COLUMNS)
-    return sections, items
+    return ([{k: r[k] for k in SECTION_COLUMNS} for r in sec_rows],
+            [{k: r[k] for k in ITEM_COLUMNS} for r in item_rows])

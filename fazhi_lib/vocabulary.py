@@ -9,10 +9,9 @@ from __future__ import annotations
 import csv
 import io
 import re
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
-
 
 
 def vocab_path(name: str) -> Path:
@@ -24,13 +23,13 @@ def _uncommented(text: str) -> list[str]:
     return [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
 
 
-@lru_cache(maxsize=None)
+@cache
 def read_lines(name: str) -> tuple[str, ...]:
     """Non-empty, non-comment lines of a one-entry-per-line vocabulary file, stripped."""
     return tuple(ln.strip() for ln in _uncommented(vocab_path(name).read_text(encoding="utf-8")))
 
 
-@lru_cache(maxsize=None)
+@cache
 def read_rows(name: str) -> tuple[dict[str, str], ...]:
     """Rows of a CSV vocabulary file (header on the first non-comment line) as dicts.
 
@@ -46,7 +45,7 @@ def read_rows(name: str) -> tuple[dict[str, str], ...]:
     return tuple(rows)
 
 
-@lru_cache(maxsize=None)
+@cache
 def compiled_patterns(name: str) -> tuple[re.Pattern[str], ...]:
     """One compiled regular expression per line of a pattern-per-line vocabulary file."""
     return tuple(re.compile(p) for p in read_lines(name))

@@ -67,7 +67,7 @@ def test_cleaned_text_stays_nfkc_equivalent():
 
 def test_character_normalisation_counts():
     text, counts = normalize_chars("切实履行 “第一责任人” 责任，\u200b配备 6名\u3000同志\r\nLED 显示屏 11:30:01 \ufffd")
-    assert text == "切实履行“第一责任人”责任,配备6名同志\nLED显示屏11:30:01"
+    assert text == "切实履行“第一责任人”责任,配备6名 同志\nLED显示屏11:30:01"
     assert counts["invisible or broken characters removed"] == 2
     assert counts["full-width characters folded"] == 2
 
@@ -75,6 +75,11 @@ def test_character_normalisation_counts():
 def test_spaces_between_ascii_words_are_kept():
     text, _ = normalize_chars("更新时间:2021/03/29 11:30:01 使用 LED display 显示屏")
     assert "2021/03/29 11:30:01" in text and "LED display" in text and "使用LED" in text
+
+
+def test_spaces_between_names_are_kept_letter_spacing_is_not():
+    text, _ = normalize_chars("中共某某镇委员会 某某镇人民政府关于2025年法治政府建设情况的报告\n索 引 号: 1234\n法 治 政 府 建 设")
+    assert text.split("\n") == ["中共某某镇委员会 某某镇人民政府关于2025年法治政府建设情况的报告", "索引号:1234", "法治政府建设"]
 
 
 def test_spam_line_before_title_without_keyword_is_an_orphan():

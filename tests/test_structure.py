@@ -141,6 +141,15 @@ def test_closing_paragraph_and_signature_are_not_plan_items():
     assert not plans["text"].str.contains("未来").any()
 
 
+def test_closing_sentence_naming_the_place_after_a_heading_only_point():
+    text = ("一、下一步打算\n（一）强化宣传\n某某街道将继续创新普法方式。\n（二）加强队伍\n开展业务培训。\n"
+            "某某街道将以习近平法治思想为引领，持续深化法治政府建设。")
+    sections, items = parse(text)
+    assert top_parts(sections) == ["plans", "closing"]
+    assert list(items["title"]) == ["强化宣传", "加强队伍"]
+    assert items["text"].str.contains("继续创新").any() and not items["text"].str.contains("引领").any()
+
+
 def test_signature_only_closing():
     text = "一、下一步打算\n1.强化宣传。创新方式。\n2.加强队伍。开展培训。\n某某街道办事处\n2024年12月30日"
     sections, items = parse(text)
