@@ -1,0 +1,333 @@
+"""The ingest pipeline: files in, one ``Corpus`` of tidy tables out.
+
+``process_file`` is the pure per-document step (read → clean → metadata → structure); ``ingest`` runs it over a
+corpus (in parallel when asked), flags duplicates and returns a ``Corpus``; ``Corpus.write`` stores the tables as
+Parquet (and CSV), ``load`` reads them back.
+
+Tables (all offsets point into ``texts.text``):
+
+- ``documents``: one row per input report file, whatever happened to it (``status`` ok / warning / failed /
+  duplicate, with a ``message``);
+- ``texts``: doc_id, text (the cleaned text);
+- ``sections`` and ``items``: see ``fazhi_lib.structure``;
+- ``cleaning``: the audit of what cleaning removed or changed, per document;
+- ``skipped``: files that are not reports of a supported format, with the reason.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from fazhi_lib import __version__
+from fazhi_lib.clean import clean_text
+from fazhi_lib.io import discover, read_document
+from fazhi_lib.metadata import apply_overrides, infer_metadata, read_metadata_csv
+from fazhi_lib.structure import ITEM_COLUMNS, SECTION_COLUMNS, parse_rows
+
+DOCUMENT_COLUMNS = [
+    "doc_id", "source", "file_name", "title", "jurisdiction", "admin_level", "region", "year_start", "year_end",
+    "parts", "n_chars", "n_sections", "n_items", "sha256", "encoding", "format", "status", "message", "duplicate_of",
+]
+CLEANING_COLUMNS = ["doc_id", "action", "line", "text", "reason", "count"]
+SKIPPED_COLUMNS = ["source", "reason"]
+TEXT_COLUMNS = ["doc_id", "text"]
+TABLES = ("documents", "texts", "sections", "items", "cleaning", "skipped")
+META_FIELDS = ("title", "jurisdiction", "admin_level", "region", "year_start", "year_end")
+MIN_CHARS = 200  # shorter texts are kept with a warning: most likely an index page or a stub
+
+
+@dataclass
+class DocResult:
+    """Everything ingest learned from one file: its documents row and its rows of the other tables."""
+
+    document: dict
+    text: str = ""
+    sections: list[dict] = field(default_factory=list)
+    items: list[dict] = field(default_factory=list)
+    cleaning: list[dict] = field(default_factory=list)
+
+
+def content_id(text: str) -> str:
+    """Stable document id from the cleaned content: the same report saved as GBK text, UTF-8 text or a web page
+    gets the same id (white space is ignored)."""
+    return hashlib.sha256("".join(text.split()).encode("utf-8")).hexdigest()[:16]
+
+
+def process_file(path: str | Path, override: dict | None = None, max_mb: float = 20.0) -> DocResult:
+    """Read, clean and parse one report file. Never raises for bad input: problems end up in status/message.
+
+    ``override`` holds researcher-given metadata for this file (from a metadata CSV); its non-empty fields win
+    over inferred ones.
+    """
+    raw = read_document(path, max_mb=max_mb)
+    doc = dict.fromkeys(DOCUMENT_COLUMNS)
+    doc.update(source=raw.source, file_name=Path(raw.source).name, sha256=raw.sha256, encoding=raw.encoding,
+               format=raw.format, status=raw.status, message=raw.message, n_chars=0, n_sections=0, n_items=0,
+               parts="")
+    if raw.status == "failed":
+        doc["doc_id"] = hashlib.sha256(f"{raw.sha256}\0{raw.source}".encode()).hexdigest()[:16]
+        if override:
+            doc.update({k: v for k, v in apply_overrides({}, override).items() if k in META_FIELDS and v})
+        return DocResult(document=doc)
+    try:
+        return _process_text(raw.text, doc, raw.meta, override)
+    except Exception as exc:  # a parser bug must not stop a corpus: report it on the document
+        doc.update(doc_id=hashlib.sha256(f"{raw.sha256}\0{raw.source}".encode()).hexdigest()[:16],
+                   status="failed", message=f"internal error while parsing ({type(exc).__name__}: {exc})")
+        return DocResult(document=doc)
+
+
+def _process_text(text: str, doc: dict, page_meta: dict, override: dict | None) -> DocResult:
+    cleaned = clean_text(text)
+    doc_id = content_id(cleaned.text)
+    hints = {**{k: v for k, v in page_meta.items() if v}, **cleaned.fields}
+    meta = infer_metadata(cleaned.text, title=cleaned.title or page_meta.get("ArticleTitle"), extra=hints)
+    if override:
+        meta = apply_overrides(meta, override)
+    sections, items = parse_rows(cleaned.text, doc_id, title=meta.get("title"))
+    top = [r["part"] for r in sections if r["level"] == 1]
+    parts = [p for p in top if p not in ("preamble", "closing")]
+    messages = [doc["message"]] if doc["message"] else []
+    if not cleaned.text.strip():
+        messages.append("no text left after cleaning")
+    elif not sections or top == ["preamble"]:
+        messages.append("no numbered headings found: the text is kept as one preamble section")
+    elif not any(p != "other" for p in parts):
+        messages.append("no canonical part recognised in the top-level headings")
+    if 0 < len(cleaned.text) < MIN_CHARS:
+        messages.append(f"very short text ({len(cleaned.text)} characters)")
+    status = "failed" if not cleaned.text.strip() else ("warning" if messages else "ok")
+    doc.update({k: meta.get(k) for k in META_FIELDS})
+    doc.update(doc_id=doc_id, n_chars=len(cleaned.text), n_sections=len(sections), n_items=len(items),
+               parts=",".join(dict.fromkeys(parts)), status=status, message="; ".join(messages))
+    audit = [dict(doc_id=doc_id, action="removed", line=r["line"], text=r["text"], reason=r["reason"], count=1)
+             for r in cleaned.removed]
+    audit += [dict(doc_id=doc_id, action="changed", line=None, text="", reason=k, count=v)
+              for k, v in cleaned.changes.items()]
+    return DocResult(document=doc, text=cleaned.text, sections=sections, items=items, cleaning=audit)
+
+
+@dataclass
+class Corpus:
+    """The tables of an ingested corpus, as pandas DataFrames (see the module docstring)."""
+
+    documents: pd.DataFrame
+    texts: pd.DataFrame
+    sections: pd.DataFrame
+    items: pd.DataFrame
+    cleaning: pd.DataFrame
+    skipped: pd.DataFrame
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The tables by name."""
+        return {name: getattr(self, name) for name in TABLES}
+
+    def write(self, outdir: str | Path, csv: bool = False) -> Path:
+        """Write every table as ``OUTDIR/<name>.parquet`` (and ``.csv`` in UTF-8 with BOM, which Excel reads, when
+        ``csv``). Each file is written to a temporary name and renamed, so no half-written table is left."""
+        out = ensure_writable(outdir)
+        for name, df in self.tables().items():
+            _atomic_write(out / f"{name}.parquet", lambda p, df=df: df.to_parquet(p, index=False))
+            if csv:
+                _atomic_write(out / f"{name}.csv", lambda p, df=df: df.to_csv(p, index=False, encoding="utf-8-sig"))
+        return out
+
+    def summary(self) -> pd.DataFrame:
+        """One line per document: file, place, period, parts found, item counts and status."""
+        d = self.documents
+        counts = self.items.groupby(["doc_id", "part"]).size().unstack(fill_value=0) if len(self.items) else None
+
+        def count(doc_id: str, part: str) -> int:
+            if counts is None or part not in counts.columns or doc_id not in counts.index:
+                return 0
+            return int(counts.loc[doc_id, part])
+
+        period = [
+            "" if pd.isna(a) else f"{int(a)}" + ("" if pd.isna(b) or b == a else f"–{int(b)}")
+            for a, b in zip(d["year_start"], d["year_end"], strict=True)
+        ]
+        return pd.DataFrame({
+            "file": d["file_name"],
+            "jurisdiction": d["jurisdiction"].fillna(""),
+            "level": d["admin_level"].fillna(""),
+            "period": period, "parts": d["parts"].fillna(""), "items": d["n_items"],
+            "problems": [count(i, "problems") for i in d["doc_id"]], "plans": [count(i, "plans") for i in d["doc_id"]],
+            "status": d["status"],
+        })
+
+    def __repr__(self) -> str:
+        sizes = ", ".join(f"{name}={len(df)}" for name, df in self.tables().items())
+        return f"Corpus({sizes})"
+
+
+class OutputError(RuntimeError):
+    """The output directory cannot be created or written."""
+
+
+def ensure_writable(outdir: str | Path) -> Path:
+    """Create ``outdir`` if needed and check that files can be written in it.
+
+    Raises OutputError with a clear message when it cannot."""
+    out = Path(outdir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=out, prefix=".write-test-"):
+            pass
+    except OSError as exc:
+        raise OutputError(f"cannot write to output directory {out}: {exc.strerror or exc}") from exc
+    return out
+
+
+def _atomic_write(path: Path, write: Callable[[Path], object]) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def metadata_overrides(files: Iterable[Path], extra_csv: str | Path | None = None
+                       ) -> tuple[dict[Path, dict], list[tuple[str, str]]]:
+    """Researcher-given metadata per file: from ``metadata.csv`` beside the files and from ``extra_csv``.
+
+    Returns ({file: override row}, problems) where problems lists (csv path, reason) for tables that could not be
+    read; those are reported, not fatal.
+    """
+    tables: dict[Path, dict[str, dict]] = {}
+    problems: list[tuple[str, str]] = []
+
+    def rows_of(csv_path: Path) -> dict[str, dict]:
+        try:
+            df = read_metadata_csv(csv_path)
+        except (ValueError, OSError, UnicodeDecodeError) as exc:
+            problems.append((str(csv_path), f"metadata table could not be read: {exc}"))
+            return {}
+        return {str(r["file_name"]): {k: v for k, v in r.items() if k != "file_name" and pd.notna(v) and v != ""}
+                for r in df.to_dict("records")}
+
+    extra = rows_of(Path(extra_csv)) if extra_csv else {}
+    out: dict[Path, dict] = {}
+    for f in files:
+        csv_path = f.parent / "metadata.csv"
+        if csv_path not in tables:
+            tables[csv_path] = rows_of(csv_path) if csv_path.is_file() else {}
+        row = {**tables[csv_path].get(f.name, {}), **extra.get(f.name, {})}
+        if row:
+            out[f] = row
+    return out, problems
+
+
+def _run(files: list[Path], overrides: dict[Path, dict], jobs: int, max_mb: float) -> Iterator[DocResult]:
+    if jobs <= 1 or len(files) < 2:
+        for f in files:
+            yield process_file(f, overrides.get(f), max_mb)
+        return
+    import multiprocessing as mp
+
+    ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
+    with ctx.Pool(jobs) as pool:
+        args = [(f, overrides.get(f), max_mb) for f in files]
+        yield from pool.imap(_process_args, args, chunksize=max(1, min(32, len(files) // (jobs * 8) or 1)))
+
+
+def _process_args(args: tuple[Path, dict | None, float]) -> DocResult:
+    return process_file(*args)
+
+
+def ingest(paths: Iterable[str | Path] | str | Path, metadata: str | Path | None = None, jobs: int = 1,
+           max_mb: float = 20.0, progress: bool | None = None) -> Corpus:
+    """Ingest report files and directories (walked recursively) into a ``Corpus``.
+
+    ``metadata`` names an extra metadata CSV (a ``metadata.csv`` beside the files is always read). ``jobs`` is the
+    number of worker processes. ``progress`` shows a progress bar (default: on a terminal, for 50 files or more).
+    Every input file ends up either in ``documents`` or in ``skipped``; a second copy of the same content is kept
+    in ``documents`` with status ``duplicate`` and no rows in the other tables.
+    """
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    files, skipped = discover(paths)
+    overrides, problems = metadata_overrides(files, metadata)
+    skipped = [*skipped, *problems]
+    results = _run(files, overrides, jobs, max_mb)
+    if progress or (progress is None and len(files) >= 50):
+        from tqdm.auto import tqdm
+
+        results = tqdm(results, total=len(files), unit="doc", desc="ingest",
+                       disable=None if progress is None else False)
+    return assemble(results, skipped)
+
+
+def assemble(results: Iterable[DocResult], skipped: list[tuple[str, str]] | None = None) -> Corpus:
+    """Combine per-document results into a Corpus, flagging repeated content as duplicates."""
+    docs, texts, sections, items, cleaning = [], [], [], [], []
+    first_source: dict[str, str] = {}
+    for r in results:
+        doc = r.document
+        if doc["status"] in ("ok", "warning"):
+            if doc["doc_id"] in first_source:
+                original = doc["doc_id"]
+                doc.update(status="duplicate", duplicate_of=original,
+                           message=f"same content as {first_source[original]}; not counted twice",
+                           doc_id=hashlib.sha256(f"{original}\0{doc['source']}".encode()).hexdigest()[:16])
+                docs.append(doc)
+                continue
+            first_source[doc["doc_id"]] = doc["source"]
+            texts.append({"doc_id": doc["doc_id"], "text": r.text})
+            sections.extend(r.sections)
+            items.extend(r.items)
+            cleaning.extend(r.cleaning)
+        docs.append(doc)
+    documents = pd.DataFrame(docs, columns=DOCUMENT_COLUMNS)
+    for col in ("year_start", "year_end"):
+        documents[col] = pd.to_numeric(documents[col], errors="coerce").astype("Int64")
+    for col in ("n_chars", "n_sections", "n_items"):
+        documents[col] = documents[col].fillna(0).astype("int64")
+    return Corpus(
+        documents=documents,
+        texts=pd.DataFrame(texts, columns=TEXT_COLUMNS),
+        sections=_frame(sections, SECTION_COLUMNS),
+        items=_frame(items, ITEM_COLUMNS),
+        cleaning=pd.DataFrame(cleaning, columns=CLEANING_COLUMNS).astype({"line": "Int64", "count": "int64"}),
+        skipped=pd.DataFrame(skipped or [], columns=SKIPPED_COLUMNS),
+    )
+
+
+def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=columns)
+    for col in ("level", "start", "end"):
+        if col in df.columns:
+            df[col] = df[col].astype("int64")
+    return df
+
+
+def load(outdir: str | Path) -> Corpus:
+    """Read the tables ``fazhi ingest`` wrote to ``outdir`` back into a Corpus."""
+    out = Path(outdir)
+    missing = [n for n in TABLES if not (out / f"{n}.parquet").exists()]
+    if missing:
+        raise FileNotFoundError(f"{out} is not an ingest output directory: missing {', '.join(missing)}.parquet")
+    return Corpus(**{n: pd.read_parquet(out / f"{n}.parquet") for n in TABLES})
+
+
+__all__ = [
+    "Corpus",
+    "DocResult",
+    "OutputError",
+    "__version__",
+    "assemble",
+    "content_id",
+    "ensure_writable",
+    "ingest",
+    "load",
+    "metadata_overrides",
+    "process_file",
+]
