@@ -41,6 +41,14 @@ _MARKERS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
     ("circled", 5, re.compile(r"([①-⑳])")),
 )
 _ENUM = re.compile(rf"(十[{_CN[:9]}]?|[{_CN[:9]}])是")
+# Families of inline markers: (pattern, whether a chain may recover a first marker that lost its numeral).
+_ENUM_FAMILIES: tuple[tuple[re.Pattern[str], bool], ...] = (
+    (_ENUM, True),  # 一是…二是…
+    (re.compile(rf"第(十[{_CN[:9]}]?|[{_CN[:9]}])[,，、:：]"), False),  # 第一，…第二，…
+    (re.compile(rf"其([{_CN[:9]}])[,，、:：]"), False),  # 其一，…其二，…
+    (re.compile(r"[(（](\d{1,2})[)）]"), False),  # （1）…（2）… inside a paragraph
+    (re.compile(r"([①-⑳])"), False),  # ①…②…
+)
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LEAD_END = re.compile(r"[。;；:：!！?？]")
 _SENTENCE_END = re.compile(r"[。!！?？]")
@@ -170,11 +178,33 @@ def classify_part(heading: str, after_problems_or_plans: bool = False) -> str:
     return "other"
 
 
+_BARE_NOT = re.compile(r"报告|总结|汇报|[。,，;；!！?？]")
+
+
+def _bare_part_heading(line: str) -> bool:
+    """An unnumbered line that is nothing but a part's name (存在的问题 / 下一步工作打算), as web pages leave
+    headings whose numbers were images or list bullets."""
+    core = line.strip().rstrip(":：")
+    return 2 <= len(core) <= 16 and not _BARE_NOT.search(core) and bool(part_candidates(core))
+
+
+def _inline_list(line: str, found: tuple[str, int, str, int]) -> bool:
+    """A line opening with ① or （1） that also holds ② or （2） is a paragraph listing points, not a heading."""
+    style, _, marker, _ = found
+    if style not in ("circled", "arabic_paren"):
+        return False
+    nxt = cn_to_int(marker.strip("()（）")) + 1
+    following = chr(ord("①") + nxt - 1) if style == "circled" else f"({nxt})"
+    return following in line.replace("（", "(").replace("）", ")")
+
+
 def _find_headings(text: str, lines: list[tuple[int, int]]) -> list[_Node]:
     nodes = []
     for s, e in lines:
         found = match_marker(text[s:e])
-        if not found:
+        if not found and _bare_part_heading(text[s:e]):
+            found = ("bare", 1, "", 0)
+        if not found or _inline_list(text[s:e], found):
             continue
         style, rank, marker, mlen = found
         nodes.append(_Node(start=s, marker_end=s + mlen, line_end=e, style=style, rank=rank, marker=marker))
@@ -202,15 +232,25 @@ def _is_strong(text: str, pos: int, lo: int) -> bool:
 
 
 def find_enumeration(text: str, lo: int, hi: int) -> list[_Point]:
-    """Inline points 一是…二是…三是… in ``text[lo:hi]``.
+    """Inline points 一是…二是…三是… (or 第一，…第二，…, 其一，…, （1）…（2）…, ①…②…) in ``text[lo:hi]``.
 
     Returns the points of every chain of two or more consecutive markers (one skipped number is tolerated). A chain
     may start with a marker glued to the previous word (a heading and its first point on one line), and a chain
     that starts at 二是 whose 一是 lost its numeral (…效能是强化执法规范。…二是…) gets its first point back at the
     last 是 of the span's first sentence. Points end at the next point; the last one at the end of its paragraph.
+    When several families occur, the one that starts first wins (the others are sub-points inside its points).
     """
+    best: list[_Point] = []
+    for pattern, recover in _ENUM_FAMILIES:
+        points = _chains(text, lo, hi, pattern, recover)
+        if points and (not best or (points[0].start, -len(points)) < (best[0].start, -len(best))):
+            best = points
+    return best
+
+
+def _chains(text: str, lo: int, hi: int, pattern: re.Pattern[str], recover: bool) -> list[_Point]:
     cands = [(m.start(), m.end(), cn_to_int(m.group(1)), _is_strong(text, m.start(), lo))
-             for m in _ENUM.finditer(text, lo, hi)]
+             for m in pattern.finditer(text, lo, hi)]
     points: list[_Point] = []
     cursor = lo
     i = 0
@@ -231,6 +271,9 @@ def find_enumeration(text: str, lo: int, hi: int) -> list[_Point]:
             first = (strong_ones or ones)[-1]
             chain = [first[:3], cands[j][:3]]
         else:  # a chain opening at 二是: needs 三是 and a recoverable first point
+            if not recover:
+                i += 1
+                continue
             k3 = next((k for k in range(i + 1, len(cands)) if cands[k][2] == 3 and cands[k][3]), None)
             if k3 is None:
                 i += 1
@@ -295,7 +338,9 @@ def _heading_points(text: str, node: _Node, lines: list[tuple[int, int]]) -> lis
     """Items of a leaf section without inline points: the section itself, or its paragraphs."""
     end = node.end
     paras = [(s, e) for s, e in lines if s >= node.line_end + 1 and e <= end and e > s]
-    if not node.heading_only or len(paras) < 2:
+    # a heading that names a part (二、存在的问题) is no point itself: its paragraphs are the points
+    names_part = node.heading_only and node.parent is None and bool(node.candidates)
+    if not names_part and (not node.heading_only or len(paras) < 2):
         return [_Point(node.start, node.marker_end, _rstrip(text, node.start, end), node.marker, "heading")]
     points = []
     for n, (s, e) in enumerate(paras):

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import unicodedata
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from fazhi_lib.clean import clean_text, normalize_chars, to_simplified, web_fields
 
 BODY = [
@@ -118,3 +121,22 @@ def test_traditional_report_is_converted():
 def test_web_fields_of_one_line():
     fields = web_fields("时间:2026/01/06 14:10:49来源:某某区卫生健康局浏览次数:")
     assert fields == {"来源": "某某区卫生健康局"}
+
+
+_JUNK = ["扫一扫在手机打开当前页", "图片", "首页 > 政务公开", "[ 索引号 ] 123", "版权所有", "澳门葡京", "一、主要工作",
+         "（一）加强领导。", "关于2024年法治政府建设情况的报告", "\n", "\n", "　", "\u200b", "\ufffd", "，", "。",
+         "2024年"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_JUNK), st.text(max_size=8)), max_size=40))
+def test_clean_never_crashes_and_only_removes_whole_lines(pieces):
+    raw = "".join(pieces)
+    result = clean_text(raw)
+    normalized, _ = normalize_chars(raw)
+    kept = result.text.split("\n") if result.text else []
+    assert all(kept), "no empty lines"
+    # every kept line is a line of the normalised input (conversion to simplified aside)
+    source_lines = set(to_simplified(normalized)[0].split("\n"))
+    assert all(line in source_lines for line in kept)
+    assert len(kept) + len(result.removed) == sum(1 for ln in normalized.split("\n") if ln)

@@ -175,3 +175,29 @@ def test_same_input_same_ids(corpus_dir: Path):
     b = fazhi_lib.ingest(corpus_dir)
     assert list(a.documents["doc_id"]) == list(b.documents["doc_id"])
     assert list(a.items["item_id"]) == list(b.items["item_id"])
+
+
+def test_same_report_as_web_page_word_and_pdf(tmp_path: Path):
+    """A gov web page with navigation, a .docx and a .pdf with a text layer all parse into the same parts."""
+    from test_io import PDF_PARAS, build_docx, build_pdf, gov_page
+
+    d = tmp_path / "formats"
+    d.mkdir()
+    (d / "page.html").write_bytes(gov_page("gb2312").encode("gbk"))
+    build_docx(d / "report.docx")
+    build_pdf(d / "report.pdf", PDF_PARAS)
+    corpus = fazhi_lib.ingest(d)
+    docs = corpus.documents.set_index("format")
+    assert set(docs["status"]) == {"ok"}, docs["message"].tolist()
+    for fmt in ("html", "docx", "pdf"):
+        doc_id = docs.loc[fmt, "doc_id"]
+        top = corpus.sections[(corpus.sections["doc_id"] == doc_id) & (corpus.sections["level"] == 1)]
+        assert [p for p in top["part"] if p not in ("preamble", "closing")] == ["measures", "problems", "plans"], fmt
+        items = corpus.items[corpus.items["doc_id"] == doc_id]
+        assert list(items[items["part"] == "measures"]["title"][:2]) == ["健全工作机制", "压实主体责任"], fmt
+        problems = items[items["part"] == "problems"]["text"]
+        assert len(problems) == 1 and problems.iloc[0].startswith("部分乡镇(街道)行政执法人员法治意识不强"), fmt
+        text = corpus.texts.set_index("doc_id").loc[doc_id, "text"]
+        for junk in ("首页", "分享到", "打印本页", "版权所有", "- 1 -"):
+            assert junk not in text, (fmt, junk)
+    assert docs.loc["html", "year_start"] == 2023 and docs.loc["html", "admin_level"] == "区"

@@ -116,12 +116,35 @@ def test_unnumbered_paragraphs_of_a_heading_only_section_are_items():
     assert len(items[items["part"] == "plans"]) == 1
 
 
+def test_a_part_heading_is_not_a_point():
+    text = "一、主要工作\n（一）加强领导。成立小组。\n二、存在的问题\n部分干部法治意识不强，运用法治思维的能力不足。\n"
+    _, items = parse(text)
+    problems = items[items["part"] == "problems"]
+    assert list(problems["text"]) == ["部分干部法治意识不强，运用法治思维的能力不足。"]
+    assert list(problems["kind"]) == ["paragraph"]
+
+
 def test_mixed_heading_children_choose_their_part():
     text = ("一、主要工作\n（一）加强领导。成立小组。\n二、存在的问题及下一步打算\n（一）存在的问题\n1.宣传不够深入。\n"
             "2.队伍力量薄弱。\n（二）下一步打算\n1.创新宣传方式。\n")
     _, items = parse(text)
     assert titles(items, "problems") == ["宣传不够深入", "队伍力量薄弱"]
     assert titles(items, "plans") == ["创新宣传方式"]
+
+
+def test_other_inline_families_and_unnumbered_part_headings():
+    text = ("2023年，某局认真履行法治建设职责。\n主要做法\n"
+            "第一，加强组织领导。成立领导小组。第二，严格规范执法。开展检查。\n"
+            "存在的问题\n主要表现在：（1）执法人员不足；（2）宣传形式单一；（3）监督不够有力。\n下一步工作打算：\n"
+            "①加强培训；②创新宣传。")
+    sections, items = parse(text)
+    assert top_parts(sections) == ["preamble", "measures", "problems", "plans"]
+    assert titles(items, "measures") == ["加强组织领导", "严格规范执法"]
+    assert titles(items, "problems") == ["执法人员不足", "宣传形式单一", "监督不够有力"]
+    assert titles(items, "plans") == ["加强培训", "创新宣传"]
+    # a title line naming a part is not a heading
+    sections, _ = parse("某某镇2023年工作情况报告\n一、主要工作\n1.加强领导。")
+    assert top_parts(sections) == ["preamble", "measures"]
 
 
 def test_no_headings_is_one_preamble():
