@@ -10,6 +10,7 @@ Tables (all offsets point into ``texts.text``):
   duplicate, with a ``message``);
 - ``texts``: doc_id, text (the cleaned text);
 - ``sections`` and ``items``: see ``fazhi_lib.structure``;
+- ``metrics``: one row per reported quantity, see ``fazhi_lib.metrics``;
 - ``cleaning``: the audit of what cleaning removed or changed, per document;
 - ``skipped``: files that are not reports of a supported format, with the reason.
 """
@@ -29,6 +30,7 @@ from fazhi_lib import __version__
 from fazhi_lib.clean import clean_text
 from fazhi_lib.io import discover, read_document
 from fazhi_lib.metadata import apply_overrides, infer_metadata, read_metadata_csv
+from fazhi_lib.metrics import extract_metrics, metrics_frame
 from fazhi_lib.structure import ITEM_COLUMNS, SECTION_COLUMNS, parse_rows
 
 DOCUMENT_COLUMNS = [
@@ -38,7 +40,7 @@ DOCUMENT_COLUMNS = [
 CLEANING_COLUMNS = ["doc_id", "action", "line", "text", "reason", "count"]
 SKIPPED_COLUMNS = ["source", "reason"]
 TEXT_COLUMNS = ["doc_id", "text"]
-TABLES = ("documents", "texts", "sections", "items", "cleaning", "skipped")
+TABLES = ("documents", "texts", "sections", "items", "metrics", "cleaning", "skipped")
 META_FIELDS = ("title", "jurisdiction", "admin_level", "region", "year_start", "year_end")
 MIN_CHARS = 200  # shorter texts are kept with a warning: most likely an index page or a stub
 
@@ -51,6 +53,7 @@ class DocResult:
     text: str = ""
     sections: list[dict] = field(default_factory=list)
     items: list[dict] = field(default_factory=list)
+    metrics: list[dict] = field(default_factory=list)
     cleaning: list[dict] = field(default_factory=list)
 
 
@@ -92,6 +95,7 @@ def _process_text(text: str, doc: dict, page_meta: dict, override: dict | None) 
     if override:
         meta = apply_overrides(meta, override)
     sections, items = parse_rows(cleaned.text, doc_id, title=meta.get("title"))
+    metrics = extract_metrics(cleaned.text, doc_id, sections, items)
     top = [r["part"] for r in sections if r["level"] == 1]
     parts = [p for p in top if p not in ("preamble", "closing")]
     messages = [doc["message"]] if doc["message"] else []
@@ -111,7 +115,8 @@ def _process_text(text: str, doc: dict, page_meta: dict, override: dict | None) 
              for r in cleaned.removed]
     audit += [dict(doc_id=doc_id, action="changed", line=None, text="", reason=k, count=v)
               for k, v in cleaned.changes.items()]
-    return DocResult(document=doc, text=cleaned.text, sections=sections, items=items, cleaning=audit)
+    return DocResult(document=doc, text=cleaned.text, sections=sections, items=items, metrics=metrics,
+                     cleaning=audit)
 
 
 @dataclass
@@ -122,6 +127,7 @@ class Corpus:
     texts: pd.DataFrame
     sections: pd.DataFrame
     items: pd.DataFrame
+    metrics: pd.DataFrame
     cleaning: pd.DataFrame
     skipped: pd.DataFrame
 
@@ -268,7 +274,7 @@ def ingest(paths: Iterable[str | Path] | str | Path, metadata: str | Path | None
 
 def assemble(results: Iterable[DocResult], skipped: list[tuple[str, str]] | None = None) -> Corpus:
     """Combine per-document results into a Corpus, flagging repeated content as duplicates."""
-    docs, texts, sections, items, cleaning = [], [], [], [], []
+    docs, texts, sections, items, metrics, cleaning = [], [], [], [], [], []
     first_source: dict[str, str] = {}
     for r in results:
         doc = r.document
@@ -284,6 +290,7 @@ def assemble(results: Iterable[DocResult], skipped: list[tuple[str, str]] | None
             texts.append({"doc_id": doc["doc_id"], "text": r.text})
             sections.extend(r.sections)
             items.extend(r.items)
+            metrics.extend(r.metrics)
             cleaning.extend(r.cleaning)
         docs.append(doc)
     documents = pd.DataFrame(docs, columns=DOCUMENT_COLUMNS)
@@ -296,6 +303,7 @@ def assemble(results: Iterable[DocResult], skipped: list[tuple[str, str]] | None
         texts=pd.DataFrame(texts, columns=TEXT_COLUMNS),
         sections=_frame(sections, SECTION_COLUMNS),
         items=_frame(items, ITEM_COLUMNS),
+        metrics=metrics_frame(metrics),
         cleaning=pd.DataFrame(cleaning, columns=CLEANING_COLUMNS).astype({"line": "Int64", "count": "int64"}),
         skipped=pd.DataFrame(skipped or [], columns=SKIPPED_COLUMNS),
     )
