@@ -11,6 +11,7 @@ Tables (all offsets point into ``texts.text``):
 - ``texts``: doc_id, text (the cleaned text);
 - ``sections`` and ``items``: see ``fazhi_lib.structure``;
 - ``metrics``: one row per reported quantity, see ``fazhi_lib.metrics``;
+- ``measures``: one row per mention of a rule-of-law mechanism, see ``fazhi_lib.measures``;
 - ``cleaning``: the audit of what cleaning removed or changed, per document;
 - ``skipped``: files that are not reports of a supported format, with the reason.
 """
@@ -29,6 +30,7 @@ import pandas as pd
 from fazhi_lib import __version__
 from fazhi_lib.clean import clean_text
 from fazhi_lib.io import discover, read_document
+from fazhi_lib.measures import extract_measures, measures_frame
 from fazhi_lib.metadata import apply_overrides, infer_metadata, read_metadata_csv
 from fazhi_lib.metrics import extract_metrics, metrics_frame
 from fazhi_lib.structure import ITEM_COLUMNS, SECTION_COLUMNS, parse_rows
@@ -40,7 +42,7 @@ DOCUMENT_COLUMNS = [
 CLEANING_COLUMNS = ["doc_id", "action", "line", "text", "reason", "count"]
 SKIPPED_COLUMNS = ["source", "reason"]
 TEXT_COLUMNS = ["doc_id", "text"]
-TABLES = ("documents", "texts", "sections", "items", "metrics", "cleaning", "skipped")
+TABLES = ("documents", "texts", "sections", "items", "metrics", "measures", "cleaning", "skipped")
 META_FIELDS = ("title", "jurisdiction", "admin_level", "region", "year_start", "year_end")
 MIN_CHARS = 200  # shorter texts are kept with a warning: most likely an index page or a stub
 
@@ -54,6 +56,7 @@ class DocResult:
     sections: list[dict] = field(default_factory=list)
     items: list[dict] = field(default_factory=list)
     metrics: list[dict] = field(default_factory=list)
+    measures: list[dict] = field(default_factory=list)
     cleaning: list[dict] = field(default_factory=list)
 
 
@@ -96,6 +99,7 @@ def _process_text(text: str, doc: dict, page_meta: dict, override: dict | None) 
         meta = apply_overrides(meta, override)
     sections, items = parse_rows(cleaned.text, doc_id, title=meta.get("title"))
     metrics = extract_metrics(cleaned.text, doc_id, sections, items)
+    measures = extract_measures(cleaned.text, doc_id, sections, items)
     top = [r["part"] for r in sections if r["level"] == 1]
     parts = [p for p in top if p not in ("preamble", "closing")]
     messages = [doc["message"]] if doc["message"] else []
@@ -116,7 +120,7 @@ def _process_text(text: str, doc: dict, page_meta: dict, override: dict | None) 
     audit += [dict(doc_id=doc_id, action="changed", line=None, text="", reason=k, count=v)
               for k, v in cleaned.changes.items()]
     return DocResult(document=doc, text=cleaned.text, sections=sections, items=items, metrics=metrics,
-                     cleaning=audit)
+                     measures=measures, cleaning=audit)
 
 
 @dataclass
@@ -128,6 +132,7 @@ class Corpus:
     sections: pd.DataFrame
     items: pd.DataFrame
     metrics: pd.DataFrame
+    measures: pd.DataFrame
     cleaning: pd.DataFrame
     skipped: pd.DataFrame
 
@@ -274,7 +279,7 @@ def ingest(paths: Iterable[str | Path] | str | Path, metadata: str | Path | None
 
 def assemble(results: Iterable[DocResult], skipped: list[tuple[str, str]] | None = None) -> Corpus:
     """Combine per-document results into a Corpus, flagging repeated content as duplicates."""
-    docs, texts, sections, items, metrics, cleaning = [], [], [], [], [], []
+    docs, texts, sections, items, metrics, measures, cleaning = [], [], [], [], [], [], []
     first_source: dict[str, str] = {}
     for r in results:
         doc = r.document
@@ -291,6 +296,7 @@ def assemble(results: Iterable[DocResult], skipped: list[tuple[str, str]] | None
             sections.extend(r.sections)
             items.extend(r.items)
             metrics.extend(r.metrics)
+            measures.extend(r.measures)
             cleaning.extend(r.cleaning)
         docs.append(doc)
     documents = pd.DataFrame(docs, columns=DOCUMENT_COLUMNS)
@@ -304,6 +310,7 @@ def assemble(results: Iterable[DocResult], skipped: list[tuple[str, str]] | None
         sections=_frame(sections, SECTION_COLUMNS),
         items=_frame(items, ITEM_COLUMNS),
         metrics=metrics_frame(metrics),
+        measures=measures_frame(measures),
         cleaning=pd.DataFrame(cleaning, columns=CLEANING_COLUMNS).astype({"line": "Int64", "count": "int64"}),
         skipped=pd.DataFrame(skipped or [], columns=SKIPPED_COLUMNS),
     )
