@@ -1,6 +1,7 @@
 """The ``fazhi`` command line: composes the library's functions, holds no logic of its own.
 
     fazhi ingest INPUT... -o OUTDIR [--csv] [--metadata CSV] [--jobs N] [--max-mb MB] [--quiet]
+    fazhi analyze OUTDIR [--topics K|auto] [--vectorizer words|chars] [--random-state N] [--csv]
 
 Exit status: 0 when every file was read (warnings allowed), 1 when at least one file failed, 2 when the command
 could not run (bad arguments, output directory not writable).
@@ -33,6 +34,14 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--max-mb", type=float, default=20.0, metavar="MB",
                      help="files larger than this fail with a message instead of being read (default 20)")
     ing.add_argument("--quiet", action="store_true", help="print only the totals line")
+    ana = sub.add_parser("analyze", help="problem topics, remedies and shared sentences of an ingested corpus",
+                         description="Read the tables `fazhi ingest` wrote to OUTDIR and write problem_topics, "
+                                     "topics, remedies and shared_sentences beside them, with default parameters.")
+    ana.add_argument("outdir", metavar="OUTDIR", help="an ingest output directory")
+    ana.add_argument("--topics", default="auto", metavar="K", help="number of problem topics, or auto (default)")
+    ana.add_argument("--vectorizer", choices=("words", "chars"), default="words")
+    ana.add_argument("--random-state", type=int, default=0)
+    ana.add_argument("--csv", action="store_true", help="also write the tables as CSV")
     return p
 
 
@@ -69,11 +78,47 @@ def _ingest(args: argparse.Namespace) -> int:
     return 1 if counts.get("failed", 0) else 0
 
 
+def _analyze(args: argparse.Namespace) -> int:
+    from fazhi_lib.pipeline import OutputError, load
+    from fazhi_lib.topics import analyze
+
+    try:
+        corpus = load(args.outdir)
+    except FileNotFoundError as exc:
+        print(f"fazhi analyze: {exc}", file=sys.stderr)
+        return 2
+    k = args.topics if args.topics == "auto" else int(args.topics)
+    t0 = time.perf_counter()
+    tables = analyze(corpus, k=k, vectorizer=args.vectorizer, random_state=args.random_state)
+    try:
+        written = write_tables(tables, args.outdir, csv=args.csv)
+    except (OSError, OutputError) as exc:
+        print(f"fazhi analyze: cannot write to {args.outdir}: {exc}", file=sys.stderr)
+        return 2
+    n_topics = tables["topics"]["topic"].nunique()
+    remedies = tables["remedies"]
+    share = remedies["matched"].mean() if len(remedies) else 0.0
+    print(f"{len(tables['problem_topics'])} problems in {n_topics} topics; {share:.0%} with a remedy; "
+          f"{len(tables['shared_sentences'])} shared sentence pairs; tables {', '.join(written)} in {args.outdir} "
+          f"({time.perf_counter() - t0:.1f} s)")
+    return 0
+
+
+def write_tables(tables: dict[str, pd.DataFrame], outdir: str, csv: bool = False) -> list[str]:
+    """Write named tables as Parquet (and CSV) into outdir, atomically; returns the names written."""
+    from fazhi_lib.pipeline import Corpus
+
+    Corpus.write_tables(tables, outdir, csv=csv)
+    return list(tables)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``fazhi`` console script; returns the exit status."""
     args = _parser().parse_args(argv)
     if args.command == "ingest":
         return _ingest(args)
+    if args.command == "analyze":
+        return _analyze(args)
     return 2
 
 

@@ -143,8 +143,13 @@ class Corpus:
     def write(self, outdir: str | Path, csv: bool = False) -> Path:
         """Write every table as ``OUTDIR/<name>.parquet`` (and ``.csv`` in UTF-8 with BOM, which Excel reads, when
         ``csv``). Each file is written to a temporary name and renamed, so no half-written table is left."""
+        return self.write_tables(self.tables(), outdir, csv=csv)
+
+    @staticmethod
+    def write_tables(tables: dict[str, pd.DataFrame], outdir: str | Path, csv: bool = False) -> Path:
+        """Write named DataFrames as Parquet (and CSV) into ``outdir``, each atomically (write, then rename)."""
         out = ensure_writable(outdir)
-        for name, df in self.tables().items():
+        for name, df in tables.items():
             _atomic_write(out / f"{name}.parquet", lambda p, df=df: df.to_parquet(p, index=False))
             if csv:
                 _atomic_write(out / f"{name}.csv", lambda p, df=df: df.to_csv(p, index=False, encoding="utf-8-sig"))

@@ -1,0 +1,367 @@
+"""Problems: topics of the problems reports admit, the plan item that answers each, and text shared across reports.
+
+- ``problem_topics``: the leaf items of part ``problems`` are vectorised with TF-IDF (words from the project's
+  tokenizer, or character n-grams) — the lead phrase weighted ``title_weight`` times, since it names the problem —
+  and clustered by average-linkage agglomerative clustering on cosine distance. ``k`` is given, or chosen
+  automatically as the k with the best silhouette (cosine) among 2..``max_k``. For large corpora the hierarchy is
+  built on a sample of ``sample_size`` statements (drawn with ``random_state``) and every other statement joins the
+  topic with the nearest centroid, so the cost grows linearly with the number of statements.
+- ``match_remedies``: for each problem, the plan item of the same report with the highest cosine similarity in the
+  same vector space; below ``threshold`` the problem counts as having no remedy.
+- ``shared_sentences``: sentence segments (split at 。；，! ?, at least ``min_chars`` characters) that recur verbatim or
+  nearly so in other reports, found with MinHash over character shingles and locality-sensitive hashing (no
+  all-pairs comparison), then checked by exact Jaccard similarity.
+"""
+
+from __future__ import annotations
+
+import re
+import zlib
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import pandas as pd
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.spatial.distance import squareform
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import silhouette_score
+from sklearn.preprocessing import normalize
+
+from fazhi_lib.tokenize import tokenize
+from fazhi_lib.vocabulary import read_lines, read_rows
+
+TOPIC_COLUMNS = ["doc_id", "item_id", "topic", "topic_label", "score"]
+REMEDY_COLUMNS = ["doc_id", "problem_item_id", "plan_item_id", "similarity", "matched"]
+SHARED_COLUMNS = ["doc_id_a", "doc_id_b", "text_a", "text_b", "similarity", "start_a", "start_b", "group",
+                  "n_reports"]
+
+
+@dataclass
+class ProblemSpace:
+    """The fitted vector space of problem and plan statements (for notebooks: inspect ``vectorizer``)."""
+
+    vectorizer: TfidfVectorizer
+    problems: pd.DataFrame  # the problem items, in the order of the rows of X
+    X: object  # sparse matrix of the problem statements, rows L2-normalised
+
+
+def statement_text(title: str, text: str, title_weight: int = 3) -> str:
+    """The text a statement is vectorised from: its lead phrase repeated ``title_weight`` times, then its text."""
+    title = title or ""
+    return "。".join([title] * title_weight + [text or ""])
+
+
+@lru_cache(maxsize=1)
+def _concepts() -> dict[str, str]:
+    return {w: r["concept"] for r in read_rows("concepts.csv") for w in r["words"].split("|") if w}
+
+
+@lru_cache(maxsize=1)
+def _topic_stopwords() -> frozenset[str]:
+    return frozenset(read_lines("topic_stopwords.txt"))
+
+
+def statement_words(text: str) -> list[str]:
+    """Tokens of a problem or plan statement: the project's tokenizer, minus words that only mark a statement as a
+    problem or plan (``vocab/topic_stopwords.txt``), with synonyms mapped to one concept (``vocab/concepts.csv``)."""
+    concepts, drop = _concepts(), _topic_stopwords()
+    return [concepts.get(w, w) for w in tokenize(text) if w not in drop]
+
+
+def _words(text: str) -> list[str]:
+    return statement_words(text)
+
+
+def make_vectorizer(vectorizer: str = "words", min_df: int = 1) -> TfidfVectorizer:
+    """TF-IDF on the project's tokens (``"words"``) or on character 2–3-grams (``"chars"``)."""
+    if vectorizer == "words":
+        return TfidfVectorizer(analyzer=_words, sublinear_tf=True, min_df=min_df)
+    if vectorizer == "chars":
+        return TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True, min_df=min_df)
+    raise ValueError(f"vectorizer must be 'words' or 'chars', not {vectorizer!r}")
+
+
+def fit_space(items: pd.DataFrame, vectorizer: str = "words", title_weight: int = 3
+              ) -> tuple[TfidfVectorizer, object, object]:
+    """Fit TF-IDF on the problem and plan items of a corpus; returns (vectorizer, X_problems, X_plans)."""
+    problems = items[items["part"] == "problems"]
+    plans = items[items["part"] == "plans"]
+    docs_p = [statement_text(t, x, title_weight) for t, x in zip(problems["title"], problems["text"], strict=True)]
+    docs_q = [statement_text(t, x, title_weight) for t, x in zip(plans["title"], plans["text"], strict=True)]
+    vec = make_vectorizer(vectorizer, min_df=1)
+    vec.fit(docs_p + docs_q or [""])
+    return vec, vec.transform(docs_p), vec.transform(docs_q)
+
+
+def _cosine_distances(X) -> np.ndarray:
+    """Pairwise cosine distances of L2-normalised (sparse) rows, via one sparse product."""
+    sim = X @ X.T
+    sim = sim.toarray() if hasattr(sim, "toarray") else np.asarray(sim)
+    dist = np.clip(1.0 - sim, 0.0, 2.0)
+    np.fill_diagonal(dist, 0.0)
+    return (dist + dist.T) / 2
+
+
+def _tree(dist: np.ndarray) -> np.ndarray:
+    """The average-linkage hierarchy of a distance matrix (built once, cut at any k)."""
+    return linkage(squareform(dist, checks=False), method="average")
+
+
+def _cut(tree: np.ndarray, k: int) -> np.ndarray:
+    return fcluster(tree, t=k, criterion="maxclust") - 1
+
+
+def choose_k(X, max_k: int = 30) -> tuple[int, pd.DataFrame]:
+    """The number of topics with the best mean silhouette (cosine) among 2..max_k; also the table of scores."""
+    n = X.shape[0]
+    rows = []
+    if n < 3:
+        return 1, pd.DataFrame(columns=["k", "silhouette"])
+    dist = _cosine_distances(X)
+    tree = _tree(dist)
+    for k in range(2, min(max_k, n - 1) + 1):
+        labels = _cut(tree, k)
+        if len(set(labels)) < 2:
+            continue
+        rows.append({"k": k, "silhouette": float(silhouette_score(dist, labels, metric="precomputed"))})
+    table = pd.DataFrame(rows, columns=["k", "silhouette"])
+    if table.empty:
+        return 1, table
+    best = table.sort_values(["silhouette", "k"], ascending=[False, True]).iloc[0]
+    return int(best["k"]), table
+
+
+def cluster(X, k: int | str = "auto", max_k: int = 30, sample_size: int = 3000, random_state: int = 0
+            ) -> tuple[np.ndarray, int]:
+    """Topic labels for the rows of X (L2-normalised TF-IDF) and the k used; deterministic for a random_state."""
+    n = X.shape[0]
+    if n == 0:
+        return np.zeros(0, dtype=int), 0
+    if n < 3:
+        return np.zeros(n, dtype=int), 1
+    rng = np.random.RandomState(random_state)
+    sample = np.sort(rng.choice(n, size=sample_size, replace=False)) if n > sample_size else np.arange(n)
+    Xs = X[sample]
+    if k == "auto":
+        k, _ = choose_k(Xs, max_k=max_k)
+    k = max(1, min(int(k), len(sample)))
+    sample_labels = _cut(_tree(_cosine_distances(Xs)), k) if k > 1 else np.zeros(len(sample), dtype=int)
+    k = len(set(sample_labels))
+    if len(sample) == n:
+        return _renumber(sample_labels), k
+    centroids = normalize(np.vstack([np.asarray(Xs[sample_labels == c].mean(axis=0)).ravel()
+                                     for c in sorted(set(sample_labels))]))
+    labels = np.asarray((X @ centroids.T).argmax(axis=1)).ravel()
+    labels[sample] = sample_labels
+    return _renumber(labels), k
+
+
+def _renumber(labels: np.ndarray) -> np.ndarray:
+    """Topics numbered by size (0 = largest), ties by first appearance, so numbers are stable."""
+    counts = pd.Series(labels).value_counts()
+    first = {lab: i for i, lab in reversed(list(enumerate(labels)))}
+    order = sorted(counts.index, key=lambda lab: (-counts[lab], first[lab]))
+    mapping = {old: new for new, old in enumerate(order)}
+    return np.array([mapping[lab] for lab in labels], dtype=int)
+
+
+def problem_topics(items: pd.DataFrame, k: int | str = "auto", vectorizer: str = "words", random_state: int = 0,
+                   title_weight: int = 3, max_k: int = 30, sample_size: int = 3000, n_label_terms: int = 3
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Cluster the problem statements (items of part ``problems``) into topics.
+
+    Returns (assignments, topics): assignments has one row per problem item with ``TOPIC_COLUMNS`` (``score`` is
+    the cosine similarity of the statement to its topic's centroid: how representative it is); topics has one row
+    per topic with its label (top terms), size, number of reports and its three most representative statements.
+    """
+    problems = items[items["part"] == "problems"].reset_index(drop=True)
+    if problems.empty:
+        return pd.DataFrame(columns=TOPIC_COLUMNS), pd.DataFrame(
+            columns=["topic", "topic_label", "size", "n_reports", "top_terms", "examples"])
+    vec, Xp, _ = fit_space(items, vectorizer, title_weight)
+    Xp = normalize(Xp)
+    labels, k = cluster(Xp, k=k, max_k=max_k, sample_size=sample_size, random_state=random_state)
+    terms = np.array(vec.get_feature_names_out())
+    rows, topic_rows = [], []
+    scores = np.zeros(len(problems))
+    for t in sorted(set(labels)):
+        idx = np.flatnonzero(labels == t)
+        centroid = np.asarray(Xp[idx].mean(axis=0)).ravel()
+        top = [terms[i] for i in centroid.argsort()[::-1][:n_label_terms] if centroid[i] > 0]
+        norm = np.linalg.norm(centroid) or 1.0
+        sims = np.asarray(Xp[idx] @ (centroid / norm)).ravel()
+        scores[idx] = sims
+        order = idx[np.argsort(-sims, kind="stable")]
+        topic_rows.append({
+            "topic": int(t), "topic_label": "·".join(top) or f"topic {t}", "size": len(idx),
+            "n_reports": problems.loc[idx, "doc_id"].nunique(), "top_terms": ", ".join(top),
+            "examples": [problems.loc[i, "title"] or problems.loc[i, "text"][:40] for i in order[:3]],
+        })
+    label_of = {r["topic"]: r["topic_label"] for r in topic_rows}
+    for i, r in enumerate(problems.itertuples()):
+        rows.append({"doc_id": r.doc_id, "item_id": r.item_id, "topic": int(labels[i]),
+                     "topic_label": label_of[int(labels[i])], "score": round(float(scores[i]), 6)})
+    return pd.DataFrame(rows, columns=TOPIC_COLUMNS), pd.DataFrame(topic_rows)
+
+
+def match_remedies(items: pd.DataFrame, vectorizer: str = "words", threshold: float = 0.08,
+                   title_weight: int = 3) -> pd.DataFrame:
+    """For each problem item, the plan item of the same report most similar to it (cosine, same TF-IDF space).
+
+    Returns ``REMEDY_COLUMNS``; ``plan_item_id`` is None when the report has no plan item, ``matched`` is False when
+    the best similarity is below ``threshold`` (the problem is reported as having no remedy).
+    """
+    problems = items[items["part"] == "problems"].reset_index(drop=True)
+    plans = items[items["part"] == "plans"].reset_index(drop=True)
+    if problems.empty:
+        return pd.DataFrame(columns=REMEDY_COLUMNS)
+    _, Xp, Xq = fit_space(items, vectorizer, title_weight)
+    Xp, Xq = normalize(Xp), normalize(Xq)
+    plan_rows = plans.groupby("doc_id").indices if len(plans) else {}
+    out = []
+    for doc_id, idx in problems.groupby("doc_id").indices.items():
+        q_idx = plan_rows.get(doc_id)
+        for i in idx:
+            if q_idx is None or len(q_idx) == 0:
+                out.append((doc_id, problems.loc[i, "item_id"], None, 0.0, False))
+                continue
+            sims = np.asarray(Xq[q_idx] @ Xp[i].T.toarray()).ravel()
+            j = int(np.argmax(sims))
+            out.append((doc_id, problems.loc[i, "item_id"], plans.loc[q_idx[j], "item_id"], round(float(sims[j]), 6),
+                        bool(sims[j] >= threshold)))
+    df = pd.DataFrame(out, columns=REMEDY_COLUMNS)
+    return df.sort_values(["doc_id", "problem_item_id"], kind="stable").reset_index(drop=True)
+
+
+def remedy_share(remedies: pd.DataFrame) -> pd.DataFrame:
+    """Per report: number of problems, number with a remedy, and the share."""
+    g = remedies.groupby("doc_id")["matched"]
+    return pd.DataFrame({"problems": g.size(), "with_remedy": g.sum(), "share": g.mean()}).reset_index()
+
+
+# -- shared sentences -------------------------------------------------------------------------------------------
+
+_SEGMENT = re.compile(r"[^。;；,，!！?？\n]+")
+_NON_WORD = re.compile(r"[\s\W_]+")
+_PRIME = np.uint64((1 << 31) - 1)  # products of two values below it fit in 64 bits
+
+
+def minhash(shingle_sets: list[set[int]], num_perm: int = 64, random_state: int = 0, chunk: int = 4000) -> np.ndarray:
+    """MinHash signatures (one row of ``num_perm`` values per set), computed in vectorised chunks."""
+    rng = np.random.RandomState(random_state)
+    a = rng.randint(1, int(_PRIME), size=num_perm).astype(np.uint64)[:, None]
+    b = rng.randint(0, int(_PRIME), size=num_perm).astype(np.uint64)[:, None]
+    out = np.empty((len(shingle_sets), num_perm), dtype=np.uint64)
+    for lo in range(0, len(shingle_sets), chunk):
+        part = [sorted(s) or [0] for s in shingle_sets[lo:lo + chunk]]
+        lens = np.array([len(s) for s in part])
+        flat = np.fromiter((x for s in part for x in s), dtype=np.uint64, count=int(lens.sum())) % _PRIME
+        hashed = (a * flat[None, :] + b) % _PRIME
+        starts = np.concatenate([[0], np.cumsum(lens)[:-1]])
+        out[lo:lo + len(part)] = np.minimum.reduceat(hashed, starts, axis=1).T
+    return out
+
+
+def segments(text: str, min_chars: int = 12) -> list[tuple[int, str]]:
+    """(offset, segment) of the sentence segments of a text with at least ``min_chars`` characters."""
+    out = []
+    for m in _SEGMENT.finditer(text):
+        seg = m.group().strip()
+        if len(_NON_WORD.sub("", seg)) >= min_chars:
+            out.append((m.start() + m.group().index(seg[0]), seg))
+    return out
+
+
+def _shingles(s: str, n: int) -> set[int]:
+    s = _NON_WORD.sub("", s)
+    return {zlib.crc32(s[i:i + n].encode("utf-8")) for i in range(max(1, len(s) - n + 1))}
+
+
+def shared_sentences(texts: pd.DataFrame, min_similarity: float = 0.7, min_chars: int = 12, shingle: int = 3,
+                     num_perm: int = 64, bands: int = 16, random_state: int = 0) -> pd.DataFrame:
+    """Sentence segments that recur verbatim or nearly so in two different reports.
+
+    ``texts`` has columns doc_id, text. Candidates come from MinHash signatures (``num_perm`` permutations) split
+    into ``bands`` bands for locality-sensitive hashing; a candidate pair is kept when the exact Jaccard similarity of
+    its character ``shingle``-grams is at least ``min_similarity``. Near-duplicates form groups; each group is
+    reported as pairs of its first occurrence (lowest doc_id, then offset) with the first occurrence in every other
+    report — ``SHARED_COLUMNS``, with ``group`` naming the group and ``n_reports`` how many reports share it — so a
+    boilerplate sentence found in n reports gives n-1 rows, not n².
+    """
+    units: list[tuple[str, int, str, set[int]]] = []
+    for doc_id, text in zip(texts["doc_id"], texts["text"], strict=True):
+        for off, seg in segments(text or "", min_chars):
+            units.append((doc_id, off, seg, _shingles(seg, shingle)))
+    signatures = minhash([u[3] for u in units], num_perm=num_perm, random_state=random_state)
+    rows_per_band = max(1, num_perm // bands)
+    buckets: dict[tuple[int, bytes], list[int]] = defaultdict(list)
+    for band in range(bands):
+        block = np.ascontiguousarray(signatures[:, band * rows_per_band:(band + 1) * rows_per_band])
+        for u in range(len(units)):
+            buckets[(band, block[u].tobytes())].append(u)
+    parent = list(range(len(units)))
+
+    def find(u: int) -> int:
+        while parent[u] != u:
+            parent[u] = parent[parent[u]]
+            u = parent[u]
+        return u
+
+    def jaccard(u: int, v: int) -> float:
+        su, sv = units[u][3], units[v][3]
+        return len(su & sv) / len(su | sv)
+
+    # candidates share a band; a candidate joins the group of the bucket's first member when similar enough,
+    # so a sentence repeated in thousands of reports costs linear, not quadratic, work
+    for members in buckets.values():
+        first = members[0]
+        for v in members[1:]:
+            if find(v) != find(first) and jaccard(first, v) >= min_similarity:
+                parent[find(v)] = find(first)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for u in range(len(units)):
+        groups[find(u)].append(u)
+    out = []
+    for members in groups.values():
+        if len({units[u][0] for u in members}) < 2:
+            continue
+        members.sort(key=lambda u: (units[u][0], units[u][1]))
+        rep = members[0]
+        firsts = {}
+        for u in members:
+            firsts.setdefault(units[u][0], u)
+        group_id = f"{units[rep][0]}:{units[rep][1]}"
+        for doc, u in firsts.items():
+            if doc == units[rep][0]:
+                continue
+            out.append((units[rep][0], doc, units[rep][2], units[u][2], round(jaccard(rep, u), 6), units[rep][1],
+                        units[u][1], group_id, len(firsts)))
+    df = pd.DataFrame(out, columns=SHARED_COLUMNS)
+    return df.sort_values(["doc_id_a", "doc_id_b", "start_a", "start_b"]).reset_index(drop=True)
+
+
+def shared_share(texts: pd.DataFrame, shared: pd.DataFrame, min_chars: int = 12) -> pd.DataFrame:
+    """Per report: its sentence segments, how many recur in another report, and the share."""
+    n_seg = {d: len(segments(t or "", min_chars)) for d, t in zip(texts["doc_id"], texts["text"], strict=True)}
+    found: dict[str, set[int]] = defaultdict(set)
+    for r in shared.itertuples():
+        found[r.doc_id_a].add(r.start_a)
+        found[r.doc_id_b].add(r.start_b)
+    rows = [{"doc_id": d, "segments": n, "shared": len(found[d]), "share": (len(found[d]) / n) if n else 0.0}
+            for d, n in n_seg.items()]
+    return pd.DataFrame(rows, columns=["doc_id", "segments", "shared", "share"])
+
+
+def analyze(corpus, k: int | str = "auto", vectorizer: str = "words", random_state: int = 0,
+            remedy_threshold: float = 0.08, min_similarity: float = 0.7) -> dict[str, pd.DataFrame]:
+    """The analysis tables of an ingested corpus (a ``fazhi_lib.Corpus``), as ``fazhi analyze`` writes them:
+    problem_topics, topics, remedies, shared_sentences."""
+    assignments, topics = problem_topics(corpus.items, k=k, vectorizer=vectorizer, random_state=random_state)
+    return {
+        "problem_topics": assignments,
+        "topics": topics,
+        "remedies": match_remedies(corpus.items, vectorizer=vectorizer, threshold=remedy_threshold),
+        "shared_sentences": shared_sentences(corpus.texts, min_similarity=min_similarity, random_state=random_state),
+    }
