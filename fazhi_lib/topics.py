@@ -168,19 +168,20 @@ def _renumber(labels: np.ndarray) -> np.ndarray:
 
 
 def problem_topics(items: pd.DataFrame, k: int | str = "auto", vectorizer: str = "words", random_state: int = 0,
-                   title_weight: int = 3, max_k: int = 30, sample_size: int = 3000, n_label_terms: int = 3
-                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   title_weight: int = 3, max_k: int = 30, sample_size: int = 3000, n_label_terms: int = 3,
+                   space: tuple | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Cluster the problem statements (items of part ``problems``) into topics.
 
     Returns (assignments, topics): assignments has one row per problem item with ``TOPIC_COLUMNS`` (``score`` is
     the cosine similarity of the statement to its topic's centroid: how representative it is); topics has one row
     per topic with its label (top terms), size, number of reports and its three most representative statements.
+    ``space`` is the result of ``fit_space`` on the same items, to reuse it.
     """
     problems = items[items["part"] == "problems"].reset_index(drop=True)
     if problems.empty:
         return pd.DataFrame(columns=TOPIC_COLUMNS), pd.DataFrame(
             columns=["topic", "topic_label", "size", "n_reports", "top_terms", "examples"])
-    vec, Xp, _ = fit_space(items, vectorizer, title_weight)
+    vec, Xp, _ = space or fit_space(items, vectorizer, title_weight)
     Xp = normalize(Xp)
     labels, k = cluster(Xp, k=k, max_k=max_k, sample_size=sample_size, random_state=random_state)
     terms = np.array(vec.get_feature_names_out())
@@ -207,30 +208,32 @@ def problem_topics(items: pd.DataFrame, k: int | str = "auto", vectorizer: str =
 
 
 def match_remedies(items: pd.DataFrame, vectorizer: str = "words", threshold: float = 0.08,
-                   title_weight: int = 3) -> pd.DataFrame:
+                   title_weight: int = 3, space: tuple | None = None) -> pd.DataFrame:
     """For each problem item, the plan item of the same report most similar to it (cosine, same TF-IDF space).
 
     Returns ``REMEDY_COLUMNS``; ``plan_item_id`` is None when the report has no plan item, ``matched`` is False when
-    the best similarity is below ``threshold`` (the problem is reported as having no remedy).
+    the best similarity is below ``threshold`` (the problem is reported as having no remedy). ``space`` is the
+    result of ``fit_space`` on the same items, to reuse it.
     """
     problems = items[items["part"] == "problems"].reset_index(drop=True)
     plans = items[items["part"] == "plans"].reset_index(drop=True)
     if problems.empty:
         return pd.DataFrame(columns=REMEDY_COLUMNS)
-    _, Xp, Xq = fit_space(items, vectorizer, title_weight)
-    Xp, Xq = normalize(Xp), normalize(Xq)
+    _, Xp, Xq = space or fit_space(items, vectorizer, title_weight)
+    Xp, Xq = normalize(Xp).tocsr(), normalize(Xq).tocsr()
     plan_rows = plans.groupby("doc_id").indices if len(plans) else {}
+    problem_ids, plan_ids = problems["item_id"].to_numpy(), plans["item_id"].to_numpy()
     out = []
     for doc_id, idx in problems.groupby("doc_id").indices.items():
         q_idx = plan_rows.get(doc_id)
-        for i in idx:
-            if q_idx is None or len(q_idx) == 0:
-                out.append((doc_id, problems.loc[i, "item_id"], None, 0.0, False))
-                continue
-            sims = np.asarray(Xq[q_idx] @ Xp[i].T.toarray()).ravel()
-            j = int(np.argmax(sims))
-            out.append((doc_id, problems.loc[i, "item_id"], plans.loc[q_idx[j], "item_id"], round(float(sims[j]), 6),
-                        bool(sims[j] >= threshold)))
+        if q_idx is None or len(q_idx) == 0:
+            out.extend((doc_id, problem_ids[i], None, 0.0, False) for i in idx)
+            continue
+        sims = (Xp[idx] @ Xq[q_idx].T).toarray()  # one block product per report
+        best = sims.argmax(axis=1)
+        for row, i in enumerate(idx):
+            sim = float(sims[row, best[row]])
+            out.append((doc_id, problem_ids[i], plan_ids[q_idx[best[row]]], round(sim, 6), bool(sim >= threshold)))
     df = pd.DataFrame(out, columns=REMEDY_COLUMNS)
     return df.sort_values(["doc_id", "problem_item_id"], kind="stable").reset_index(drop=True)
 
@@ -358,10 +361,11 @@ def analyze(corpus, k: int | str = "auto", vectorizer: str = "words", random_sta
             remedy_threshold: float = 0.08, min_similarity: float = 0.7) -> dict[str, pd.DataFrame]:
     """The analysis tables of an ingested corpus (a ``fazhi_lib.Corpus``), as ``fazhi analyze`` writes them:
     problem_topics, topics, remedies, shared_sentences."""
-    assignments, topics = problem_topics(corpus.items, k=k, vectorizer=vectorizer, random_state=random_state)
+    space = fit_space(corpus.items, vectorizer)  # one vector space for topics and remedies
+    assignments, topics = problem_topics(corpus.items, k=k, random_state=random_state, space=space)
     return {
         "problem_topics": assignments,
         "topics": topics,
-        "remedies": match_remedies(corpus.items, vectorizer=vectorizer, threshold=remedy_threshold),
+        "remedies": match_remedies(corpus.items, threshold=remedy_threshold, space=space),
         "shared_sentences": shared_sentences(corpus.texts, min_similarity=min_similarity, random_state=random_state),
     }
