@@ -91,8 +91,10 @@ def fit_space(items: pd.DataFrame, vectorizer: str = "words", title_weight: int 
     docs_p = [statement_text(t, x, title_weight) for t, x in zip(problems["title"], problems["text"], strict=True)]
     docs_q = [statement_text(t, x, title_weight) for t, x in zip(plans["title"], plans["text"], strict=True)]
     vec = make_vectorizer(vectorizer, min_df=1)
-    vec.fit(docs_p + docs_q or [""])
-    return vec, vec.transform(docs_p), vec.transform(docs_q)
+    if not docs_p and not docs_q:  # nothing to fit: callers skip corpora without problem statements
+        return vec, None, None
+    X = vec.fit_transform(docs_p + docs_q)  # each statement tokenized once
+    return vec, X[: len(docs_p)], X[len(docs_p):]
 
 
 def _cosine_distances(X) -> np.ndarray:
