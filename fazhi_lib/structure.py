@@ -339,7 +339,8 @@ def _heading_points(text: str, node: _Node, lines: list[tuple[int, int]]) -> lis
     end = node.end
     paras = [(s, e) for s, e in lines if s >= node.line_end + 1 and e <= end and e > s]
     # a heading that names a part (二、存在的问题) is no point itself: its paragraphs are the points
-    names_part = node.heading_only and node.parent is None and bool(node.candidates)
+    own = part_candidates(node.heading)
+    names_part = node.heading_only and bool(own) and own[0] == node.part
     if not names_part and (not node.heading_only or len(paras) < 2):
         return [_Point(node.start, node.marker_end, _rstrip(text, node.start, end), node.marker, "heading")]
     points = []
@@ -405,11 +406,16 @@ def parse_rows(text: str, doc_id: str = "", title: str | None = None) -> tuple[l
             parent = nodes[node.parent]
             node.candidates = parent.candidates
             node.part = parent.part
+            own_all = part_candidates(node.heading)
             if len(parent.candidates) > 1:
-                own = [p for p in part_candidates(node.heading) if p in parent.candidates]
+                own = [p for p in own_all if p in parent.candidates]
                 if own:
                     node.part = own[0]
                     node.candidates = (own[0],)
+            elif own_all and own_all[0] in ("problems", "plans") and own_all[0] != parent.part:
+                # （五）存在的不足 inside 一、2024年工作情况: a sub-section can open the problems or plans part
+                node.part = own_all[0]
+                node.candidates = (own_all[0],)
 
     sec_rows: list[dict] = []
     first = nodes[0].start if nodes else end_of_body

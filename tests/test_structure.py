@@ -124,6 +124,15 @@ def test_a_part_heading_is_not_a_point():
     assert list(problems["kind"]) == ["paragraph"]
 
 
+def test_a_sub_section_can_open_the_problems_or_plans_part():
+    text = ("一、2024年工作情况\n（一）加强领导。成立小组。\n（二）存在的不足\n一是宣传不够深入。二是执法力量薄弱。\n"
+            "（三）2025年工作打算\n1.创新宣传方式。\n2.充实执法力量。")
+    _, items = parse(text)
+    assert titles(items, "problems") == ["宣传不够深入", "执法力量薄弱"]
+    assert titles(items, "plans") == ["创新宣传方式", "充实执法力量"]
+    assert titles(items, "measures") == ["加强领导"]
+
+
 def test_mixed_heading_children_choose_their_part():
     text = ("一、主要工作\n（一）加强领导。成立小组。\n二、存在的问题及下一步打算\n（一）存在的问题\n1.宣传不够深入。\n"
             "2.队伍力量薄弱。\n（二）下一步打算\n1.创新宣传方式。\n")
@@ -202,6 +211,11 @@ def test_thematic_headings():
     assert classify_part("基本情况") == "overview"
     assert classify_part("强化组织领导", after_problems_or_plans=True) == "other"
     assert classify_part("附件") == "other"
+    # the official template's headings
+    assert classify_part("2025年度推进法治政府建设的主要安排") == "plans"
+    assert classify_part("二〇二五年度推进法治政府建设的主要安排") == "plans"
+    assert classify_part("2024年重点工作完成情况") == "measures"
+    assert classify_part("2023年普法计划落实情况") == "measures"
 
 
 def test_helpers():
