@@ -201,3 +201,26 @@ def test_same_report_as_web_page_word_and_pdf(tmp_path: Path):
         for junk in ("首页", "分享到", "打印本页", "版权所有", "- 1 -"):
             assert junk not in text, (fmt, junk)
     assert docs.loc["html", "year_start"] == 2023 and docs.loc["html", "admin_level"] == "区"
+
+
+def test_a_report_in_the_official_template(tmp_path: Path):
+    """A complete report written for this test in the official template, saved as GB18030 with web junk."""
+    d = tmp_path / "tpl"
+    d.mkdir()
+    shutil.copy(ROOT / "tests" / "data" / "qingshi_2024_gb18030.txt", d)
+    corpus = fazhi_lib.ingest(d)
+    doc = corpus.documents.iloc[0]
+    got = (doc["jurisdiction"], doc["admin_level"], doc["year_start"], doc["encoding"])
+    assert got == ("青石镇", "镇", 2024, "gb18030")
+    assert doc["parts"] == "measures,leader_duty,problems,plans,other"
+    items = corpus.items
+    assert list(items[items["part"] == "plans"]["title"]) == ["加强干部学法用法", "充实执法力量", "创新普法方式"]
+    assert len(items[items["part"] == "problems"]) == 3
+    text = corpus.texts["text"].iloc[0]
+    assert text.startswith("青石镇人民政府关于2024年度") and "扫一扫" not in text and "浏览次数" not in text
+    m = corpus.metrics.set_index("raw")
+    assert m.loc["1.2万余件", "value"] == 12000 and m.loc["1.2万余件", "approx"]
+    assert m.loc["5名", "target"] and m.loc["12次", "target"].any() and not m.loc["126次", "target"]
+    planned = set(corpus.measures[corpus.measures["planned"]]["term"])
+    done = set(corpus.measures[~corpus.measures["planned"]]["term"])
+    assert {"首违不罚", "法律明白人", "谁执法谁普法"} <= done and "青石法治" in planned
