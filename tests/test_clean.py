@@ -56,6 +56,15 @@ def test_web_junk_is_removed_and_audited():
     assert result.fields["发布机构"] == "某某县某某镇人民政府"
 
 
+def test_site_toolbars_are_removed_but_sentences_about_them_stay():
+    raw = ("无障碍浏览 | 长者模式 | 繁體\n视力保护色：\n关于2024年度法治政府建设情况的报告\n一、主要工作\n扫码阅读\n"
+           "无障碍环境建设是重要工作内容，全年改造无障碍设施12处。")
+    result = clean_text(raw)
+    assert result.text.split("\n") == ["关于2024年度法治政府建设情况的报告", "一、主要工作",
+                                        "无障碍环境建设是重要工作内容,全年改造无障碍设施12处。"]
+    assert [r["reason"] for r in result.removed] == ["site toolbar", "site toolbar", "scan to phone"]
+
+
 def test_cleaned_text_stays_nfkc_equivalent():
     raw = "\n".join([TITLE, *BODY])
     result = clean_text(raw)
