@@ -540,22 +540,11 @@ def source_table(table: pd.DataFrame, mark: tuple[str, str] = ("【", "】")) ->
 # ---- loading for notebooks ------------------------------------------------------------------------------------------
 
 
-def _project_root(start: Path | None = None) -> Path | None:
-    here = (start or Path.cwd()).resolve()
-    for base in (here, *here.parents):
-        if (base / "pyproject.toml").is_file() and (base / "fazhi_lib").is_dir():
-            return base
-    return None
-
-
+# kept for callers of the former private name
 def _resolve(path: str | Path, must_exist: bool) -> Path:
-    p = Path(path).expanduser()
-    if p.is_absolute() or p.exists():
-        return p
-    root = _project_root()
-    if root is not None and ((root / p).exists() or not must_exist):
-        return root / p
-    return p
+    from fazhi_lib.pipeline import resolve_path
+
+    return resolve_path(path, must_exist)
 
 
 def load_tables(tables_dir: str | Path = "data/processed/seeds", input_dir: str | Path | None = "seeds"
@@ -565,23 +554,8 @@ def load_tables(tables_dir: str | Path = "data/processed/seeds", input_dir: str 
     In: ``tables_dir``, a ``fazhi ingest`` output directory; ``input_dir``, reports to ingest in memory when
     ``tables_dir`` has no metrics.parquet. Relative paths are taken from the working directory, else from the
     project root (the first parent holding pyproject.toml and fazhi_lib/), so a notebook finds the seeds wherever
-    it runs. Out: (metrics, documents). Raises FileNotFoundError when neither source exists and RuntimeError when
-    this version of ``fazhi_lib.ingest`` produces no metrics table."""
-    tables = _resolve(tables_dir, must_exist=False)
-    if (tables / "metrics.parquet").is_file() and (tables / "documents.parquet").is_file():
-        return pd.read_parquet(tables / "metrics.parquet"), pd.read_parquet(tables / "documents.parquet")
-    if input_dir is None:
-        raise FileNotFoundError(f"{tables} has no metrics.parquet and documents.parquet; run `fazhi ingest ... -o "
-                                f"{tables}` or give input_dir")
-    source = _resolve(input_dir, must_exist=True)
-    if not source.exists():
-        raise FileNotFoundError(f"{tables} has no metrics.parquet, and the reports folder {source} does not exist")
-    from fazhi_lib.pipeline import ingest
+    it runs. Out: (metrics, documents). Raises FileNotFoundError when neither source exists."""
+    from fazhi_lib.pipeline import read_tables
 
-    print(f"{tables} has no metrics.parquet: ingesting {source} in memory instead")
-    corpus = ingest(source)
-    metrics = getattr(corpus, "metrics", None)
-    if metrics is None:
-        raise RuntimeError("this version of fazhi_lib.ingest produces no metrics table; update fazhi, or run "
-                           "`fazhi ingest` with a version that writes metrics.parquet")
-    return metrics, corpus.documents
+    t = read_tables(tables_dir, input_dir, ("metrics", "documents"))
+    return t["metrics"], t["documents"]

@@ -36,7 +36,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from fazhi_lib.compare import _resolve, report_labels
+from fazhi_lib.compare import report_labels
+from fazhi_lib.pipeline import read_tables
 from fazhi_lib.vocabulary import read_rows
 
 if TYPE_CHECKING:
@@ -478,26 +479,9 @@ def load_tables(tables_dir: str | Path = "data/processed/seeds", input_dir: str 
     In: ``tables_dir``, a ``fazhi ingest`` output directory; ``input_dir``, reports to ingest in memory when
     ``tables_dir`` has no measures.parquet (e.g. tables written by an older version). Relative paths are taken from
     the working directory, else from the project root, as in ``compare.load_tables``. Out: (measures, documents).
-    Raises FileNotFoundError when neither source exists and RuntimeError when this version of ``fazhi_lib.ingest``
-    produces no measures table."""
-    tables = _resolve(tables_dir, must_exist=False)
-    if (tables / "measures.parquet").is_file() and (tables / "documents.parquet").is_file():
-        return pd.read_parquet(tables / "measures.parquet"), pd.read_parquet(tables / "documents.parquet")
-    if input_dir is None:
-        raise FileNotFoundError(f"{tables} has no measures.parquet and documents.parquet; run `fazhi ingest ... -o "
-                                f"{tables}` or give input_dir")
-    source = _resolve(input_dir, must_exist=True)
-    if not source.exists():
-        raise FileNotFoundError(f"{tables} has no measures.parquet, and the reports folder {source} does not exist")
-    from fazhi_lib.pipeline import ingest
-
-    print(f"{tables} has no measures.parquet: ingesting {source} in memory instead")
-    corpus = ingest(source)
-    measures = getattr(corpus, "measures", None)
-    if measures is None:
-        raise RuntimeError("this version of fazhi_lib.ingest produces no measures table; update fazhi, or run "
-                           "`fazhi ingest` with a version that writes measures.parquet")
-    return measures, corpus.documents
+    Raises FileNotFoundError when neither source exists."""
+    t = read_tables(tables_dir, input_dir, ("measures", "documents"))
+    return t["measures"], t["documents"]
 
 
 # ---- charts ----------------------------------------------------------------------------------------------------------

@@ -329,6 +329,52 @@ def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
     return df
 
 
+def project_root(start: Path | None = None) -> Path | None:
+    """The project checkout holding ``start`` (default: the working directory), if any: the first parent with
+    pyproject.toml and fazhi_lib/."""
+    here = (start or Path.cwd()).resolve()
+    for base in (here, *here.parents):
+        if (base / "pyproject.toml").is_file() and (base / "fazhi_lib").is_dir():
+            return base
+    return None
+
+
+def resolve_path(path: str | Path, must_exist: bool = False) -> Path:
+    """A path as given when absolute or existing, else relative to the project root (so a notebook run from
+    notebooks/ finds data/processed/seeds and seeds/)."""
+    p = Path(path).expanduser()
+    if p.is_absolute() or p.exists():
+        return p
+    root = project_root()
+    if root is not None and ((root / p).exists() or not must_exist):
+        return root / p
+    return p
+
+
+def read_tables(tables_dir: str | Path = "data/processed/seeds", input_dir: str | Path | None = "seeds",
+                names: tuple[str, ...] = ("documents",)) -> dict[str, pd.DataFrame]:
+    """The named tables of a corpus, for notebooks (reads files).
+
+    From ``tables_dir`` (an ingest/analyze output directory) when it has every ``NAME.parquet``; otherwise the
+    reports in ``input_dir`` are ingested in memory (ingest tables only). Relative paths resolve with
+    ``resolve_path``. Raises FileNotFoundError when neither source has them."""
+    tables = resolve_path(tables_dir)
+    if all((tables / f"{n}.parquet").is_file() for n in names):
+        return {n: pd.read_parquet(tables / f"{n}.parquet") for n in names}
+    missing = ", ".join(f"{n}.parquet" for n in names if not (tables / f"{n}.parquet").is_file())
+    if input_dir is None:
+        raise FileNotFoundError(f"{tables} lacks {missing}; run `fazhi ingest ... -o {tables}` or give input_dir")
+    source = resolve_path(input_dir, must_exist=True)
+    if not source.exists():
+        raise FileNotFoundError(f"{tables} lacks {missing}, and the reports folder {source} does not exist")
+    print(f"{tables} lacks {missing}: ingesting {source} in memory instead")
+    corpus = ingest(source)
+    unknown = [n for n in names if n not in TABLES]
+    if unknown:
+        raise FileNotFoundError(f"{', '.join(unknown)} come from `fazhi analyze`, which has not run on {tables}")
+    return {n: getattr(corpus, n) for n in names}
+
+
 def load(outdir: str | Path) -> Corpus:
     """Read the tables ``fazhi ingest`` wrote to ``outdir`` back into a Corpus."""
     out = Path(outdir)

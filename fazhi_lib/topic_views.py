@@ -74,23 +74,10 @@ def load_tables(tables_dir: str | Path = "data/processed/seeds", input_dir: str 
     ``fazhi_lib.compare.load_tables`` (working directory, else the project root). Only these three tables are read,
     so an output directory written by an older version (without a table added since) still loads. Raises
     FileNotFoundError when neither source exists."""
-    from fazhi_lib.compare import _resolve
+    from fazhi_lib.pipeline import read_tables
 
-    names = ("documents", "texts", "items")
-    tables = _resolve(tables_dir, must_exist=False)
-    if all((tables / f"{n}.parquet").is_file() for n in names):
-        return ProblemTables(*(pd.read_parquet(tables / f"{n}.parquet") for n in names))
-    if input_dir is None:
-        raise FileNotFoundError(f"{tables} has no documents, texts and items tables; run `fazhi ingest ... -o "
-                                f"{tables}` or give input_dir")
-    source = _resolve(input_dir, must_exist=True)
-    if not source.exists():
-        raise FileNotFoundError(f"{tables} has no items table, and the reports folder {source} does not exist")
-    from fazhi_lib.pipeline import ingest
-
-    print(f"{tables} has no documents/texts/items tables: ingesting {source} in memory instead")
-    corpus = ingest(source)
-    return ProblemTables(corpus.documents, corpus.texts, corpus.items)
+    t = read_tables(tables_dir, input_dir, ("documents", "texts", "items"))
+    return ProblemTables(t["documents"], t["texts"], t["items"])
 
 
 # ---- labels --------------------------------------------------------------------------------------------------------
