@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 OUT ?= data/processed/seeds
 INPUT ?= seeds
 
-.PHONY: setup run test lint clean-venv
+.PHONY: setup run ingest test lint lab clean-venv
 
 setup: $(STAMP)
 
@@ -17,8 +17,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# The main job: ingest (reusing unchanged results) → analyze → every notebook → HTML briefs in reports_out/.
 run: setup
+	$(BIN)/fazhi brief $(INPUT) --tables $(OUT)
+
+ingest: setup
 	$(BIN)/fazhi ingest $(INPUT) -o $(OUT)
+
+# JupyterLab on the notebooks (they default to the seeds' tables written by `make run`).
+lab: setup
+	$(BIN)/jupyter lab notebooks/
 
 test: setup
 	$(BIN)/python -m pytest -q

@@ -2,6 +2,7 @@
 
     fazhi ingest INPUT... -o OUTDIR [--csv] [--metadata CSV] [--jobs N] [--max-mb MB] [--quiet]
     fazhi analyze OUTDIR [--topics K|auto] [--vectorizer words|chars] [--random-state N] [--csv]
+    fazhi brief [INPUT...] [--out DIR] [-p NAME VALUE]... [--with-code] [--jobs N] [--per-report] [--tables DIR]
 
 Exit status: 0 when every file was read (warnings allowed), 1 when at least one file failed, 2 when the command
 could not run (bad arguments, output directory not writable).
@@ -42,6 +43,20 @@ def _parser() -> argparse.ArgumentParser:
     ana.add_argument("--vectorizer", choices=("words", "chars"), default="words")
     ana.add_argument("--random-state", type=int, default=0)
     ana.add_argument("--csv", action="store_true", help="also write the tables as CSV")
+    bri = sub.add_parser("brief", help="ingest, analyze, run every notebook and render HTML briefs",
+                         description="Ingest INPUT (default: seeds/) unless its tables are up to date, analyze, "
+                                     "execute every notebook of notebooks/ with papermill and render each to "
+                                     "self-contained HTML in OUT/<run id>/ with manifest.json and index.html; "
+                                     "OUT/latest points at the newest complete run. Exits 1 when a notebook failed.")
+    bri.add_argument("inputs", nargs="*", metavar="INPUT", help="report files or directories (default: seeds/)")
+    bri.add_argument("--out", default="reports_out", metavar="DIR", help="output directory (default reports_out)")
+    bri.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
+                     help="notebook parameter (a Python literal or a string), passed to the notebooks defining it")
+    bri.add_argument("--with-code", action="store_true", help="keep the code cells in the HTML briefs")
+    bri.add_argument("--jobs", type=int, default=2, metavar="N", help="notebooks run in parallel (default 2)")
+    bri.add_argument("--per-report", action="store_true", default=None,
+                     help="run the per-report notebook once per document even for more than 50 documents")
+    bri.add_argument("--tables", metavar="DIR", help="tables directory (default data/processed/<input name>)")
     return p
 
 
@@ -104,6 +119,22 @@ def _analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+def _brief(args: argparse.Namespace) -> int:
+    from fazhi_lib.briefs import parse_value, run_briefs
+    from fazhi_lib.pipeline import OutputError
+
+    params = {name: parse_value(value) for name, value in args.parameter}
+    try:
+        manifest = run_briefs(args.inputs or None, out=args.out, params=params, jobs=max(1, args.jobs),
+                              with_code=args.with_code, per_report=args.per_report, tables_dir=args.tables)
+    except (OSError, OutputError) as exc:
+        print(f"fazhi brief: {exc}", file=sys.stderr)
+        return 2
+    n = len(manifest["notebooks"])
+    print(f"{n - manifest['failed']} of {n} briefs ok ({manifest['duration']:.1f} s); index: {manifest['index']}")
+    return 1 if manifest["failed"] else 0
+
+
 def write_tables(tables: dict[str, pd.DataFrame], outdir: str, csv: bool = False) -> list[str]:
     """Write named tables as Parquet (and CSV) into outdir, atomically; returns the names written."""
     from fazhi_lib.pipeline import Corpus
@@ -119,6 +150,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _ingest(args)
     if args.command == "analyze":
         return _analyze(args)
+    if args.command == "brief":
+        return _brief(args)
     return 2
 
 

@@ -1,0 +1,397 @@
+"""Run the whole job into rendered briefs: ingest → analyze → every notebook (papermill) → HTML (nbconvert) → index.
+
+``run_briefs(inputs, out="reports_out")`` ingests the inputs into a tables directory (reused when the input files'
+sha256 match its documents table), analyzes it, executes every notebook of ``notebooks/`` with papermill in
+parallel worker processes (the per-report notebook, any notebook whose parameters cell defines ``doc_id``, once per
+document for corpora of at most ``PER_REPORT_MAX_DOCS`` documents or when asked), renders each to self-contained
+HTML and writes ``manifest.json`` and ``index.html``. The run is built in ``out/.<run id>.partial/`` and renamed to
+``out/<run id>/`` when complete; ``out/latest`` then points at it. One failing notebook never stops the others: it
+is recorded with the failing cell's exception in the manifest and shown in the index.
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import html
+import json
+import os
+import platform
+import re
+import shutil
+import time
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_NOTEBOOKS = REPO_ROOT / "notebooks"
+DEFAULT_INPUT = REPO_ROOT / "seeds"
+PER_REPORT_PARAM = "doc_id"
+PER_REPORT_MAX_DOCS = 50
+ANALYSIS_TABLES = ("problem_topics", "topics", "remedies", "shared_sentences")
+
+__all__ = ["notebook_parameters", "parse_value", "render_index", "run_briefs", "run_id"]
+
+
+# --------------------------------------------------------------------------------------------------- pure helpers
+def notebook_parameters(path: str | Path) -> dict:
+    """The names and default values the notebook's ``parameters``-tagged cell assigns (read with ast, not run).
+
+    Values that are not literals are given as their source text. A notebook without such a cell has none."""
+    nb = json.loads(Path(path).read_text(encoding="utf-8"))
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
+            src = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+            params: dict = {}
+            for node in ast.parse(src).body:
+                if isinstance(node, ast.Assign):
+                    targets, value = node.targets, node.value
+                elif isinstance(node, ast.AnnAssign) and node.value is not None:
+                    targets, value = [node.target], node.value
+                else:
+                    continue
+                for t in targets:
+                    if isinstance(t, ast.Name):
+                        try:
+                            params[t.id] = ast.literal_eval(value)
+                        except ValueError:
+                            params[t.id] = ast.get_source_segment(src, value)
+            return params
+    return {}
+
+
+def first_heading(nb: dict) -> str:
+    """The text of the notebook's first markdown heading (``# …``), or ""."""
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") != "markdown":
+            continue
+        src = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        for line in src.splitlines():
+            if line.lstrip().startswith("#"):
+                return line.strip().lstrip("#").strip()
+    return ""
+
+
+def parse_value(text: str):
+    """A ``-p NAME VALUE`` value: a Python literal when it is one (3, 0.5, None, True, ["a"]), else the string."""
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+def _hash_params(params: dict) -> str:
+    return hashlib.sha256(json.dumps(params, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
+
+
+def run_id(params: dict | None, now: datetime) -> str:
+    """``YYYYmmdd-HHMMSS-<hash>``: the UTC time and the first 8 hex digits of the parameters' sha256."""
+    if now.tzinfo is not None:
+        now = now.astimezone(UTC)
+    return f"{now:%Y%m%d-%H%M%S}-{_hash_params(params or {})[:8]}"
+
+
+def _e(value) -> str:
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def _fmt_params(params: dict) -> str:
+    return ", ".join(f"{k}={json.dumps(v, ensure_ascii=False, default=str)}" for k, v in params.items())
+
+
+_CSS = """body{font-family:system-ui,"Noto Sans SC",sans-serif;margin:2em;color:#222}
+table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;
+vertical-align:top}th{background:#f3f3f3}.failed{background:#fde8e8}.ok{background:#eef8ee}
+code{font-size:90%}.err{color:#a00;white-space:pre-wrap}"""
+
+
+def render_index(manifest: dict) -> str:
+    """The run's self-contained index page; every piece of text in it is HTML-escaped."""
+    nbs = manifest.get("notebooks", [])
+    n_failed = sum(1 for n in nbs if n.get("status") != "ok")
+    rows = []
+    for n in nbs:
+        status = n.get("status", "")
+        link = f'<a href="{_e(n.get("html", ""))}">{_e(n.get("name", ""))}</a>' if n.get("html") else _e(n["name"])
+        err = f'<div class="err">{_e(n.get("error"))}</div>' if n.get("error") else ""
+        rows.append(
+            f'<tr class="{"ok" if status == "ok" else "failed"}"><td>{link}</td><td>{_e(n.get("summary", ""))}</td>'
+            f'<td><code>{_e(_fmt_params(n.get("parameters", {})))}</code></td><td>{_e(status)}{err}</td>'
+            f'<td>{float(n.get("duration") or 0):.1f} s</td></tr>')
+    corpus = manifest.get("corpus", {})
+    files = "".join(f"<tr><td>{_e(f['path'])}</td><td><code>{_e(f['sha256'])}</code></td></tr>"
+                    for f in corpus.get("files", []))
+    versions = "".join(f"<tr><td>{_e(k)}</td><td>{_e(v)}</td></tr>" for k, v in manifest.get("versions", {}).items())
+    command = manifest.get("command", {})
+    cmd_rows = "".join(f"<tr><td>{_e(k)}</td><td><code>{_e(json.dumps(v, ensure_ascii=False, default=str))}"
+                       f"</code></td></tr>" for k, v in command.items())
+    notes = "".join(f"<li>{_e(x)}</li>" for x in manifest.get("notes", []))
+    summary = (f"{len(nbs)} briefs, {n_failed} failed; run {_e(manifest.get('run_id'))} from "
+               f"{_e(manifest.get('started'))} to {_e(manifest.get('finished'))} "
+               f"({float(manifest.get('duration') or 0):.1f} s)")
+    return f"""<!DOCTYPE html>
+<html lang="zh"><head><meta charset="utf-8"><title>fazhi briefs {_e(manifest.get("run_id"))}</title>
+<style>{_CSS}</style></head><body>
+<h1>fazhi briefs</h1>
+<p>{summary}</p>
+{f"<ul>{notes}</ul>" if notes else ""}
+<h2>Briefs</h2>
+<table><tr><th>brief</th><th>summary</th><th>parameters</th><th>status</th><th>duration</th></tr>
+{"".join(rows)}
+</table>
+<h2>Input corpus</h2>
+<p>corpus hash <code>{_e(corpus.get("hash"))}</code>, {len(corpus.get("files", []))} files, tables in
+<code>{_e(corpus.get("tables_dir"))}</code></p>
+<table><tr><th>file</th><th>sha256</th></tr>{files}</table>
+<h2>Command parameters</h2>
+<table>{cmd_rows}</table>
+<h2>Package versions</h2>
+<table>{versions}</table>
+</body></html>
+"""
+
+
+# ------------------------------------------------------------------------------------------------ corpus & tables
+def corpus_files(inputs: Sequence[str | Path]) -> list[dict]:
+    """The report files ingest reads from ``inputs``, each with its sha256 (of the file's bytes)."""
+    from fazhi_lib.io import discover
+
+    files, _ = discover(inputs)
+    out = []
+    for f in files:
+        h = hashlib.sha256()
+        with open(f, "rb") as fh:
+            for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                h.update(block)
+        out.append({"path": str(f), "sha256": h.hexdigest()})
+    return out
+
+
+def corpus_hash(files: Iterable[dict]) -> str:
+    """sha256 of the sorted file hashes (the corpus's content, whatever the paths)."""
+    return hashlib.sha256("\n".join(sorted(f["sha256"] for f in files)).encode()).hexdigest()
+
+
+def _tables_match(tables_dir: Path, files: list[dict]) -> bool:
+    docs_path = tables_dir / "documents.parquet"
+    if not docs_path.exists():
+        return False
+    import pandas as pd
+
+    try:
+        docs = pd.read_parquet(docs_path, columns=["sha256"])
+    except (OSError, ValueError, KeyError):
+        return False
+    return sorted(docs["sha256"].dropna().astype(str)) == sorted(f["sha256"] for f in files)
+
+
+def prepare_tables(inputs: Sequence[str | Path], tables_dir: Path, files: list[dict], jobs: int = 1,
+                   log=print) -> dict:
+    """Ingest (unless the tables already match the inputs) and analyze (unless done) into ``tables_dir``."""
+    from fazhi_lib.pipeline import Corpus, ensure_writable, ingest, load
+
+    info = {"reused": False, "analyzed": False, "analyze_error": None}
+    t0 = time.perf_counter()
+    if _tables_match(tables_dir, files):
+        info["reused"] = True
+        log(f"tables in {tables_dir} match the inputs: not re-ingested")
+        corpus = None
+    else:
+        ensure_writable(tables_dir)
+        corpus = ingest(list(inputs), jobs=max(1, jobs))
+        corpus.write(tables_dir)
+        log(f"ingested {len(corpus.documents)} documents into {tables_dir} ({time.perf_counter() - t0:.1f} s)")
+    if corpus is None and all((tables_dir / f"{t}.parquet").exists() for t in ANALYSIS_TABLES):
+        return info
+    t1 = time.perf_counter()
+    try:
+        from fazhi_lib.topics import analyze
+
+        tables = analyze(corpus if corpus is not None else load(tables_dir))
+        Corpus.write_tables(tables, tables_dir)
+        info["analyzed"] = True
+        log(f"analyzed in {time.perf_counter() - t1:.1f} s")
+    except Exception as exc:
+        info["analyze_error"] = f"{type(exc).__name__}: {exc}"
+        log(f"analyze failed: {info['analyze_error']}")
+    return info
+
+
+def _documents(tables_dir: Path):
+    import pandas as pd
+
+    docs = pd.read_parquet(tables_dir / "documents.parquet")
+    return docs[docs["status"].isin(["ok", "warning"])]
+
+
+# ---------------------------------------------------------------------------------------------------- execution
+_REMOTE_SCRIPT = re.compile(r'<script\s+src="https?://[^"]*"[^>]*>\s*</script>')
+
+
+def self_contained(page: str) -> str:
+    """Drop the template's remote <script src="https://…"> tags (require.js, MathJax) so the page loads nothing."""
+    return _REMOTE_SCRIPT.sub("", page)
+
+
+def _atomic_text(path: Path, text: str) -> None:
+    from fazhi_lib.pipeline import _atomic_write
+
+    _atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+
+
+def _execute(task: dict) -> dict:
+    """Worker: run one notebook with papermill, render it to HTML; never raises."""
+    import nbformat
+    import papermill
+    from nbconvert import HTMLExporter
+
+    t0 = time.perf_counter()
+    run_dir = Path(task["run_dir"])
+    ipynb, page = run_dir / f"{task['name']}.ipynb", run_dir / f"{task['name']}.html"
+    tmp = run_dir / f".{task['name']}.{os.getpid()}.tmp.ipynb"
+    result = {"status": "ok", "error": None}
+    try:
+        papermill.execute_notebook(task["notebook"], str(tmp), parameters=task["parameters"], cwd=task["cwd"],
+                                   kernel_name=task["kernel"], progress_bar=False, log_output=False,
+                                   request_save_on_cell_execute=False)
+    except papermill.PapermillExecutionError as exc:
+        result.update(status="failed", error=f"{exc.ename}: {exc.evalue}", cell=exc.exec_count)
+    except Exception as exc:
+        result.update(status="failed", error=f"{type(exc).__name__}: {exc}")
+    summary = ""
+    try:
+        if tmp.exists():
+            nb = nbformat.read(str(tmp), as_version=4)
+            summary = first_heading(nb)
+            exporter = HTMLExporter(exclude_input=not task["with_code"], embed_images=True)
+            body, _ = exporter.from_notebook_node(nb)
+            _atomic_text(page, self_contained(body))
+            os.replace(tmp, ipynb)
+    except Exception as exc:
+        result.update(status="failed", error=result["error"] or f"rendering failed: {type(exc).__name__}: {exc}")
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+    if not summary:
+        try:
+            summary = first_heading(json.loads(Path(task["notebook"]).read_text(encoding="utf-8")))
+        except (OSError, ValueError):
+            pass
+    if task.get("doc_title"):
+        summary = f"{summary} — {task['doc_title']}" if summary else task["doc_title"]
+    return {"name": task["name"], "notebook": Path(task["notebook"]).name, "parameters": task["parameters"],
+            "summary": summary, **result, "duration": round(time.perf_counter() - t0, 2),
+            "ipynb": ipynb.name if ipynb.exists() else None, "html": page.name if page.exists() else None}
+
+
+def _versions() -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for pkg in ("fazhi", "pandas", "matplotlib", "papermill", "nbconvert"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            out[pkg] = None
+    out["python"] = platform.python_version()
+    return out
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def run_briefs(inputs: Sequence[str | Path] | str | Path | None = None, out: str | Path = "reports_out",
+               params: dict | None = None, jobs: int = 2, with_code: bool = False, per_report: bool | None = None,
+               tables_dir: str | Path | None = None, notebooks_dir: str | Path | None = None,
+               kernel: str = "python3", log=print) -> dict:
+    """Run ingest, analyze and every notebook, render the briefs and write the run directory; returns the manifest.
+
+    ``params`` are extra notebook parameters, each passed only to the notebooks whose parameters cell defines it.
+    ``per_report``: None runs the per-report notebook once per document when the corpus has at most 50; True
+    always; False never (it then runs once with its default ``doc_id``). The manifest's ``failed`` counts the
+    notebooks that failed; ``path`` and ``index`` give the complete run directory and its index page.
+    """
+    started = _now()
+    t0 = time.perf_counter()
+    if inputs is None or inputs == []:
+        inputs = [DEFAULT_INPUT]
+    elif isinstance(inputs, str | Path):
+        inputs = [inputs]
+    inputs = [Path(p) for p in inputs]
+    params = dict(params or {})
+    nb_dir = Path(notebooks_dir) if notebooks_dir else DEFAULT_NOTEBOOKS
+    tables = Path(tables_dir) if tables_dir else REPO_ROOT / "data" / "processed" / (inputs[0].resolve().name
+                                                                                     or "corpus")
+    tables = tables.resolve()
+    first = inputs[0].resolve()
+    input_dir = str(first if first.is_dir() else first.parent)
+    command = {"inputs": [str(p) for p in inputs], "out": str(out), "params": params, "jobs": jobs,
+               "with_code": with_code, "per_report": per_report, "tables_dir": str(tables),
+               "notebooks_dir": str(nb_dir), "kernel": kernel}
+    rid = run_id(command, started)
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    partial = out / f".{rid}.partial"
+    final = out / rid
+    partial.mkdir()
+    try:
+        files = corpus_files(inputs)
+        prep = prepare_tables(inputs, tables, files, jobs=jobs, log=log)
+        docs = _documents(tables)
+        tasks, notes = [], []
+        if prep["analyze_error"]:
+            notes.append(f"analyze failed: {prep['analyze_error']}")
+        base = {"tables_dir": str(tables), "input_dir": input_dir}
+        for nb in sorted(nb_dir.glob("*.ipynb")):
+            defined = notebook_parameters(nb)
+            chosen = {k: v for k, v in {**base, **params}.items() if k in defined}
+            task = {"notebook": str(nb.resolve()), "cwd": str(nb_dir.resolve()), "kernel": kernel,
+                    "with_code": with_code, "run_dir": str(partial.resolve())}
+            many = PER_REPORT_PARAM in defined and PER_REPORT_PARAM not in params and (
+                per_report or (per_report is None and len(docs) <= PER_REPORT_MAX_DOCS))
+            if many:
+                for doc in docs.itertuples():
+                    title = doc.title if isinstance(doc.title, str) and doc.title else doc.file_name
+                    tasks.append({**task, "name": f"{nb.stem}-{doc.doc_id}", "doc_title": title,
+                                  "parameters": {**chosen, PER_REPORT_PARAM: doc.doc_id}})
+            else:
+                if PER_REPORT_PARAM in defined and PER_REPORT_PARAM not in params:
+                    notes.append(f"{nb.name}: {len(docs)} documents, run once (use --per-report for one each)")
+                tasks.append({**task, "name": nb.stem, "parameters": chosen})
+        log(f"running {len(tasks)} notebooks with {max(1, jobs)} processes")
+        results: list[dict] = []
+        if tasks:
+            with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(tasks)))) as pool:
+                for r in pool.map(_execute, tasks):
+                    log(f"  {r['status']:6} {r['name']} ({r['duration']:.1f} s)"
+                        + (f": {r['error']}" if r["error"] else ""))
+                    results.append(r)
+        finished = _now()
+        manifest = {
+            "run_id": rid, "started": started.isoformat(timespec="seconds"),
+            "finished": finished.isoformat(timespec="seconds"), "duration": round(time.perf_counter() - t0, 2),
+            "command": command,
+            "corpus": {"files": files, "hash": corpus_hash(files), "n_documents": len(docs),
+                       "tables_dir": str(tables), "reused_tables": prep["reused"], "analyzed": prep["analyzed"],
+                       "analyze_error": prep["analyze_error"]},
+            "versions": _versions(), "notes": notes, "notebooks": results,
+            "failed": sum(1 for r in results if r["status"] != "ok"),
+        }
+        _atomic_text(partial / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2, default=str))
+        _atomic_text(partial / "index.html", render_index(manifest))
+        os.rename(partial, final)
+    except BaseException:
+        shutil.rmtree(partial, ignore_errors=True)
+        raise
+    link = out / "latest"
+    tmp_link = out / f".latest.{os.getpid()}.tmp"
+    if tmp_link.is_symlink() or tmp_link.exists():
+        tmp_link.unlink()
+    os.symlink(rid, tmp_link)
+    os.replace(tmp_link, link)
+    manifest["path"] = str(final)
+    manifest["index"] = str((final / "index.html").resolve())
+    return manifest
