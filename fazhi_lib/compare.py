@@ -540,13 +540,6 @@ def source_table(table: pd.DataFrame, mark: tuple[str, str] = ("【", "】")) ->
 # ---- loading for notebooks ------------------------------------------------------------------------------------------
 
 
-# kept for callers of the former private name
-def _resolve(path: str | Path, must_exist: bool) -> Path:
-    from fazhi_lib.pipeline import resolve_path
-
-    return resolve_path(path, must_exist)
-
-
 def load_tables(tables_dir: str | Path = "data/processed/seeds", input_dir: str | Path | None = "seeds"
                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The metrics and documents tables for an analysis (reads files: the one non-pure function here).

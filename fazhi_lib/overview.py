@@ -1,0 +1,425 @@
+"""Views for the corpus overview (notebook 00) and the one-report brief (notebook 40).
+
+Everything here is a pure function of the tables ``fazhi ingest`` and ``fazhi analyze`` write, except
+``load_corpus`` and ``load_analysis``, which read (or build) them for a notebook.
+
+Report text is untrusted: a web page saved as a report may contain ``<script>`` or an ``onerror=`` attribute. The
+HTML helpers here (``escape``, ``html_table``, ``fields_html``) always escape it; a notebook shows report text only
+through them, through ``display(df)`` (escaped by pandas) or ``df.style.format(escape="html")``.
+"""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from fazhi_lib.compare import comparable, report_labels
+from fazhi_lib.pipeline import TABLES, Corpus, read_tables, resolve_path
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "ANALYSIS_TABLES",
+    "REQUIRED_PARTS",
+    "brief_header",
+    "choose_doc",
+    "cleaning_by_reason",
+    "cleaning_examples",
+    "cleaning_per_report",
+    "compliance",
+    "compliance_heatmap",
+    "compliance_marks",
+    "compliance_share",
+    "corpus_summary",
+    "document_overview",
+    "escape",
+    "fields_html",
+    "html_table",
+    "load_analysis",
+    "load_corpus",
+    "mechanisms",
+    "metric_benchmark",
+    "metric_benchmark_chart",
+    "period_label",
+    "problem_documents",
+    "problems_with_remedies",
+    "report_shared",
+    "report_structure",
+]
+
+#: The tables ``fazhi analyze`` writes.
+ANALYSIS_TABLES = ("problem_topics", "topics", "remedies", "shared_sentences")
+
+#: The parts the rules require of an annual report (法治政府建设与责任落实督察工作规定): Chinese label → the canonical
+#: parts (``documents.parts``) any one of which fulfils it.
+REQUIRED_PARTS: dict[str, tuple[str, ...]] = {
+    "措施和成效": ("measures", "effects"),
+    "存在的问题": ("problems",),
+    "党政主要负责人履行第一责任人职责": ("leader_duty",),
+    "下一年度工作打算": ("plans",),
+}
+
+STATUS_LABELS = {"ok": "正常", "warning": "警告", "failed": "失败", "duplicate": "重复"}
+PART_LABELS = {"preamble": "导语", "overview": "基本情况", "measures": "措施", "effects": "成效",
+               "leader_duty": "第一责任人职责", "problems": "问题", "plans": "下一步打算", "closing": "结语",
+               "other": "其他"}
+
+
+# ---- escaping ------------------------------------------------------------------------------------------------------
+
+
+def _text(value: object) -> str:
+    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+def escape(value: object) -> str:
+    """Any value as HTML-safe text: ``<``, ``>``, ``&`` and quotes escaped; None/NaN as ``""``."""
+    return html.escape(_text(value), quote=True)
+
+
+def html_table(frame: pd.DataFrame, max_rows: int | None = None) -> str:
+    """A DataFrame as an HTML table with every cell, column name and index label escaped (no index shown)."""
+    shown = frame if max_rows is None else frame.head(max_rows)
+    return shown.to_html(escape=True, index=False, na_rep="", border=0, classes="fazhi-table")
+
+
+def fields_html(fields: dict[str, object]) -> str:
+    """Label–value pairs (a report's header) as an escaped HTML definition table."""
+    rows = "".join(f"<tr><th style='text-align:left'>{escape(k)}</th><td style='text-align:left'>{escape(v)}</td>"
+                   "</tr>" for k, v in fields.items())
+    return f"<table class='fazhi-fields'>{rows}</table>"
+
+
+# ---- loading (reads files) -----------------------------------------------------------------------------------------
+
+
+def load_corpus(tables_dir: str | Path = "data/processed/seeds", input_dir: str | Path | None = "seeds") -> Corpus:
+    """All ingest tables of a corpus: read from ``tables_dir`` when it holds them, else ``input_dir`` ingested in
+    memory. Relative paths resolve with ``fazhi_lib.pipeline.resolve_path``. Raises FileNotFoundError when neither
+    source exists."""
+    return Corpus(**read_tables(tables_dir, input_dir, TABLES))
+
+
+def load_analysis(tables_dir: str | Path, corpus: Corpus, **analyze_kwargs: object) -> tuple[dict[str, pd.DataFrame],
+                                                                                             bool]:
+    """The ``fazhi analyze`` tables: read from ``tables_dir`` when all are there, else computed with
+    ``fazhi_lib.topics.analyze`` on ``corpus`` (keyword arguments go to it). Out: (tables by name, whether they were
+    read from files)."""
+    tables = resolve_path(tables_dir)
+    if all((tables / f"{n}.parquet").is_file() for n in ANALYSIS_TABLES):
+        return {n: pd.read_parquet(tables / f"{n}.parquet") for n in ANALYSIS_TABLES}, True
+    from fazhi_lib.topics import analyze
+
+    return analyze(corpus, **analyze_kwargs), False  # type: ignore[arg-type]
+
+
+# ---- the corpus overview -------------------------------------------------------------------------------------------
+
+
+def period_label(year_start: object, year_end: object) -> str:
+    """``2024``, ``2022–2024`` or ``""`` from a report's first and last year."""
+    a = pd.to_numeric(pd.Series([year_start]), errors="coerce").iat[0]
+    b = pd.to_numeric(pd.Series([year_end]), errors="coerce").iat[0]
+    if pd.isna(a) and pd.isna(b):
+        return ""
+    if pd.isna(a) or pd.isna(b) or a == b:
+        return f"{int(b if pd.notna(b) else a)}"
+    return f"{int(a)}–{int(b)}"
+
+
+def _reports(documents: pd.DataFrame) -> pd.DataFrame:
+    """Documents read without failure and not duplicates."""
+    return documents[documents["status"].isin(["ok", "warning"])]
+
+
+def corpus_summary(documents: pd.DataFrame) -> dict[str, object]:
+    """Headline figures: reports (ok or warning), documents in all, first and last year, reports per admin level
+    (largest first), and documents per status."""
+    reports = _reports(documents)
+    ys = pd.to_numeric(reports.get("year_start"), errors="coerce")
+    ye = pd.to_numeric(reports.get("year_end"), errors="coerce")
+    first = ys.min() if ys.notna().any() else ye.min()
+    last = ye.max() if ye.notna().any() else ys.max()
+    levels = reports["admin_level"].fillna("未知").replace("", "未知").value_counts()
+    return {
+        "n_reports": len(reports),
+        "n_documents": len(documents),
+        "first_year": None if pd.isna(first) else int(first),
+        "last_year": None if pd.isna(last) else int(last),
+        "levels": {str(k): int(v) for k, v in levels.items()},
+        "status": {str(k): int(v) for k, v in documents["status"].value_counts().items()},
+    }
+
+
+def document_overview(documents: pd.DataFrame) -> pd.DataFrame:
+    """One row per document with Chinese column names: report label, jurisdiction, level, region, period, size
+    (characters, items), parts found and status."""
+    d = documents
+    return pd.DataFrame({
+        "报告": report_labels(d).to_numpy(),
+        "地区": d["jurisdiction"].map(_text).to_numpy(),
+        "级别": d["admin_level"].map(_text).to_numpy(),
+        "上级区域": d["region"].map(_text).to_numpy(),
+        "年度": [period_label(a, b) for a, b in zip(d["year_start"], d["year_end"], strict=True)],
+        "字数": pd.to_numeric(d["n_chars"], errors="coerce").astype("Int64").to_numpy(),
+        "条目数": pd.to_numeric(d["n_items"], errors="coerce").astype("Int64").to_numpy(),
+        "状态": d["status"].map(lambda s: STATUS_LABELS.get(_text(s), _text(s))).to_numpy(),
+        "文件": d["file_name"].map(_text).to_numpy(),
+    })
+
+
+def compliance(documents: pd.DataFrame, required: dict[str, tuple[str, ...]] | None = None) -> pd.DataFrame:
+    """Which reports contain each required part: a boolean matrix, one row per report (index: report label), one
+    column per required part (``REQUIRED_PARTS`` by default), from the ``parts`` column of the documents table."""
+    required = REQUIRED_PARTS if required is None else required
+    reports = _reports(documents)
+    found = [set(filter(None, _text(p).split(","))) for p in reports["parts"]]
+    matrix = pd.DataFrame({label: [bool(parts & set(alts)) for parts in found] for label, alts in required.items()},
+                          index=pd.Index(report_labels(reports).to_numpy(), name="报告"), dtype=bool)
+    return matrix
+
+
+def compliance_share(matrix: pd.DataFrame) -> float:
+    """The share of reports that contain every required part (0.0 for no report)."""
+    return float(matrix.all(axis=1).mean()) if len(matrix) else 0.0
+
+
+def compliance_marks(matrix: pd.DataFrame) -> pd.DataFrame:
+    """The compliance matrix as ✓ / ✗, with a last column 全部具备 (all parts present)."""
+    marks = matrix.replace({True: "✓", False: "✗"}).astype(str)
+    marks["全部具备"] = ["✓" if ok else "✗" for ok in matrix.all(axis=1)]
+    return marks
+
+
+def compliance_heatmap(matrix: pd.DataFrame, title: str = "各报告是否具备规定内容", wrap: int = 8) -> Figure:
+    """The compliance matrix as a two-colour heatmap (green ✓ present, grey × missing: the font has no ✗), readable
+    for any number of reports: column labels wrapped every ``wrap`` characters, kept horizontal. Out: the Figure."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+    from matplotlib.colors import ListedColormap
+
+    from fazhi_lib.plotting import use_chinese_font
+
+    use_chinese_font()
+    n_rows, n_cols = matrix.shape
+    values = matrix.to_numpy(dtype=float) if n_rows else np.zeros((0, n_cols))
+    fig, ax = plt.subplots(figsize=(min(14.0, 3.0 + 1.6 * n_cols), min(30.0, 1.6 + 0.36 * max(n_rows, 1))))
+    ax.imshow(values if n_rows else np.zeros((1, n_cols)), cmap=ListedColormap(["#D9D9D9", "#4C9A5B"]), vmin=0,
+              vmax=1, aspect="auto")
+    if n_rows * n_cols <= 800:
+        for i in range(n_rows):
+            for j in range(n_cols):
+                ax.text(j, i, "✓" if values[i, j] else "×", ha="center", va="center", fontsize=10,
+                        color="white" if values[i, j] else "#555555")
+    labels = ["\n".join(str(c)[k:k + wrap] for k in range(0, len(str(c)), wrap)) for c in matrix.columns]
+    ax.set_xticks(range(n_cols), labels, fontsize=9)
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(n_rows), [str(x) for x in matrix.index], fontsize=9)
+    ax.set_xticks(np.arange(-0.5, n_cols, 1), minor=True)
+    ax.set_yticks(np.arange(-0.5, max(n_rows, 1), 1), minor=True)
+    ax.grid(which="minor", color="white", linewidth=1.5)
+    ax.grid(which="major", visible=False)
+    ax.tick_params(which="minor", length=0)
+    ax.set_title(title, pad=12)
+    fig.tight_layout()
+    return fig
+
+
+def cleaning_by_reason(cleaning: pd.DataFrame) -> pd.DataFrame:
+    """What cleaning did, by action and reason: number of reports, of entries and total count, largest first."""
+    if cleaning.empty:
+        return pd.DataFrame(columns=["action", "reason", "reports", "entries", "count"])
+    out = cleaning.groupby(["action", "reason"], as_index=False).agg(
+        reports=("doc_id", "nunique"), entries=("doc_id", "size"), count=("count", "sum"))
+    return out.sort_values(["count", "reason"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def cleaning_per_report(cleaning: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
+    """Per report (every report, zeros included): lines removed and other changes counted; index report label."""
+    labels = report_labels(documents)
+    c = cleaning.assign(count=pd.to_numeric(cleaning["count"], errors="coerce").fillna(1))
+    table = c.pivot_table(index="doc_id", columns="action", values="count", aggfunc="sum", fill_value=0)
+    table = table.reindex(index=documents["doc_id"], columns=["removed", "changed"], fill_value=0)
+    table = table.fillna(0).astype("int64")
+    table.index = pd.Index(labels.reindex(table.index).to_numpy(), name="报告")
+    table.columns = ["删除的行", "其他改动"]
+    return table.sort_values("删除的行", ascending=False, kind="stable")
+
+
+def cleaning_examples(cleaning: pd.DataFrame, documents: pd.DataFrame, per_reason: int = 3) -> pd.DataFrame:
+    """Up to ``per_reason`` removed lines per reason, with the report and line number (texts are report text:
+    show them escaped)."""
+    labels = report_labels(documents)
+    removed = cleaning[cleaning["action"].eq("removed")]
+    ex = removed.groupby("reason", sort=True).head(per_reason)
+    return pd.DataFrame({"reason": ex["reason"].to_numpy(), "报告": labels.reindex(ex["doc_id"]).to_numpy(),
+                         "line": ex["line"].to_numpy(), "text": ex["text"].to_numpy()})
+
+
+def problem_documents(documents: pd.DataFrame) -> pd.DataFrame:
+    """Documents with status failed, warning or duplicate: file, status, message and the doc it duplicates."""
+    bad = documents[documents["status"].isin(["failed", "warning", "duplicate"])]
+    cols = [c for c in ("file_name", "source", "status", "message", "duplicate_of") if c in bad.columns]
+    return bad[cols].reset_index(drop=True)
+
+
+# ---- one report's brief --------------------------------------------------------------------------------------------
+
+
+def choose_doc(documents: pd.DataFrame, doc_id: str | None = None) -> str:
+    """The doc_id to brief: ``doc_id`` when given (ValueError if no document has it), else the first document of
+    the table read without failure (else the first at all)."""
+    if doc_id is not None:
+        if doc_id not in set(documents["doc_id"]):
+            raise ValueError(f"no document with doc_id {doc_id!r}; known: {', '.join(documents['doc_id'])}")
+        return doc_id
+    reports = _reports(documents)
+    pool = reports if len(reports) else documents
+    if pool.empty:
+        raise ValueError("the documents table is empty")
+    return str(pool["doc_id"].iat[0])
+
+
+def brief_header(documents: pd.DataFrame, doc_id: str) -> dict[str, object]:
+    """A report's header fields with Chinese labels: title, jurisdiction, level, region, period, source file,
+    format, size, status (values are report text: show them with ``fields_html``)."""
+    row = documents[documents["doc_id"].eq(doc_id)].iloc[0]
+    return {
+        "标题": _text(row.get("title")) or "（无标题）",
+        "地区": _text(row.get("jurisdiction")),
+        "级别": _text(row.get("admin_level")),
+        "上级区域": _text(row.get("region")),
+        "年度": period_label(row.get("year_start"), row.get("year_end")),
+        "来源文件": _text(row.get("source")),
+        "格式 / 编码": f"{_text(row.get('format'))} / {_text(row.get('encoding'))}",
+        "字数": _text(row.get("n_chars")),
+        "状态": STATUS_LABELS.get(_text(row.get("status")), _text(row.get("status"))),
+        "doc_id": doc_id,
+    }
+
+
+def report_structure(sections: pd.DataFrame, items: pd.DataFrame, doc_id: str) -> pd.DataFrame:
+    """A report's top-level parts in order: marker, heading, canonical part (Chinese), number of sections below it
+    (itself included) and of items in it."""
+    s = sections[sections["doc_id"].eq(doc_id)].sort_values("start", kind="stable")
+    it = items[items["doc_id"].eq(doc_id)]
+    tops = s[s["level"].eq(s["level"].min())] if len(s) else s
+    rows = []
+    for top in tops.itertuples():
+        inside = s[(s["start"] >= top.start) & (s["end"] <= top.end)]
+        n_items = int(((it["start"] >= top.start) & (it["end"] <= top.end)).sum())
+        rows.append({"marker": _text(top.marker), "heading": _text(top.heading),
+                     "part": PART_LABELS.get(_text(top.part), _text(top.part)), "sections": len(inside),
+                     "items": n_items})
+    return pd.DataFrame(rows, columns=["marker", "heading", "part", "sections", "items"])
+
+
+def metric_benchmark(metrics: pd.DataFrame, documents: pd.DataFrame, doc_id: str, per_year: bool = True
+                     ) -> pd.DataFrame:
+    """A report's canonical indicators against the corpus: for each indicator the report states (one comparable
+    number, ``fazhi_lib.compare.comparable``), its value, unit, the corpus median, the number of reports stating it
+    and the ratio value ÷ median; with the source sentence."""
+    cols = ["indicator", "unit", "value", "median", "n_reports", "ratio", "sentence"]
+    table = comparable(metrics, documents, per_year=per_year)
+    if table.empty:
+        return pd.DataFrame(columns=cols)
+    stats = table.groupby("canonical_indicator").agg(median=("value_per_year", "median"),
+                                                     n_reports=("doc_id", "nunique"))
+    mine = table[table["doc_id"].eq(doc_id)].set_index("canonical_indicator")
+    out = mine[["unit", "value_per_year", "sentence"]].join(stats)
+    out = out.rename(columns={"value_per_year": "value"}).rename_axis("indicator").reset_index()
+    out["ratio"] = out["value"] / out["median"].where(out["median"] != 0)
+    out = out.sort_values(["n_reports", "indicator"], ascending=[False, True], kind="stable")
+    return out[cols].reset_index(drop=True)
+
+
+def metric_benchmark_chart(bench: pd.DataFrame, title: str = "本报告指标与全部报告中位数之比", max_bars: int = 20
+                           ) -> Figure:
+    """Horizontal bars of value ÷ corpus median per indicator (1 = the median), labelled with the value and the
+    median. Out: the Figure (Chinese font set)."""
+    import matplotlib.pyplot as plt
+
+    from fazhi_lib.plotting import format_value, use_chinese_font
+
+    use_chinese_font()
+    data = bench.dropna(subset=["ratio"]).head(max_bars).iloc[::-1]
+    fig, ax = plt.subplots(figsize=(8.5, max(2.4, 0.9 + 0.4 * len(data))))
+    colors = ["#3B6EA5" if r >= 1 else "#C2703D" for r in data["ratio"]]
+    ax.barh(range(len(data)), data["ratio"], color=colors)
+    ax.axvline(1.0, color="#333333", linewidth=1, linestyle="--")
+    top = float(data["ratio"].max()) if len(data) else 1.0
+    for i, r in enumerate(data.itertuples()):
+        ax.text(r.ratio + top * 0.01, i, f"{format_value(float(r.value), r.unit)}（中位数 "
+                f"{format_value(float(r.median), r.unit)}，{r.n_reports}个报告）", va="center", fontsize=8)
+    ax.set_yticks(range(len(data)), [str(x) for x in data["indicator"]])
+    ax.set_xlim(0, max(top, 1.0) * 1.6)
+    ax.set_xlabel("本报告数值 ÷ 中位数")
+    ax.set_title(title)
+    ax.grid(axis="y", visible=False)
+    fig.tight_layout()
+    return fig
+
+
+def mechanisms(measures: pd.DataFrame, doc_id: str) -> pd.DataFrame:
+    """A report's mechanisms: term, kind, dimension, mentions as done and as planned, and first surface form."""
+    m = measures[measures["doc_id"].eq(doc_id)]
+    cols = ["term", "kind", "dimension", "done", "planned", "surface"]
+    if m.empty:
+        return pd.DataFrame(columns=cols)
+    planned = m["planned"].fillna(False).astype(bool)
+    out = m.assign(done=~planned, planned_=planned).groupby("term", as_index=False).agg(
+        kind=("kind", "first"), dimension=("dimension", "first"), done=("done", "sum"), planned=("planned_", "sum"),
+        surface=("surface", "first"))
+    out = out.sort_values(["done", "planned", "term"], ascending=[False, False, True], kind="stable")
+    return out[cols].reset_index(drop=True)
+
+
+def problems_with_remedies(items: pd.DataFrame, problem_topics: pd.DataFrame, remedies: pd.DataFrame, doc_id: str
+                           ) -> pd.DataFrame:
+    """A report's problem statements in order: title, text, topic label, whether a plan item remedies it, the
+    similarity and the matched plan item's title and text."""
+    cols = ["problem", "text", "topic", "has_remedy", "similarity", "plan_item", "plan_text"]
+    it = items[items["doc_id"].eq(doc_id)].set_index("item_id")
+    probs = it[it["part"].eq("problems")].sort_values("start", kind="stable")
+    if probs.empty:
+        return pd.DataFrame(columns=cols)
+    topics = problem_topics.drop_duplicates("item_id").set_index("item_id")["topic_label"]
+    rem = remedies.drop_duplicates("problem_item_id").set_index("problem_item_id")
+    rows = []
+    for item_id, p in probs.iterrows():
+        r = rem.loc[item_id] if item_id in rem.index else None
+        plan_id = _text(r["plan_item_id"]) if r is not None else ""
+        matched = bool(r["matched"]) if r is not None and pd.notna(r["matched"]) else False
+        plan = it.loc[plan_id] if plan_id in it.index else None
+        rows.append({"problem": _text(p["title"]), "text": _text(p["text"]), "topic": _text(topics.get(item_id)),
+                     "has_remedy": "✓" if matched else "✗",
+                     "similarity": float(r["similarity"]) if r is not None else float("nan"),
+                     "plan_item": _text(plan["title"]) if plan is not None and matched else "",
+                     "plan_text": _text(plan["text"]) if plan is not None and matched else ""})
+    return pd.DataFrame(rows, columns=cols)
+
+
+def report_shared(shared: pd.DataFrame, share: pd.DataFrame, documents: pd.DataFrame, doc_id: str
+                  ) -> tuple[dict[str, float], pd.DataFrame]:
+    """A report's share of sentence segments found in other reports (from ``fazhi_lib.topics.shared_share``) and
+    the shared segments: its text, the other report and that report's text, similarity."""
+    row = share[share["doc_id"].eq(doc_id)]
+    stats = {"segments": int(row["segments"].iat[0]) if len(row) else 0,
+             "shared": int(row["shared"].iat[0]) if len(row) else 0,
+             "share": float(row["share"].iat[0]) if len(row) else 0.0}
+    labels = report_labels(documents)
+    a = shared[shared["doc_id_a"].eq(doc_id)]
+    b = shared[shared["doc_id_b"].eq(doc_id)]
+    view = pd.concat([
+        pd.DataFrame({"text": a["text_a"], "other_report": labels.reindex(a["doc_id_b"]).to_numpy(),
+                      "other_text": a["text_b"], "similarity": a["similarity"]}),
+        pd.DataFrame({"text": b["text_b"], "other_report": labels.reindex(b["doc_id_a"]).to_numpy(),
+                      "other_text": b["text_a"], "similarity": b["similarity"]}),
+    ], ignore_index=True)
+    return stats, view.sort_values("similarity", ascending=False, kind="stable").reset_index(drop=True)
