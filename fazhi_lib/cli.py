@@ -11,9 +11,11 @@ could not run (bad arguments, output directory not writable).
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import pandas as pd
 
@@ -31,10 +33,14 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--csv", action="store_true", help="also write each table as CSV (UTF-8 with BOM, for Excel)")
     ing.add_argument("--metadata", metavar="CSV",
                      help="metadata table keyed by file_name (a metadata.csv beside the inputs is always read)")
-    ing.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (default 1)")
+    ing.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                     help="worker processes (default: all cores)")
     ing.add_argument("--max-mb", type=float, default=20.0, metavar="MB",
                      help="files larger than this fail with a message instead of being read (default 20)")
     ing.add_argument("--quiet", action="store_true", help="print only the totals line")
+    ing.add_argument("--no-cache", action="store_true",
+                     help="parse every file again (by default results are cached in OUTDIR/.cache and files whose "
+                          "content and metadata are unchanged are not parsed again)")
     ana = sub.add_parser("analyze", help="problem topics, remedies and shared sentences of an ingested corpus",
                          description="Read the tables `fazhi ingest` wrote to OUTDIR and write problem_topics, "
                                      "topics, remedies and shared_sentences beside them, with default parameters.")
@@ -69,7 +75,8 @@ def _ingest(args: argparse.Namespace) -> int:
         print(f"fazhi ingest: {exc}", file=sys.stderr)
         return 2
     t0 = time.perf_counter()
-    corpus = ingest(args.inputs, metadata=args.metadata, jobs=max(1, args.jobs), max_mb=args.max_mb)
+    cache = None if args.no_cache else Path(args.out) / ".cache"
+    corpus = ingest(args.inputs, metadata=args.metadata, jobs=max(1, args.jobs), max_mb=args.max_mb, cache_dir=cache)
     try:
         out = corpus.write(args.out, csv=args.csv)
     except (OSError, RuntimeError) as exc:

@@ -19,10 +19,13 @@ Tables (all offsets point into ``texts.text``):
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import pickle
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -242,7 +245,70 @@ def metadata_overrides(files: Iterable[Path], extra_csv: str | Path | None = Non
     return out, problems
 
 
-def _run(files: list[Path], overrides: dict[Path, dict], jobs: int, max_mb: float) -> Iterator[DocResult]:
+@lru_cache(maxsize=1)
+def parser_version() -> str:
+    """A hash of the library's code and vocabularies: cached results of another version are never reused."""
+    root = Path(__file__).parent
+    h = hashlib.sha256()
+    for path in sorted([*root.glob("*.py"), *(root / "vocab").glob("*")]):
+        h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+class ResultCache:
+    """Per-file results of ``process_file`` kept on disk, keyed by the file's content, its metadata override, the
+    size limit and the parser version; a file whose content is unchanged is not parsed again."""
+
+    def __init__(self, directory: str | Path):
+        self.directory = Path(directory) / parser_version()
+
+    def key(self, path: Path, override: dict | None, max_mb: float) -> str | None:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None  # unreadable now: process_file reports it
+        extra = json.dumps(override or {}, sort_keys=True, ensure_ascii=False, default=str)
+        return hashlib.sha256(data + b"\0" + extra.encode() + f"\0{max_mb}".encode()).hexdigest()
+
+    def _path(self, key: str) -> Path:
+        return self.directory / key[:2] / f"{key}.pkl"
+
+    def get(self, key: str | None, path: Path) -> DocResult | None:
+        if key is None or not self._path(key).is_file():
+            return None
+        try:
+            result = pickle.loads(self._path(key).read_bytes())
+        except Exception:  # a damaged cache file is ignored and rewritten
+            return None
+        result.document.update(source=str(path), file_name=path.name)
+        return result
+
+    def put(self, key: str | None, result: DocResult) -> None:
+        if key is None or result.document["status"] == "failed":  # failures may be transient: never cached
+            return
+        target = self._path(key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _atomic_write(target, lambda p: p.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)))
+
+
+def _run(files: list[Path], overrides: dict[Path, dict], jobs: int, max_mb: float,
+         cache: ResultCache | None = None) -> Iterator[DocResult]:
+    """Results in the order of ``files``: from the cache where possible, the rest computed (in parallel)."""
+    if cache is None:
+        yield from _compute(files, overrides, jobs, max_mb)
+        return
+    keys = [cache.key(f, overrides.get(f), max_mb) for f in files]
+    cached = [cache.get(k, f) for k, f in zip(keys, files, strict=True)]
+    todo = [i for i, r in enumerate(cached) if r is None]
+    computed = _compute([files[i] for i in todo], overrides, jobs, max_mb)
+    for i, r in enumerate(cached):
+        if r is None:
+            r = next(computed)
+            cache.put(keys[i], r)
+        yield r
+
+
+def _compute(files: list[Path], overrides: dict[Path, dict], jobs: int, max_mb: float) -> Iterator[DocResult]:
     if jobs <= 1 or len(files) < 2:
         for f in files:
             yield process_file(f, overrides.get(f), max_mb)
@@ -260,20 +326,21 @@ def _process_args(args: tuple[Path, dict | None, float]) -> DocResult:
 
 
 def ingest(paths: Iterable[str | Path] | str | Path, metadata: str | Path | None = None, jobs: int = 1,
-           max_mb: float = 20.0, progress: bool | None = None) -> Corpus:
+           max_mb: float = 20.0, progress: bool | None = None, cache_dir: str | Path | None = None) -> Corpus:
     """Ingest report files and directories (walked recursively) into a ``Corpus``.
 
     ``metadata`` names an extra metadata CSV (a ``metadata.csv`` beside the files is always read). ``jobs`` is the
     number of worker processes. ``progress`` shows a progress bar (default: on a terminal, for 50 files or more).
     Every input file ends up either in ``documents`` or in ``skipped``; a second copy of the same content is kept
-    in ``documents`` with status ``duplicate`` and no rows in the other tables.
+    in ``documents`` with status ``duplicate`` and no rows in the other tables. With ``cache_dir``, each file's
+    result is kept there and files whose content is unchanged are not parsed again (see ``ResultCache``).
     """
     if isinstance(paths, str | Path):
         paths = [paths]
     files, skipped = discover(paths)
     overrides, problems = metadata_overrides(files, metadata)
     skipped = [*skipped, *problems]
-    results = _run(files, overrides, jobs, max_mb)
+    results = _run(files, overrides, jobs, max_mb, ResultCache(cache_dir) if cache_dir else None)
     if progress or (progress is None and len(files) >= 50):
         from tqdm.auto import tqdm
 

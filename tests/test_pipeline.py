@@ -224,3 +224,47 @@ def test_a_report_in_the_official_template(tmp_path: Path):
     planned = set(corpus.measures[corpus.measures["planned"]]["term"])
     done = set(corpus.measures[~corpus.measures["planned"]]["term"])
     assert {"首违不罚", "法律明白人", "谁执法谁普法"} <= done and "青石法治" in planned
+
+
+def test_cache_skips_unchanged_files_and_reparses_changed_ones(tmp_path: Path, monkeypatch):
+    from fazhi_lib import pipeline
+
+    d = tmp_path / "c"
+    d.mkdir()
+    (d / "a.txt").write_text(REPORT, encoding="utf-8")
+    (d / "b.txt").write_text(REPORT.replace("清溪镇", "石门乡"), encoding="utf-8")
+    cache = tmp_path / "cache"
+    calls: list[str] = []
+    real = pipeline.process_file
+    monkeypatch.setattr(pipeline, "process_file", lambda p, *a: calls.append(Path(p).name) or real(p, *a))
+
+    first = fazhi_lib.ingest(d, cache_dir=cache)
+    assert sorted(calls) == ["a.txt", "b.txt"]
+    calls.clear()
+    second = fazhi_lib.ingest(d, cache_dir=cache)
+    assert calls == []  # nothing changed: nothing parsed
+    for name in TABLES:
+        pd.testing.assert_frame_equal(getattr(first, name), getattr(second, name))
+
+    (d / "b.txt").write_text(REPORT.replace("清溪镇", "青石镇"), encoding="utf-8")
+    (d / "metadata.csv").write_text("file_name,region\na.txt,某某县\n", encoding="utf-8")
+    third = fazhi_lib.ingest(d, cache_dir=cache)
+    assert sorted(calls) == ["a.txt", "b.txt"]  # b's content and a's metadata changed
+    assert set(third.documents["jurisdiction"]) == {"清溪镇", "青石镇"}
+
+    calls.clear()
+    pipeline.parser_version.cache_clear()
+    monkeypatch.setattr(pipeline, "parser_version", lambda: "another-version")
+    fazhi_lib.ingest(d, cache_dir=cache)
+    assert sorted(calls) == ["a.txt", "b.txt"]  # a new parser version invalidates the cache
+
+
+def test_cli_caches_under_the_output_directory(tmp_path: Path):
+    d = tmp_path / "c"
+    d.mkdir()
+    (d / "a.txt").write_text(REPORT, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["ingest", str(d), "-o", str(out), "--quiet"]) == 0
+    assert list((out / ".cache").rglob("*.pkl"))
+    assert main(["ingest", str(d), "-o", str(tmp_path / "out2"), "--quiet", "--no-cache"]) == 0
+    assert not (tmp_path / "out2" / ".cache").exists()
