@@ -1,6 +1,7 @@
 """The ``fazhi`` command line: composes the library's functions, holds no logic of its own.
 
-    fazhi ingest INPUT... -o OUTDIR [--csv] [--metadata CSV] [--jobs N] [--max-mb MB] [--quiet]
+    fazhi ingest INPUT... -o OUTDIR [--csv] [--metadata CSV] [--jobs N] [--max-mb MB] [--quiet] [--no-cache]
+                 [--engine local|dask] [--scheduler ADDRESS]
     fazhi analyze OUTDIR [--topics K|auto] [--vectorizer words|chars] [--random-state N] [--csv]
     fazhi brief [INPUT...] [--out DIR] [-p NAME VALUE]... [--with-code] [--jobs N] [--per-report] [--tables DIR]
 
@@ -38,6 +39,10 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--max-mb", type=float, default=20.0, metavar="MB",
                      help="files larger than this fail with a message instead of being read (default 20)")
     ing.add_argument("--quiet", action="store_true", help="print only the totals line")
+    ing.add_argument("--engine", choices=("local", "dask"), default="local",
+                     help="local processes (default) or a Dask distributed cluster")
+    ing.add_argument("--scheduler", metavar="ADDRESS",
+                     help="with --engine dask: the scheduler's address (default: a local cluster of --jobs workers)")
     ing.add_argument("--no-cache", action="store_true",
                      help="parse every file again (by default results are cached in OUTDIR/.cache and files whose "
                           "content and metadata are unchanged are not parsed again)")
@@ -76,7 +81,8 @@ def _ingest(args: argparse.Namespace) -> int:
         return 2
     t0 = time.perf_counter()
     cache = None if args.no_cache else Path(args.out) / ".cache"
-    corpus = ingest(args.inputs, metadata=args.metadata, jobs=max(1, args.jobs), max_mb=args.max_mb, cache_dir=cache)
+    corpus = ingest(args.inputs, metadata=args.metadata, jobs=max(1, args.jobs), max_mb=args.max_mb, cache_dir=cache,
+                    engine=args.engine, scheduler=args.scheduler)
     try:
         out = corpus.write(args.out, csv=args.csv)
     except (OSError, RuntimeError) as exc:

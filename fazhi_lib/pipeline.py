@@ -292,15 +292,24 @@ class ResultCache:
 
 
 def _run(files: list[Path], overrides: dict[Path, dict], jobs: int, max_mb: float,
-         cache: ResultCache | None = None) -> Iterator[DocResult]:
+         cache: ResultCache | None = None, engine: str = "local", scheduler: str | None = None
+         ) -> Iterator[DocResult]:
     """Results in the order of ``files``: from the cache where possible, the rest computed (in parallel)."""
+    if engine not in ("local", "dask"):
+        raise ValueError(f"engine must be 'local' or 'dask', not {engine!r}")
+
+    def compute(todo: list[Path]) -> Iterator[DocResult]:
+        if engine == "dask":
+            return _compute_dask(todo, overrides, max_mb, scheduler, jobs)
+        return _compute(todo, overrides, jobs, max_mb)
+
     if cache is None:
-        yield from _compute(files, overrides, jobs, max_mb)
+        yield from compute(files)
         return
     keys = [cache.key(f, overrides.get(f), max_mb) for f in files]
     cached = [cache.get(k, f) for k, f in zip(keys, files, strict=True)]
     todo = [i for i, r in enumerate(cached) if r is None]
-    computed = _compute([files[i] for i in todo], overrides, jobs, max_mb)
+    computed = compute([files[i] for i in todo])
     for i, r in enumerate(cached):
         if r is None:
             r = next(computed)
@@ -321,12 +330,43 @@ def _compute(files: list[Path], overrides: dict[Path, dict], jobs: int, max_mb: 
         yield from pool.imap(_process_args, args, chunksize=max(1, min(32, len(files) // (jobs * 8) or 1)))
 
 
+def _compute_dask(files: list[Path], overrides: dict[Path, dict], max_mb: float, scheduler: str | None,
+                  jobs: int) -> Iterator[DocResult]:
+    """The same per-document function on a Dask distributed cluster: the one at ``scheduler`` (an address such as
+    tcp://10.0.0.5:8786; its workers must see the input paths), else a local cluster of ``jobs`` worker processes.
+    Results come back in the order of ``files``, a bounded number in flight, so memory stays flat."""
+    if not files:
+        return
+    from dask.distributed import Client, LocalCluster
+
+    cluster = None
+    if scheduler:
+        client = Client(scheduler)
+    else:
+        cluster = LocalCluster(n_workers=max(1, jobs), threads_per_worker=1, processes=True, dashboard_address=None)
+        client = Client(cluster)
+    try:
+        window = 256
+        futures = [client.submit(process_file, f, overrides.get(f), max_mb, pure=False) for f in files[:window]]
+        for i in range(len(files)):
+            if i + window < len(files):
+                nxt = files[i + window]
+                futures.append(client.submit(process_file, nxt, overrides.get(nxt), max_mb, pure=False))
+            yield futures[i].result()
+            futures[i] = None  # let the result go
+    finally:
+        client.close()
+        if cluster is not None:
+            cluster.close()
+
+
 def _process_args(args: tuple[Path, dict | None, float]) -> DocResult:
     return process_file(*args)
 
 
 def ingest(paths: Iterable[str | Path] | str | Path, metadata: str | Path | None = None, jobs: int = 1,
-           max_mb: float = 20.0, progress: bool | None = None, cache_dir: str | Path | None = None) -> Corpus:
+           max_mb: float = 20.0, progress: bool | None = None, cache_dir: str | Path | None = None,
+           engine: str = "local", scheduler: str | None = None) -> Corpus:
     """Ingest report files and directories (walked recursively) into a ``Corpus``.
 
     ``metadata`` names an extra metadata CSV (a ``metadata.csv`` beside the files is always read). ``jobs`` is the
@@ -334,13 +374,15 @@ def ingest(paths: Iterable[str | Path] | str | Path, metadata: str | Path | None
     Every input file ends up either in ``documents`` or in ``skipped``; a second copy of the same content is kept
     in ``documents`` with status ``duplicate`` and no rows in the other tables. With ``cache_dir``, each file's
     result is kept there and files whose content is unchanged are not parsed again (see ``ResultCache``).
+    ``engine="dask"`` runs the per-document step on a Dask distributed cluster (``scheduler`` address, or a local
+    cluster of ``jobs`` workers); the tables are the same as with the local engine.
     """
     if isinstance(paths, str | Path):
         paths = [paths]
     files, skipped = discover(paths)
     overrides, problems = metadata_overrides(files, metadata)
     skipped = [*skipped, *problems]
-    results = _run(files, overrides, jobs, max_mb, ResultCache(cache_dir) if cache_dir else None)
+    results = _run(files, overrides, jobs, max_mb, ResultCache(cache_dir) if cache_dir else None, engine, scheduler)
     if progress or (progress is None and len(files) >= 50):
         from tqdm.auto import tqdm
 

@@ -268,3 +268,11 @@ def test_cli_caches_under_the_output_directory(tmp_path: Path):
     assert list((out / ".cache").rglob("*.pkl"))
     assert main(["ingest", str(d), "-o", str(tmp_path / "out2"), "--quiet", "--no-cache"]) == 0
     assert not (tmp_path / "out2" / ".cache").exists()
+
+
+def test_dask_engine_gives_the_same_tables(corpus_dir: Path):
+    pytest.importorskip("distributed")
+    local = fazhi_lib.ingest(corpus_dir, jobs=1)
+    dask = fazhi_lib.ingest(corpus_dir, jobs=2, engine="dask")  # a local 2-worker cluster
+    for name in TABLES:
+        pd.testing.assert_frame_equal(getattr(local, name), getattr(dask, name))
