@@ -1,4 +1,4 @@
-"""The one tokenizer of the project: jieba with the project's user dictionary and stopword list.
+"""The one tokenizer of the project: jieba's cut with the project's user dictionary and stopword list.
 
 Every word-level analysis (term frequencies, topics, keyword search) goes through ``tokenize``, so that all of them
 cut the reports into the same words::
@@ -31,23 +31,37 @@ cut the reports into the same words::
   adverbs marked with * in ``stopwords.txt`` are cut off the front of such a word when the rest is a dictionary word
   of two or more characters, whether or not stopwords are dropped: 不断加强 → 不断 | 加强, but 积极性 stays whole.
 
+- **Two backends, the same tokens.** ``rjieba`` (Python binding of jieba-rs, the Rust port of jieba, with the same
+  standard dictionary) cuts about 20 times faster than jieba and gives the same tokens with HMM off. ``tokenize`` uses
+  it when it is installed (``backend="auto"``), else jieba; ``backend="jieba"`` or ``"rjieba"`` chooses one. The
+  rjieba instance (``rjieba_tokenizer()``, its own ``rjieba.Jieba``) gets the same user words with the same
+  frequencies as the jieba one; the frequencies of words already in the standard dictionary are read from jieba's
+  ``dict.txt`` (rjieba does not expose them), so jieba stays a dependency. With ``hmm=True`` the backends may differ.
+
 The tokenizer is deterministic: the same text gives the same tokens in every process.
 """
 
 from __future__ import annotations
 
+import importlib.util
 import logging
 import re
 import unicodedata
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from fazhi_lib.vocabulary import read_lines, read_rows
 
 if TYPE_CHECKING:
     import jieba
+    import rjieba
 
-__all__ = ["STOPWORDS_FILE", "is_number", "stopwords", "tokenize", "tokenizer", "user_words"]
+__all__ = ["STOPWORDS_FILE", "Backend", "backend_name", "is_number", "rjieba_tokenizer", "stopwords", "tokenize",
+           "tokenizer", "user_words"]
+
+#: ``tokenize``'s choice of cutter: rjieba when installed, else jieba (``"auto"``), or one of them.
+Backend = Literal["auto", "rjieba", "jieba"]
 
 STOPWORDS_FILE = "stopwords.txt"
 #: Frequency given to user words (jieba's dictionary counts 60 million words; 的 is 318,825, 法律 24,213, 调解 711).
@@ -79,8 +93,9 @@ _WORD, _NUMBER_TOKEN, _INSIDE, _OTHER = 0, 1, 2, 3
 
 
 @lru_cache(maxsize=1 << 18)
-def _cleaned(token: str) -> tuple[tuple[str, ...], int]:
-    """The words ``tokenize`` makes of one jieba token, before stopwords are dropped, and what the token is.
+def _cleaned(token: str, backend: str) -> tuple[tuple[str, ...], int]:
+    """The words ``tokenize`` makes of one jieba token, before stopwords are dropped, and what the token is
+    (``backend``, "jieba" or "rjieba": whose dictionary says what is a word).
 
     () for white space, punctuation, symbols (no letter or digit) and numbers; (adverb, rest) when the token starts
     with a stopword marked * and the rest is a dictionary word of two or more characters (不断加强 → 不断, 加强);
@@ -101,9 +116,17 @@ def _cleaned(token: str) -> tuple[tuple[str, ...], int]:
     if token not in stopwords() and token not in _user_word_set():
         for prefix in _split_prefixes():
             rest = token[len(prefix):]
-            if token.startswith(prefix) and len(rest) >= 2 and tokenizer().FREQ.get(rest):
+            if token.startswith(prefix) and len(rest) >= 2 and _knows(rest, backend):
                 return (prefix, rest), _OTHER
     return (token,), _OTHER
+
+
+def _knows(word: str, backend: str) -> bool:
+    """Whether ``word`` is in the backend's dictionary with a frequency above 0 (jieba's FREQ also holds prefixes
+    at 0; rjieba's ``has_word`` only words, and jieba's ``dict.txt`` has no word at 0)."""
+    if backend == "rjieba":
+        return rjieba_tokenizer().has_word(word)
+    return bool(tokenizer().FREQ.get(word))
 
 
 def _stopword_lines() -> tuple[str, ...]:
@@ -168,20 +191,86 @@ def tokenizer() -> jieba.Tokenizer:
     return tk
 
 
-def tokenize(text: str, *, stopwords: bool = True, hmm: bool = False) -> list[str]:
+def _jieba_dict_freqs(words: frozenset[str]) -> dict[str, int]:
+    """The frequencies of ``words`` in jieba's standard dictionary (``dict.txt`` of the jieba package, read without
+    importing jieba): the ones rjieba's ``Jieba()`` holds too, which it does not tell."""
+    spec = importlib.util.find_spec("jieba")
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError("jieba is needed for the frequencies of its dictionary")
+    freqs: dict[str, int] = {}
+    path = Path(next(iter(spec.submodule_search_locations))) / "dict.txt"
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            word, freq = line.split(" ", 2)[:2]
+            if word in words:
+                freqs[word] = int(freq)
+    return freqs
+
+
+@cache
+def rjieba_tokenizer() -> rjieba.Jieba:
+    """The project's rjieba tokenizer: its own ``rjieba.Jieba`` with the standard dictionary and the same user words
+    and frequencies as ``tokenizer()`` (words already more frequent keep their frequency, phrases are added only
+    when missing). Built once per process; raises ImportError when rjieba is not installed."""
+    import rjieba
+
+    tk = rjieba.Jieba()
+    known = _jieba_dict_freqs(frozenset(user_words()))
+    for word in user_words():
+        if known.get(word, 0) < USER_WORD_FREQ:  # rjieba's add_word sets the frequency, as jieba's does
+            tk.add_word(word, USER_WORD_FREQ, None)
+    for word in _phrases():
+        if not tk.has_word(word):
+            tk.add_word(word, PHRASE_FREQ, None)
+    return tk
+
+
+@cache
+def _rjieba_installed() -> bool:
+    return importlib.util.find_spec("rjieba") is not None
+
+
+def backend_name(backend: Backend = "auto") -> Literal["rjieba", "jieba"]:
+    """The backend ``tokenize(..., backend=backend)`` uses: "auto" is "rjieba" when rjieba is installed, else
+    "jieba". Raises ValueError for another name and ImportError for "rjieba" when it is not installed."""
+    if backend == "auto":
+        return "rjieba" if _rjieba_installed() else "jieba"
+    if backend == "rjieba" and not _rjieba_installed():
+        raise ImportError("rjieba is not installed (pip install rjieba)")
+    if backend not in ("rjieba", "jieba"):
+        raise ValueError(f"backend must be 'auto', 'rjieba' or 'jieba', not {backend!r}")
+    return backend
+
+
+#: Per backend, what ``_cleaned`` made of each token seen (a plain dict is faster than ``_cleaned``'s lru_cache in
+#: ``tokenize``'s loop); emptied when it holds more than ``_MEMO_SIZE`` tokens.
+_MEMO: dict[str, dict[str, tuple[tuple[str, ...], int]]] = {"jieba": {}, "rjieba": {}}
+_MEMO_SIZE = 1 << 18
+
+
+def tokenize(text: str, *, stopwords: bool = True, hmm: bool = False, backend: Backend = "auto") -> list[str]:
     """The words of ``text``, in order.
 
     In: any text (a report, a sentence, an item); ``stopwords`` to drop the words of ``vocab/stopwords.txt``;
-    ``hmm`` to let jieba guess words missing from the dictionary (off: the same cut everywhere). Out: jieba's words
+    ``hmm`` to let jieba guess words missing from the dictionary (off: the same cut everywhere); ``backend``: who
+    cuts, "rjieba" (when installed, with "auto") or "jieba" — the same tokens with ``hmm`` off. Out: jieba's words
     (``lcut`` with the project dictionary, see the module docstring) without white space, punctuation, symbols and
     numbers (with their measure word: 三次, 120名); Latin letters lower-cased."""
+    name = backend_name(backend)
     if not text:
         return []
     drop = _stopword_set() if stopwords else frozenset()
+    cut = rjieba_tokenizer().cut(text, hmm) if name == "rjieba" else tokenizer().lcut(text, HMM=hmm)
+    memo = _MEMO[name]
+    if len(memo) > _MEMO_SIZE:
+        memo.clear()
     out: list[str] = []
     after_number = False
-    for token in tokenizer().lcut(text, HMM=hmm):
-        words, kind = _cleaned(token)
+    for token in cut:
+        cleaned = memo.get(token)
+        if cleaned is None:
+            cleaned = memo[token] = _cleaned(token, name)
+        words, kind = cleaned
         if kind == _NUMBER_TOKEN:
             after_number = True
         elif kind == _INSIDE:
@@ -190,7 +279,9 @@ def tokenize(text: str, *, stopwords: bool = True, hmm: bool = False) -> list[st
             after_number = False
         else:
             after_number = False
-            out.extend(w for w in words if w not in drop)
+            for w in words:
+                if w not in drop:
+                    out.append(w)
     return out
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import jieba
 import pytest
@@ -159,3 +161,73 @@ def test_tokens_are_clean_and_repeatable(text: str):
     for t in tokens:
         assert t and t == t.strip() and not is_number(t) and t not in stopwords()
         assert any(ch.isalnum() for ch in t)
+
+
+# ---- the two backends: rjieba (jieba-rs) and jieba give the same tokens --------------------------------------------
+
+SEEDS = sorted((Path(__file__).resolve().parents[1] / "seeds").glob("*.txt"))
+SENTENCES = [
+    "2024年，我镇深入贯彻落实习近平法治思想，全面推行“四议两公开”工作法，培育法律明白人120名",
+    "我镇深入贯彻落实上级要求，扎实推进法治政府建设工作，不断加强队伍建设，取得了一定成效",
+    "2024年，受理纠纷903件、调解成功率99.1%；发放资料2.5万份（三次）。\n\t  APP  上线！",
+    "坚持和发展新时代枫桥经验，深化一村一法律顾问制度，落实谁执法谁普法责任制，推行法治积分制度",
+    "对轻微违法行为落实首违不罚清单，全体执法人员取得行政执法证件，健全法律顾问+司法所机制",
+]
+
+
+@pytest.fixture(scope="module")
+def rjieba_installed():
+    pytest.importorskip("rjieba", reason="rjieba (jieba-rs) is not installed: only the jieba backend can be tested")
+
+
+def test_backend_choice():
+    assert tok.backend_name("jieba") == "jieba"
+    assert tok.backend_name() == ("rjieba" if importlib.util.find_spec("rjieba") else "jieba")
+    with pytest.raises(ValueError, match="backend"):
+        tokenize("法治", backend="spacy")  # type: ignore[arg-type]
+    assert tokenize("培育法律明白人120名", backend="jieba") == ["培育", "法律明白人"]
+
+
+def test_rjieba_backend_missing_is_an_import_error(monkeypatch):
+    monkeypatch.setattr(tok, "_rjieba_installed", lambda: False)
+    assert tok.backend_name() == "jieba"
+    with pytest.raises(ImportError, match="rjieba"):
+        tokenize("法治", backend="rjieba")
+
+
+@pytest.mark.usefixtures("rjieba_installed")
+def test_rjieba_tokenizer_is_built_once_with_the_user_dictionary():
+    tk = tok.rjieba_tokenizer()
+    assert tk is tok.rjieba_tokenizer()
+    assert all(tk.has_word(w) for w in user_words())
+    assert all(tk.has_word(w) for w in tok._phrases())
+
+
+@pytest.mark.usefixtures("rjieba_installed")
+@pytest.mark.parametrize("seed", SEEDS, ids=[p.name[:3] for p in SEEDS])
+def test_rjieba_and_jieba_give_the_same_tokens_on_the_seeds(seed: Path):
+    text = seed.read_text(encoding="utf-8")
+    assert tok.rjieba_tokenizer().cut(text, False) == tokenizer().lcut(text, HMM=False)  # the raw cut too
+    for drop in (True, False):
+        assert tokenize(text, stopwords=drop, backend="rjieba") == tokenize(text, stopwords=drop, backend="jieba")
+
+
+@pytest.mark.usefixtures("rjieba_installed")
+def test_rjieba_and_jieba_give_the_same_tokens_on_lexicon_terms():
+    sentences = list(SENTENCES)
+    for row in read_rows("mechanisms.csv"):
+        for surface in [row["term"], *(v for v in (row.get("variants") or "").split("|") if v)]:
+            sentences += [f"我们积极推行{surface}并取得成效", surface, f"不断加强{surface}工作"]
+    for sentence in sentences:
+        for drop in (True, False):
+            jieba_tokens = tokenize(sentence, stopwords=drop, backend="jieba")
+            assert tokenize(sentence, stopwords=drop, backend="rjieba") == jieba_tokens, sentence
+    assert "法律明白人" in tokenize(SENTENCES[0], backend="rjieba")
+
+
+@pytest.mark.usefixtures("rjieba_installed")
+@settings(max_examples=100, deadline=None)
+@given(st.text(alphabet="法治政府建设年度报告调解纠纷一二三两0123456789，。、“”（）％% \n\t\u3000"
+                        "APPab._-+#明白人四议公开枫桥经验不断加强", max_size=60))
+def test_rjieba_and_jieba_agree_on_any_text(text: str):
+    assert tokenize(text, stopwords=False, backend="rjieba") == tokenize(text, stopwords=False, backend="jieba")
