@@ -72,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from fazhi_lib.pipeline import OutputError, ensure_writable, ingest
+    from fazhi_lib.pipeline import TABLES, OutputError, ensure_writable, fingerprint, ingest, load
 
     try:
         ensure_writable(args.out)  # fail before the work, not after it
@@ -81,13 +81,23 @@ def _ingest(args: argparse.Namespace) -> int:
         return 2
     t0 = time.perf_counter()
     cache = None if args.no_cache else Path(args.out) / ".cache"
-    corpus = ingest(args.inputs, metadata=args.metadata, jobs=max(1, args.jobs), max_mb=args.max_mb, cache_dir=cache,
-                    engine=args.engine, scheduler=args.scheduler)
-    try:
-        out = corpus.write(args.out, csv=args.csv)
-    except (OSError, RuntimeError) as exc:
-        print(f"fazhi ingest: cannot write the tables to {args.out}: {exc}", file=sys.stderr)
-        return 2
+    stamp = Path(args.out) / ".cache" / "fingerprint"
+    fp = None if cache is None else fingerprint(args.inputs, args.metadata, args.max_mb)
+    unchanged = (fp is not None and stamp.is_file() and stamp.read_text() == fp
+                 and all((Path(args.out) / f"{n}.parquet").is_file() for n in TABLES)
+                 and (not args.csv or all((Path(args.out) / f"{n}.csv").is_file() for n in TABLES)))
+    if unchanged:  # same files, metadata and parser as the tables already written: nothing to do
+        corpus, out = load(args.out), Path(args.out)
+    else:
+        corpus = ingest(args.inputs, metadata=args.metadata, jobs=max(1, args.jobs), max_mb=args.max_mb,
+                        cache_dir=cache, engine=args.engine, scheduler=args.scheduler)
+        try:
+            out = corpus.write(args.out, csv=args.csv)
+            if fp is not None and not (corpus.documents["status"] == "failed").any():  # failures are retried
+                stamp.write_text(fp)
+        except (OSError, RuntimeError) as exc:
+            print(f"fazhi ingest: cannot write the tables to {args.out}: {exc}", file=sys.stderr)
+            return 2
     seconds = time.perf_counter() - t0
     docs = corpus.documents
     if not args.quiet and len(docs):
@@ -101,8 +111,9 @@ def _ingest(args: argparse.Namespace) -> int:
             print(f"  skipped: {row.source}: {row.reason}")
     counts = docs["status"].value_counts()
     by_status = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("ok", "warning", "failed", "duplicate"))
+    reused = "; inputs unchanged, tables reused" if unchanged else ""
     print(f"{len(docs)} documents ({by_status}), {len(corpus.skipped)} skipped, {len(corpus.items)} items;"
-          f" tables in {out} ({seconds:.1f} s)")
+          f" tables in {out} ({seconds:.1f} s{reused})")
     return 1 if counts.get("failed", 0) else 0
 
 

@@ -255,6 +255,32 @@ def parser_version() -> str:
     return h.hexdigest()[:16]
 
 
+def content_key(path: Path, override: dict | None, max_mb: float) -> str | None:
+    """Hash of what a file's result depends on besides the parser: its bytes, its metadata override, the size limit;
+    None when the file cannot be read now."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None  # unreadable now: process_file reports it
+    extra = json.dumps(override or {}, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(data + b"\0" + extra.encode() + f"\0{max_mb}".encode()).hexdigest()
+
+
+def fingerprint(paths: Iterable[str | Path] | str | Path, metadata: str | Path | None = None,
+                max_mb: float = 20.0) -> str:
+    """A hash of everything an ingest's tables depend on: the files found (path and content key), the skipped list,
+    the metadata overrides, the size limit and the parser version. Equal fingerprints give equal tables."""
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    files, skipped = discover(paths)
+    overrides, problems = metadata_overrides(files, metadata)
+    h = hashlib.sha256(f"{parser_version()}\0{max_mb}\0".encode())
+    h.update(json.dumps([*skipped, *problems], ensure_ascii=False, default=str).encode())
+    for f in files:
+        h.update(f"{f}\0{content_key(f, overrides.get(f), max_mb)}\n".encode())
+    return h.hexdigest()
+
+
 class ResultCache:
     """Per-file results of ``process_file`` kept on disk, keyed by the file's content, its metadata override, the
     size limit and the parser version; a file whose content is unchanged is not parsed again."""
@@ -263,12 +289,7 @@ class ResultCache:
         self.directory = Path(directory) / parser_version()
 
     def key(self, path: Path, override: dict | None, max_mb: float) -> str | None:
-        try:
-            data = path.read_bytes()
-        except OSError:
-            return None  # unreadable now: process_file reports it
-        extra = json.dumps(override or {}, sort_keys=True, ensure_ascii=False, default=str)
-        return hashlib.sha256(data + b"\0" + extra.encode() + f"\0{max_mb}".encode()).hexdigest()
+        return content_key(path, override, max_mb)
 
     def _path(self, key: str) -> Path:
         return self.directory / key[:2] / f"{key}.pkl"

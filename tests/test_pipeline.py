@@ -276,3 +276,20 @@ def test_dask_engine_gives_the_same_tables(corpus_dir: Path):
     dask = fazhi_lib.ingest(corpus_dir, jobs=2, engine="dask")  # a local 2-worker cluster
     for name in TABLES:
         pd.testing.assert_frame_equal(getattr(local, name), getattr(dask, name))
+
+
+def test_cli_reuses_tables_when_nothing_changed(tmp_path: Path, capsys):
+    d = tmp_path / "c"
+    d.mkdir()
+    (d / "a.txt").write_text(REPORT, encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["ingest", str(d), "-o", str(out), "--quiet"]) == 0
+    first = fazhi_lib.load(out)
+    capsys.readouterr()
+    assert main(["ingest", str(d), "-o", str(out), "--quiet"]) == 0
+    assert "tables reused" in capsys.readouterr().out
+    (d / "b.txt").write_text(REPORT.replace("清溪镇", "石门乡"), encoding="utf-8")
+    assert main(["ingest", str(d), "-o", str(out), "--quiet"]) == 0
+    assert "tables reused" not in capsys.readouterr().out
+    second = fazhi_lib.load(out)
+    assert len(second.documents) == len(first.documents) + 1
