@@ -45,7 +45,6 @@ from fazhi_lib.vocabulary import read_rows
 
 __all__ = [
     "COMPARABLE_COLUMNS",
-    "METRIC_COLUMNS",
     "IndicatorRule",
     "assign_canonical",
     "canonical_indicator",
@@ -61,12 +60,7 @@ __all__ = [
     "source_table",
 ]
 
-#: Columns of the metrics table (written by ``fazhi ingest`` as metrics.parquet).
-METRIC_COLUMNS = [
-    "doc_id", "metric_id", "item_id", "section_id", "part", "sentence", "raw", "value", "unit", "unit_kind",
-    "approx", "bound", "target", "year", "indicator", "canonical_indicator", "cumulative", "start", "end",
-    "linked_to", "role",
-]
+# The metrics table's columns: fazhi_lib.metrics.METRIC_COLUMNS (metrics imports this module, not the reverse).
 #: Columns of ``comparable``'s result (the first ones are the core; the rest help quoting and checking).
 COMPARABLE_COLUMNS = [
     "doc_id", "jurisdiction", "admin_level", "year_start", "year_end", "canonical_indicator", "unit", "unit_kind",

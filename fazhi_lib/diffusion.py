@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from fazhi_lib.compare import report_labels
+from fazhi_lib.measures import MEASURE_COLUMNS
 from fazhi_lib.pipeline import read_tables
 from fazhi_lib.vocabulary import read_rows
 
@@ -64,11 +65,6 @@ __all__ = [
     "term_info",
 ]
 
-#: Columns of the measures table (``fazhi ingest`` writes it as measures.parquet).
-MEASURE_COLUMNS = [
-    "doc_id", "measure_id", "item_id", "section_id", "part", "planned", "term", "surface", "kind", "dimension",
-    "source", "sentence", "start", "end",
-]
 ADOPTION_COLUMNS = [
     "term", "kind", "dimension", "label", "source", "reports", "mentions", "reports_done", "reports_planned_only",
     "share", "share_done",

@@ -24,6 +24,7 @@ from functools import lru_cache
 
 import pandas as pd
 
+from fazhi_lib.structure import locate
 from fazhi_lib.vocabulary import read_rows
 
 MEASURE_COLUMNS = [
@@ -193,10 +194,7 @@ def extract_measures(text: str, doc_id: str = "", sections: list[dict] | None = 
         pos = r["start"]
         i = bisect_right(ends, pos)
         s_start, s_end = (ends[i - 1] if i else 0), (ends[i] if i < len(ends) else len(text))
-        item = next((it for it in items if it["start"] <= pos < it["end"]), None)
-        secs = [s for s in sections if s["start"] <= pos < max(s["end"], s["start"] + 1)]
-        sec = max(secs, key=lambda s: (s["level"], s["start"]), default=None)
-        part = item["part"] if item else (sec["part"] if sec else None)
+        item, sec, part = locate(pos, sections, items)
         rows.append(dict(
             doc_id=doc_id, measure_id=f"{doc_id}-t{n + 1:03d}", item_id=item["item_id"] if item else None,
             section_id=sec["section_id"] if sec else None, part=part, planned=part == "plans",

@@ -24,6 +24,7 @@ import pandas as pd
 
 from fazhi_lib.compare import canonical_indicator
 from fazhi_lib.numerals import parse_number
+from fazhi_lib.structure import locate
 from fazhi_lib.vocabulary import read_rows
 
 METRIC_COLUMNS = [
@@ -314,12 +315,9 @@ def _place(rows: list[dict], sections: list[dict], items: list[dict]) -> None:
     """Give each row its item, innermost section, part and target flag."""
     for r in rows:
         pos = r["start"]
-        item = next((i for i in items if i["start"] <= pos < i["end"]), None)
-        secs = [s for s in sections if s["start"] <= pos < max(s["end"], s["start"] + 1)]
-        sec = max(secs, key=lambda s: (s["level"], s["start"]), default=None)
+        item, sec, r["part"] = locate(pos, sections, items)
         r["item_id"] = item["item_id"] if item else None
         r["section_id"] = sec["section_id"] if sec else None
-        r["part"] = item["part"] if item else (sec["part"] if sec else None)
         # a goal, not an achievement: stated in the plans part, or marked as future elsewhere
         r["target"] = r["part"] == "plans" or r.pop("future")
         r.pop("_clause", None)

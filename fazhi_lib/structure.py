@@ -352,6 +352,16 @@ def _heading_points(text: str, node: _Node, lines: list[tuple[int, int]]) -> lis
     return points
 
 
+def locate(pos: int, sections: list[dict], items: list[dict]) -> tuple[dict | None, dict | None, str | None]:
+    """The item and innermost section holding offset ``pos`` of a parsed text, and its part (the item's, else the
+    section's): how extracted rows (metrics, measures) get their provenance."""
+    item = next((i for i in items if i["start"] <= pos < i["end"]), None)
+    secs = [s for s in sections if s["start"] <= pos < max(s["end"], s["start"] + 1)]
+    sec = max(secs, key=lambda s: (s["level"], s["start"]), default=None)
+    part = item["part"] if item else (sec["part"] if sec else None)
+    return item, sec, part
+
+
 def parse_structure(text: str, doc_id: str = "", title: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Parse a cleaned report into (sections, items) DataFrames.
 
