@@ -147,10 +147,19 @@ def _canonical(texts: tuple[str, ...], unit_kind: str | None, unit: str | None) 
     return None
 
 
+@lru_cache(maxsize=8)
+def _breaks_re(breaks: str) -> re.Pattern[str]:
+    return re.compile(f"[{re.escape(breaks)}]")
+
+
 def _clause_at(text: str, i: int, j: int, breaks: str = CLAUSE_BREAKS) -> str:
-    lo = max(text.rfind(ch, 0, i) for ch in breaks) + 1
-    ends = [k for k in (text.find(ch, j) for ch in breaks) if k >= 0]
-    return text[lo:min(ends) if ends else len(text)]
+    """The part of ``text`` around ``text[i:j]`` between the nearest ``breaks`` characters on either side."""
+    rx = _breaks_re(breaks)
+    lo = 0
+    for m in rx.finditer(text, 0, i):
+        lo = m.end()
+    end = rx.search(text, j)
+    return text[lo:end.start() if end else len(text)]
 
 
 def _focus(context: str, indicator: str) -> tuple[str, str]:

@@ -67,6 +67,14 @@ _TRAIL_WORDS = re.compile(r"(?:达到|达|为|约|近|共|计|累计|超过|不�
 _MARKER = re.compile(rf"^(?:\d{{1,2}}[.、．]|[(（]?[{_CN_NUM[:11]}]{{1,3}}[)）、]|[(（]\d{{1,2}}[)）]"
                      rf"|[{_CN_NUM[:11]}]{{1,3}}是|[①-⑳])")
 _PAREN = re.compile(r"[(（][^()（）]{0,20}[)）]")
+_TRAIL_NUMBER = re.compile(r"[\s\d.%\-—]+$")
+_YEAR_RANGE_TAIL = re.compile(r"\s*(?:年?\s*)?(?:-|—|至|到|~)\s*(?:19|20)\d\d")
+_YEAR_DIGITS = re.compile(r"(?:19|20)\d\d")
+_YEAR_CN = re.compile(rf"[{_CN_NUM}]{{4}}")
+_APPROX_BARE_BEFORE = re.compile(r"(近|上|逾|约)$")
+_TAIL_END = re.compile(r"[,，;；。、:：\d]")
+_RANGE_JOIN = re.compile(r"\s*(?:-|—|~|～|至|到)\s*")
+_CHANGE_BREAK = re.compile(r"[,，;；。]")
 
 
 @lru_cache(maxsize=1)
@@ -79,8 +87,10 @@ def unit_table() -> tuple[tuple[str, str], ...]:
 @lru_cache(maxsize=1)
 def _number_re() -> re.Pattern[str]:
     units = "|".join(re.escape(u) for u, _ in unit_table())
+    # A Chinese numeral counts only with a unit after it (三次, 两万余份): without one it is part of a word (统一,
+    # 一是, 三资), and leaving those to the regular expression engine spares a Python call for each.
     return re.compile(
-        rf"(?P<num>\d[\d,]*(?:\.\d+)?|[{_CN_NUM}]+)"
+        rf"(?P<num>\d[\d,]*(?:\.\d+)?|[{_CN_NUM}]+(?=(?:余|多)?(?:万|亿|千)?(?:余|多)?(?:{units})))"
         r"(?P<a1>余|多)?(?P<mult>万|亿|千)?(?P<a2>余|多)?"
         rf"(?P<unit>{units})?(?P<post>以上|以下|以内|左右|余|多)?"
     )
@@ -93,8 +103,13 @@ def _quantity_re() -> re.Pattern[str]:
                       r"(?:以上|以下|以内|左右)?")
 
 
+@lru_cache(maxsize=1)
+def _unit_kinds() -> dict[str, str]:
+    return dict(unit_table())
+
+
 def _unit_kind(unit: str) -> str:
-    return dict(unit_table()).get(unit, "count")
+    return _unit_kinds().get(unit, "count")
 
 
 def _masked_spans(text: str) -> list[tuple[int, int]]:
@@ -140,7 +155,7 @@ def clean_indicator(fragment: str) -> str:
     frag = _PAREN.sub("", _MASKED.sub("", fragment)).replace(")", "").replace("）", "")
     pieces = [p for p in _quantity_re().split(frag) if len(p.strip()) >= 2]
     frag = pieces[-1] if pieces else ""
-    frag = re.sub(r"[\s\d.%\-—]+$", "", frag)
+    frag = _TRAIL_NUMBER.sub("", frag)
     frag = _MARKER.sub("", frag)
     frag = _LEAD_WORDS.sub("", frag)
     frag = _TRAIL_WORDS.sub("", frag)
@@ -154,7 +169,7 @@ def _year_of(text: str, sent_start: int, pos: int, masked: list[tuple[int, int]]
     for m in _YEAR_WORD.finditer(text, sent_start, pos):
         if _inside(masked, mstarts, m.start()) or m.start() < range_end:
             continue
-        rng = re.match(r"\s*(?:年?\s*)?(?:-|—|至|到|~)\s*(?:19|20)\d\d", text[m.end(1): m.end(1) + 8])
+        rng = _YEAR_RANGE_TAIL.match(text[m.end(1): m.end(1) + 8])
         if rng:
             best, range_end = None, m.end(1) + rng.end()  # a range: the number belongs to several years
             continue
@@ -165,9 +180,9 @@ def _year_of(text: str, sent_start: int, pos: int, masked: list[tuple[int, int]]
 def _is_year_or_date(text: str, m: re.Match[str]) -> bool:
     num, end = m.group("num"), m.end("num")
     after = text[end: end + 2]
-    if re.fullmatch(r"(?:19|20)\d\d", num) and (after[:1] in ("年", "-", "—", "/", ".", "至") or not m.group("unit")):
+    if _YEAR_DIGITS.fullmatch(num) and (after[:1] in ("年", "-", "—", "/", ".", "至") or not m.group("unit")):
         return True
-    if re.fullmatch(rf"[{_CN_NUM}]{{4}}", num) and after[:1] == "年":
+    if _YEAR_CN.fullmatch(num) and after[:1] == "年":
         return True
     if after[:1] in ("月", "日", "号", "时", "点", "·", "・", "?", "/", ":", "：", "."):
         return True
@@ -225,7 +240,7 @@ def _read_quantity(text: str, m: re.Match[str], masked: list[tuple[int, int]], m
             return None
     bare = num in ("百", "千", "万") and bool(unit) and not before.endswith("数")
     approx_bare = bare and bool(m.group("a1") or m.group("post") in ("余", "多")
-                                or re.search(r"(近|上|逾|约)$", before))
+                                or _APPROX_BARE_BEFORE.search(before))
     if is_cn and not approx_bare:
         if not unit or num in ("一", "十百", "千", "万", "亿") or num.strip("万亿千百") == "":
             return None  # 一次, 一批: an article, not a count; 数千份: no number
@@ -264,7 +279,7 @@ def _read_quantity(text: str, m: re.Match[str], masked: list[tuple[int, int]], m
         bound = "max"
     indicator = clean_indicator(fragment)
     if len(indicator) <= 2 or indicator[-1] in "和及与或":  # 配备6名专职人员: the noun comes after the unit
-        tail = re.split(r"[,，;；。、:：\d]", text[raw_end: raw_end + 12])[0]
+        tail = _TAIL_END.split(text[raw_end: raw_end + 12])[0]
         indicator = ((indicator if len(indicator) <= 2 else "") + tail)[:20]
     sentence = text[sent_start:sent_end].strip()
     row = dict(
@@ -279,10 +294,10 @@ def _read_quantity(text: str, m: re.Match[str], masked: list[tuple[int, int]], m
 
 def _range_rows(text: str, m: re.Match[str], masked: list[tuple[int, int]], mstarts: list[int]) -> list[dict] | None:
     """5-8名, 16至45周岁: a number without unit joined by a dash or 至 to a number with one gives two rows."""
-    conn = re.match(r"\s*(?:-|—|~|～|至|到)\s*", text[m.end():])
+    conn = _RANGE_JOIN.match(text, m.end())
     if not conn:
         return None
-    m2 = _number_re().match(text, m.end() + conn.end())
+    m2 = _number_re().match(text, conn.end())
     if not m2 or not m2.group("unit") or not m.group("num")[0].isdigit():
         return None
     high = _read_quantity(text, m2, masked, mstarts, in_range=True)
@@ -303,7 +318,7 @@ def _link_changes(text: str, rows: list[dict]) -> None:
         if a["role"] or b["role"] or a["unit"] != b["unit"]:
             continue
         between = text[a["end"]: b["start"]]
-        if len(between) > 8 or re.search(r"[,，;；。]", between):
+        if len(between) > 8 or _CHANGE_BREAK.search(between):
             continue
         if _CHANGE_FROM.search(text[max(0, a["start"] - 2): a["start"]]) and _CHANGE_TO.search(between):
             a.update(role="from", linked_to=b["start"])

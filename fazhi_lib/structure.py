@@ -356,8 +356,11 @@ def locate(pos: int, sections: list[dict], items: list[dict]) -> tuple[dict | No
     """The item and innermost section holding offset ``pos`` of a parsed text, and its part (the item's, else the
     section's): how extracted rows (metrics, measures) get their provenance."""
     item = next((i for i in items if i["start"] <= pos < i["end"]), None)
-    secs = [s for s in sections if s["start"] <= pos < max(s["end"], s["start"] + 1)]
-    sec = max(secs, key=lambda s: (s["level"], s["start"]), default=None)
+    sec = None  # the deepest (then latest) section holding pos; an empty section holds its start
+    for s in sections:
+        if s["start"] <= pos and (pos < s["end"] or pos == s["start"]) and (
+                sec is None or (s["level"], s["start"]) > (sec["level"], sec["start"])):
+            sec = s
     part = item["part"] if item else (sec["part"] if sec else None)
     return item, sec, part
 
