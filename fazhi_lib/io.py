@@ -300,10 +300,12 @@ def _is_cjk(ch: str) -> bool:
 
 
 _CJK_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
+_NON_CJK_RE = re.compile("[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
 
 
 def _cjk_count(text: str | None) -> int:
-    return len(_CJK_RE.findall(text)) if text else 0
+    # deleting the runs of other characters is about twice as fast as listing the CJK ones
+    return len(_NON_CJK_RE.sub("", text)) if text else 0
 
 
 def _is_bad_char(ch: str) -> bool:
@@ -641,7 +643,10 @@ def _tag(el: Any) -> str:
 def _clean_text_node(text: str | None) -> str:
     if not text:
         return ""
-    text = _WS_NEWLINE_CJK_RE.sub("", text)
+    if text.isspace():  # most text nodes are the indentation between tags
+        return " "
+    if "\n" in text or "\r" in text:
+        text = _WS_NEWLINE_CJK_RE.sub("", text)
     return _WS_RE.sub(" ", text.replace(_LINE_BREAK, ""))
 
 
@@ -816,6 +821,7 @@ def _trafilatura_extract(html: str) -> list[str] | None:
             include_formatting=False,
             deduplicate=False,
             with_metadata=False,
+            fast=True,  # no readability/justext second opinion: our own extractor is that (see _choose_extraction)
         )
     except Exception:  # trafilatura is best-effort here; the fallback extractor still runs
         return None
