@@ -426,6 +426,7 @@ _ORG_TAIL = re.compile(r"(?:人民政府|政府|办事处|党工委|工委|党�
 _PARTY = re.compile(r"^中共|^中国共产党")
 
 
+@functools.lru_cache(maxsize=4096)  # a title is looked at several times (title, unit, jurisdiction)
 def _parse_org(org: str) -> _Unit | None:
     """Parse a clean organisation string (title segment, 发布机构 ...) into the unit or department it names.
 
@@ -456,6 +457,11 @@ _TITLE_SPLIT = re.compile(
 
 def _orgs_in_title(title: str) -> list[_Unit]:
     """Units/departments named in a title (or any short label), in order of appearance."""
+    return list(_orgs_in_label(title))
+
+
+@functools.lru_cache(maxsize=1024)
+def _orgs_in_label(title: str) -> tuple[_Unit, ...]:
     s = _mask(_norm(title), (("《", "》"), ("〈", "〉")))
     out = []
     for seg in _TITLE_SPLIT.split(s):
@@ -470,7 +476,7 @@ def _orgs_in_title(title: str) -> list[_Unit]:
                     break
         if unit is not None:
             out.append(unit)
-    return out
+    return tuple(out)
 
 
 # ---------------------------------------------------------------------------------------------------------
