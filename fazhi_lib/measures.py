@@ -25,7 +25,7 @@ from functools import lru_cache
 import pandas as pd
 
 from fazhi_lib.structure import locate
-from fazhi_lib.vocabulary import read_rows
+from fazhi_lib.vocabulary import read_rows, words_pattern
 
 MEASURE_COLUMNS = [
     "doc_id", "measure_id", "item_id", "section_id", "part", "planned", "term", "surface", "kind", "dimension",
@@ -89,8 +89,7 @@ def lexicon() -> _Lexicon:
             for s in (f"{a}+{b}", f"{b}+{a}"):
                 term_of.setdefault(s, term)
                 surfaces.add(s)
-    alternation = "|".join(re.escape(s) for s in sorted(surfaces, key=len, reverse=True))
-    return _Lexicon(re.compile(alternation), term_of, plus, kind, dim)
+    return _Lexicon(re.compile(words_pattern(surfaces)), term_of, plus, kind, dim)
 
 
 @lru_cache(maxsize=1)

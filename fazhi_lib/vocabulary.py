@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterable
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -49,3 +50,26 @@ def read_rows(name: str) -> tuple[dict[str, str], ...]:
 def compiled_patterns(name: str) -> tuple[re.Pattern[str], ...]:
     """One compiled regular expression per line of a pattern-per-line vocabulary file."""
     return tuple(re.compile(p) for p in read_lines(name))
+
+
+def words_pattern(words: Iterable[str]) -> str:
+    """A regular expression matching any of ``words`` (literal strings), the longest where several match at one
+    position — like ``"|".join`` of the words longest first, but written as a trie (共同体|共享 → 共(?:同体|享)) so
+    that ``re`` follows one branch per character instead of trying every word at every position."""
+    trie: dict[str, dict] = {}
+    for word in words:
+        if not word:
+            continue
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}  # a word ends here
+
+    def build(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        return f"(?:{body})?" if "" in node else body  # greedy: the longer word first, else end here
+
+    return build(trie)
