@@ -257,6 +257,8 @@ def _read_quantity(text: str, m: re.Match[str], masked: list[tuple[int, int]], m
     mult = m.group("mult") or ""
     if mult:
         value *= {"万": 1e4, "亿": 1e8, "千": 1e3}[mult]
+    if not unit and not (mult or m.group("a1") or m.group("a2")):
+        return _range_rows(text, m, masked, mstarts)  # a bare number: a quantity only as the low end of a range
     raw_end = m.end()
     kind = _unit_kind(unit) if unit else ""
     sent_start, sent_end = _sentence_bounds(text, start)

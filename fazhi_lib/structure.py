@@ -49,6 +49,8 @@ _ENUM_FAMILIES: tuple[tuple[re.Pattern[str], bool], ...] = (
     (re.compile(r"[(（](\d{1,2})[)）]"), False),  # （1）…（2）… inside a paragraph
     (re.compile(r"([①-⑳])"), False),  # ①…②…
 )
+# any marker of any family: most spans hold none, and one search is cheaper than one per family
+_ANY_ENUM = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _ENUM_FAMILIES))
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _LEAD_END = re.compile(r"[。;；:：!！?？]")
 _SENTENCE_END = re.compile(r"[。!！?？]")
@@ -151,6 +153,7 @@ def _heading_verbs() -> tuple[str, ...]:
     return read_lines("heading_verbs.txt")
 
 
+@lru_cache(maxsize=8192)  # headings are formulaic: the same wording recurs across a corpus
 def part_candidates(heading: str) -> tuple[str, ...]:
     """Canonical parts a heading's wording names, most specific first (``vocab/parts.csv`` order)."""
     squeezed = "".join(heading.split())
@@ -241,6 +244,8 @@ def find_enumeration(text: str, lo: int, hi: int) -> list[_Point]:
     When several families occur, the one that starts first wins (the others are sub-points inside its points).
     """
     best: list[_Point] = []
+    if not _ANY_ENUM.search(text, lo, hi):
+        return best
     for pattern, recover in _ENUM_FAMILIES:
         points = _chains(text, lo, hi, pattern, recover)
         if points and (not best or (points[0].start, -len(points)) < (best[0].start, -len(best))):
