@@ -24,6 +24,8 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
 from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import silhouette_score
@@ -288,63 +290,88 @@ def shared_sentences(texts: pd.DataFrame, min_similarity: float = 0.7, min_chars
                      num_perm: int = 64, bands: int = 16, random_state: int = 0) -> pd.DataFrame:
     """Sentence segments that recur verbatim or nearly so in two different reports.
 
-    ``texts`` has columns doc_id, text. Candidates come from MinHash signatures (``num_perm`` permutations) split
-    into ``bands`` bands for locality-sensitive hashing; a candidate pair is kept when the exact Jaccard similarity of
-    its character ``shingle``-grams is at least ``min_similarity``. Near-duplicates form groups; each group is
-    reported as pairs of its first occurrence (lowest doc_id, then offset) with the first occurrence in every other
-    report — ``SHARED_COLUMNS``, with ``group`` naming the group and ``n_reports`` how many reports share it — so a
-    boilerplate sentence found in n reports gives n-1 rows, not n².
+    ``texts`` has columns doc_id, text. Segments equal but for spaces and punctuation are one segment; the distinct
+    ones get MinHash signatures (``num_perm`` permutations) split into ``bands`` bands for locality-sensitive
+    hashing: in each band, every segment is a candidate partner of the first segment sharing its band, and a pair is
+    kept when the exact Jaccard similarity of their character ``shingle``-grams is at least ``min_similarity``. The
+    kept pairs join segments into groups (connected components); each group is reported as pairs of its first
+    occurrence (lowest doc_id, then offset) with the first occurrence in every other report — ``SHARED_COLUMNS``,
+    with ``group`` naming the group and ``n_reports`` how many reports share it — so a boilerplate sentence found in
+    n reports gives n-1 rows, not n². Work grows with the number of segments, never with their pairs.
     """
-    units: list[tuple[str, int, str, set[int]]] = []
-    for doc_id, text in zip(texts["doc_id"], texts["text"], strict=True):
-        for off, seg in segments(text or "", min_chars):
-            units.append((doc_id, off, seg, _shingles(seg, shingle)))
-    signatures = minhash([u[3] for u in units], num_perm=num_perm, random_state=random_state)
-    rows_per_band = max(1, num_perm // bands)
-    buckets: dict[tuple[int, bytes], list[int]] = defaultdict(list)
-    for band in range(bands):
-        block = np.ascontiguousarray(signatures[:, band * rows_per_band:(band + 1) * rows_per_band])
-        for u in range(len(units)):
-            buckets[(band, block[u].tobytes())].append(u)
-    parent = list(range(len(units)))
-
-    def find(u: int) -> int:
-        while parent[u] != u:
-            parent[u] = parent[parent[u]]
-            u = parent[u]
-        return u
+    occurrences = _segment_occurrences(texts, min_chars)
+    if occurrences.empty:
+        return pd.DataFrame(columns=SHARED_COLUMNS)
+    keys = occurrences.attrs["keys"]
+    shingles = [_shingles(k, shingle) for k in keys]
+    pairs = _candidate_pairs(minhash(shingles, num_perm=num_perm, random_state=random_state), bands, num_perm)
 
     def jaccard(u: int, v: int) -> float:
-        su, sv = units[u][3], units[v][3]
+        if u == v:
+            return 1.0
+        su, sv = shingles[u], shingles[v]
         return len(su & sv) / len(su | sv)
 
-    # candidates share a band; a candidate joins the group of the bucket's first member when similar enough,
-    # so a sentence repeated in thousands of reports costs linear, not quadratic, work
-    for members in buckets.values():
-        first = members[0]
-        for v in members[1:]:
-            if find(v) != find(first) and jaccard(first, v) >= min_similarity:
-                parent[find(v)] = find(first)
-    groups: dict[int, list[int]] = defaultdict(list)
-    for u in range(len(units)):
-        groups[find(u)].append(u)
-    out = []
-    for members in groups.values():
-        if len({units[u][0] for u in members}) < 2:
-            continue
-        members.sort(key=lambda u: (units[u][0], units[u][1]))
-        rep = members[0]
-        firsts = {}
-        for u in members:
-            firsts.setdefault(units[u][0], u)
-        group_id = f"{units[rep][0]}:{units[rep][1]}"
-        for doc, u in firsts.items():
-            if doc == units[rep][0]:
-                continue
-            out.append((units[rep][0], doc, units[rep][2], units[u][2], round(jaccard(rep, u), 6), units[rep][1],
-                        units[u][1], group_id, len(firsts)))
-    df = pd.DataFrame(out, columns=SHARED_COLUMNS)
+    kept = [(u, v) for u, v in pairs if jaccard(u, v) >= min_similarity]
+    n = len(keys)
+    if kept:
+        a, b = np.array(kept, dtype=np.int64).T
+        graph = coo_matrix((np.ones(len(a), dtype=np.int8), (a, b)), shape=(n, n))
+        _, component = connected_components(graph, directed=False)
+    else:
+        component = np.arange(n)
+    occ = occurrences.assign(group=component[occurrences["uid"].to_numpy()])
+    firsts = occ.sort_values(["group", "doc_id", "offset"], kind="stable").drop_duplicates(["group", "doc_id"])
+    n_reports = firsts.groupby("group")["doc_id"].transform("size")
+    firsts = firsts[n_reports >= 2].assign(n_reports=n_reports[n_reports >= 2])
+    rep = firsts.drop_duplicates("group").set_index("group")
+    others = firsts[firsts.duplicated("group")]
+    r = rep.loc[others["group"]]
+    sims: dict[tuple[int, int], float] = {}  # most rows pair copies of one segment: compute each pair once
+    for pair in zip(r["uid"].tolist(), others["uid"].tolist(), strict=True):
+        if pair not in sims:
+            sims[pair] = round(jaccard(*pair), 6)
+    similarity = [sims[pair] for pair in zip(r["uid"].tolist(), others["uid"].tolist(), strict=True)]
+    df = pd.DataFrame({
+        "doc_id_a": r["doc_id"].to_numpy(), "doc_id_b": others["doc_id"].to_numpy(),
+        "text_a": r["segment"].to_numpy(), "text_b": others["segment"].to_numpy(),
+        "similarity": np.array(similarity, dtype=float),
+        "start_a": r["offset"].to_numpy(), "start_b": others["offset"].to_numpy(),
+        "group": (r["doc_id"] + ":" + r["offset"].astype(str)).to_numpy(),
+        "n_reports": others["n_reports"].to_numpy(),
+    }, columns=SHARED_COLUMNS)
     return df.sort_values(["doc_id_a", "doc_id_b", "start_a", "start_b"]).reset_index(drop=True)
+
+
+def _segment_occurrences(texts: pd.DataFrame, min_chars: int) -> pd.DataFrame:
+    """One row per sentence segment of every text (doc_id, offset, segment, uid); ``uid`` numbers the distinct
+    segments (spaces and punctuation ignored) in order of first occurrence, and ``attrs["keys"]`` lists them."""
+    index: dict[str, int] = {}
+    rows = []
+    for doc_id, text in zip(texts["doc_id"], texts["text"], strict=True):
+        for off, seg in segments(text or "", min_chars):
+            rows.append((doc_id, off, seg, index.setdefault(_NON_WORD.sub("", seg), len(index))))
+    df = pd.DataFrame(rows, columns=["doc_id", "offset", "segment", "uid"])
+    df.attrs["keys"] = list(index)
+    return df
+
+
+def _candidate_pairs(signatures: np.ndarray, bands: int, num_perm: int) -> list[tuple[int, int]]:
+    """Pairs (first, other) of rows sharing one band of their signatures, ``first`` being the lowest row of that
+    band's bucket; distinct pairs in ascending order."""
+    n = len(signatures)
+    rows_per_band = max(1, num_perm // bands)
+    found = []
+    for band in range(bands):
+        block = np.ascontiguousarray(signatures[:, band * rows_per_band:(band + 1) * rows_per_band])
+        keys = block.view(np.dtype((np.void, block.dtype.itemsize * block.shape[1]))).ravel() if block.size else (
+            np.zeros(n, dtype=np.int8))
+        _, first_of_bucket, bucket = np.unique(keys, return_index=True, return_inverse=True)
+        first = first_of_bucket[bucket.ravel()]
+        others = np.flatnonzero(first != np.arange(n))
+        found.append(first[others] * n + others)
+    codes = np.unique(np.concatenate(found)) if found else np.array([], dtype=np.int64)
+    return list(zip((codes // n).tolist(), (codes % n).tolist(), strict=True))
 
 
 def shared_share(texts: pd.DataFrame, shared: pd.DataFrame, min_chars: int = 12) -> pd.DataFrame:

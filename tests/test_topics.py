@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from pathlib import Path
 
 import pandas as pd
@@ -127,6 +128,28 @@ def test_shared_sentences_exact_and_near_duplicates_only_across_reports():
     assert share.loc["z", "shared"] == 1 and share.loc["z", "segments"] == 3 and share.loc["y", "shared"] == 1
     same_doc = pd.DataFrame({"doc_id": ["x"], "text": ["依法行政水平有待进一步提高。依法行政水平有待进一步提高。"]})
     assert shared_sentences(same_doc).empty
+
+
+def test_shared_sentences_scale_with_segments_not_pairs():
+    """A boilerplate sentence in 300 reports (with other punctuation and spaces in some) gives one group of 299
+    rows per segment; its copies count as identical; a sentence of one report only is no group."""
+    boiler = "深入学习贯彻习近平法治思想，认真落实法治政府建设实施纲要"
+    variants = [boiler, boiler.replace("，", ","), boiler.replace("，", " ， ").replace("贯彻", "贯 彻")]
+    rng = random.Random(0)
+    pool = "法治政府建设年度报告街道乡镇司法所调解委员会执法监督复议诉讼普法宣传公共法律服务网格治理村居"
+
+    def own() -> str:  # a sentence of this report only
+        return "".join(rng.choice(pool) for _ in range(30))
+
+    texts = pd.DataFrame({"doc_id": [f"d{i:03d}" for i in range(300)],
+                          "text": [f"{variants[i % 3]}。{own()}。" for i in range(300)]})
+    shared = shared_sentences(texts)
+    assert len(shared) == 2 * 299 and set(shared["n_reports"]) == {300}
+    assert (shared["doc_id_a"] == "d000").all() and (shared["similarity"] == 1.0).all()
+    assert set(shared["group"]) == {"d000:0", "d000:14"}
+    for _, group in shared.groupby("group"):
+        assert sorted(group["doc_id_b"]) == [f"d{i:03d}" for i in range(1, 300)]
+        assert set(group["text_b"]) <= {"深入学习贯彻习近平法治思想", "深入学习贯 彻习近平法治思想", "认真落实法治政府建设实施纲要"}
 
 
 def test_segments():
