@@ -719,8 +719,12 @@ _ORG_KEYS = (
 _WEAK_KEYS = ("来源", "文章来源", "信息来源", "来源单位", "source")
 
 
+_KEY_JUNK = re.compile(r"[\s\[\]【】:：]")
+
+
+@functools.lru_cache(maxsize=1024)  # the same few field names on every page
 def _key(k: str) -> str:
-    return re.sub(r"[\s\[\]【】:：]", "", str(k)).lower()
+    return _KEY_JUNK.sub("", str(k)).lower()
 
 
 def _clean_value(v: Any) -> str | None:

@@ -31,6 +31,8 @@ __all__ = [
     "cleaning_examples",
     "cleaning_per_report",
     "compliance",
+    "compliance_by",
+    "compliance_figure",
     "compliance_heatmap",
     "compliance_marks",
     "compliance_share",
@@ -63,6 +65,7 @@ REQUIRED_PARTS: dict[str, tuple[str, ...]] = {
     "下一年度工作打算": ("plans",),
 }
 
+_BY_LABELS = {"admin_level": "行政级别", "region": "上级区域", "jurisdiction": "地区", "year_end": "年度"}
 STATUS_LABELS = {"ok": "正常", "warning": "警告", "failed": "失败", "duplicate": "重复"}
 PART_LABELS = {"preamble": "导语", "overview": "基本情况", "measures": "措施", "effects": "成效",
                "leader_duty": "第一责任人职责", "problems": "问题", "plans": "下一步打算", "closing": "结语",
@@ -229,6 +232,35 @@ def compliance_heatmap(matrix: pd.DataFrame, title: str = "各报告是否具备
     ax.set_title(title, pad=12)
     fig.tight_layout()
     return fig
+
+
+def compliance_by(documents: pd.DataFrame, by: str = "admin_level",
+                  required: dict[str, tuple[str, ...]] | None = None) -> pd.DataFrame:
+    """The share of reports containing each required part (and all of them: 全部具备) per value of a documents
+    column (``admin_level`` by default; missing values as 未知), one row per group with its size in the index
+    label (镇 (n=120)), largest group first. For corpora too large for one row per report."""
+    reports = _reports(documents)
+    matrix = compliance(documents, required)
+    matrix["全部具备"] = matrix.all(axis=1)
+    groups = reports[by].map(_text).replace("", "未知").to_numpy()
+    shares = matrix.groupby(groups).mean()
+    sizes = pd.Series(groups).value_counts()
+    shares = shares.loc[sizes.index]
+    shares.index = pd.Index([f"{g} (n={n:,})" for g, n in sizes.items()], name=by)
+    return shares
+
+
+def compliance_figure(documents: pd.DataFrame, max_reports: int = 60, by: str = "admin_level") -> Figure:
+    """The compliance chart fit for the corpus: one row per report (``compliance_heatmap``) up to ``max_reports``
+    reports, else the share of reports with each part per ``by`` group (``compliance_by``) — ten thousand rows
+    make no readable chart (and take minutes to draw)."""
+    matrix = compliance(documents)
+    if len(matrix) <= max_reports:
+        return compliance_heatmap(matrix, title="各报告是否具备规定内容（✓ 具备，× 缺少）")
+    from fazhi_lib.plotting import heatmap
+
+    title = f"具备各项规定内容的报告比例（{len(matrix):,} 份报告，按{_BY_LABELS.get(by, by)}）"
+    return heatmap(compliance_by(documents, by), title=title, fmt=".0%", cmap="Greens", cbar_label="比例")
 
 
 def cleaning_by_reason(cleaning: pd.DataFrame) -> pd.DataFrame:

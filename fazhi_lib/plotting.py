@@ -253,7 +253,10 @@ def heatmap(frame: pd.DataFrame, title: str, fmt: str = "d", cmap: str = "Blues"
 
     use_chinese_font()
     n_rows, n_cols = frame.shape
-    fig, ax = plt.subplots(figsize=(min(24.0, 2.5 + 0.45 * n_cols), min(30.0, 1.6 + 0.32 * n_rows)))
+    # room for the column labels, written at 60°: long Chinese labels need height, a long title width
+    label = max((len(str(c)) for c in frame.columns), default=0)
+    width = max(2.5 + 0.45 * n_cols, 0.16 * len(title), 0.1 * max((len(str(i)) for i in frame.index), default=0) + 3)
+    fig, ax = plt.subplots(figsize=(min(24.0, width), min(30.0, 1.6 + 0.32 * n_rows + 0.12 * label)))
     annotate = (n_rows * n_cols <= 600) if annotate is None else annotate
     sns.heatmap(frame, ax=ax, cmap=cmap, annot=annotate, fmt=fmt, linewidths=0.5, linecolor="white",
                 cbar_kws={"label": cbar_label, "shrink": 0.6}, annot_kws={"fontsize": 8})

@@ -91,6 +91,30 @@ def test_compliance_matrix_and_share():
     assert ov.compliance_share(m.iloc[:0]) == 0.0
 
 
+def test_compliance_by_level_for_large_corpora():
+    n = 3000  # a corpus far too large for one chart row per report
+    docs = pd.DataFrame({
+        "doc_id": [f"d{i}" for i in range(n)], "file_name": [f"{i}.txt" for i in range(n)],
+        "title": [f"报告{i}" for i in range(n)], "jurisdiction": [f"地{i}" for i in range(n)],
+        "admin_level": ["镇" if i % 3 else "县" for i in range(n - 1)] + [None],
+        "year_start": [2024] * n, "year_end": [2024] * n, "status": ["ok"] * n,
+        "parts": ["measures,problems,leader_duty,plans" if i % 2 else "measures,plans" for i in range(n)],
+    })
+    by = ov.compliance_by(docs)
+    assert list(by.index) == ["镇 (n=1,999)", "县 (n=1,000)", "未知 (n=1)"]
+    assert list(by.columns) == [*ov.REQUIRED_PARTS, "全部具备"]
+    assert (by["措施和成效"] == 1.0).all() and by.loc["未知 (n=1)", "存在的问题"] == 1.0  # d2999: odd
+    assert by.loc["县 (n=1,000)", "存在的问题"] == 0.5
+    assert by.loc["镇 (n=1,999)", "全部具备"] == by.loc["镇 (n=1,999)", "存在的问题"]
+    fig = ov.compliance_figure(docs)
+    assert fig.axes[0].get_ylabel() == "" and len(fig.axes[0].get_yticklabels()) == 3
+    small = ov.compliance_figure(_docs())
+    assert [t.get_text() for t in small.axes[0].get_yticklabels()] == list(ov.compliance(_docs()).index)
+    import matplotlib.pyplot as plt
+
+    plt.close("all")
+
+
 def test_cleaning_views():
     docs = _docs()
     cleaning = pd.DataFrame({

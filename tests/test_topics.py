@@ -149,7 +149,8 @@ def test_shared_sentences_scale_with_segments_not_pairs():
     assert set(shared["group"]) == {"d000:0", "d000:14"}
     for _, group in shared.groupby("group"):
         assert sorted(group["doc_id_b"]) == [f"d{i:03d}" for i in range(1, 300)]
-        assert set(group["text_b"]) <= {"深入学习贯彻习近平法治思想", "深入学习贯 彻习近平法治思想", "认真落实法治政府建设实施纲要"}
+        assert set(group["text_b"]) <= {"深入学习贯彻习近平法治思想", "深入学习贯 彻习近平法治思想",
+                                        "认真落实法治政府建设实施纲要"}
 
 
 def test_segments():
