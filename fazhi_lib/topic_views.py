@@ -476,15 +476,20 @@ def shared_summary(shared: pd.DataFrame, report_labels: pd.Series) -> pd.DataFra
     return out.sort_values(["报告数", "句子"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def report_pair_counts(shared: pd.DataFrame, report_labels: pd.Series, top: int | None = 40) -> pd.DataFrame:
+def report_pair_counts(shared: pd.DataFrame, report_labels: pd.Series, top: int | None = 40,
+                       max_reports: int | None = 50) -> pd.DataFrame:
     """Pairs of reports by the number of shared sentences (groups) both contain, most first; the ``top`` pairs
     (None: all). Out: doc_id_a, doc_id_b (doc_id_a < doc_id_b), 报告甲, 报告乙, 共有句子数, 仅二者共有 (of them,
-    sentences no third report has: the clearest sign of one report copying the other). Counted with one sparse
-    product of the report × group incidence matrix, never by listing the pairs of each group."""
+    sentences no third report has: the clearest sign of one report copying the other). Sentences found in more than
+    ``max_reports`` reports (None: no limit) are left out: such boilerplate says nothing about two reports, and in a
+    national corpus it would pair every report with every other. Counted with one sparse product of the report ×
+    group incidence matrix, never by listing the pairs of each group."""
     from scipy.sparse import coo_matrix, triu
 
     cols = ["doc_id_a", "doc_id_b", "报告甲", "报告乙", "共有句子数", "仅二者共有"]
     occ = shared_occurrences(shared)
+    if max_reports is not None:
+        occ = occ[occ["n_reports"] <= max_reports]
     if occ.empty:
         return pd.DataFrame(columns=cols)
     docs, d_idx = np.unique(occ["doc_id"].to_numpy(dtype=object).astype(str), return_inverse=True)
@@ -514,6 +519,7 @@ def shared_pairs_view(shared: pd.DataFrame, pairs: pd.DataFrame, max_rows: int |
     At most ``max_rows`` rows (None: all)."""
     cols = ["报告甲", "句子甲", "报告乙", "句子乙", "报告数"]
     occ = shared_occurrences(shared)
+    occ = occ[occ["doc_id"].isin(set(pairs["doc_id_a"]) | set(pairs["doc_id_b"]))]  # only the reports shown
     rows = []
     by_doc = {d: g for d, g in occ.groupby("doc_id")} if len(occ) else {}
     for a, b, label_a, label_b in zip(pairs["doc_id_a"], pairs["doc_id_b"], pairs["报告甲"], pairs["报告乙"],

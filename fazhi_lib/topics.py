@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import re
 import zlib
-from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -377,12 +376,11 @@ def _candidate_pairs(signatures: np.ndarray, bands: int, num_perm: int) -> list[
 def shared_share(texts: pd.DataFrame, shared: pd.DataFrame, min_chars: int = 12) -> pd.DataFrame:
     """Per report: its sentence segments, how many recur in another report, and the share."""
     n_seg = {d: len(segments(t or "", min_chars)) for d, t in zip(texts["doc_id"], texts["text"], strict=True)}
-    found: dict[str, set[int]] = defaultdict(set)
-    for r in shared.itertuples():
-        found[r.doc_id_a].add(r.start_a)
-        found[r.doc_id_b].add(r.start_b)
-    rows = [{"doc_id": d, "segments": n, "shared": len(found[d]), "share": (len(found[d]) / n) if n else 0.0}
-            for d, n in n_seg.items()]
+    spots = pd.concat([shared[["doc_id_a", "start_a"]].set_axis(["doc_id", "start"], axis=1),
+                       shared[["doc_id_b", "start_b"]].set_axis(["doc_id", "start"], axis=1)]).drop_duplicates()
+    found = spots.groupby("doc_id").size().to_dict() if len(spots) else {}
+    rows = [{"doc_id": d, "segments": n, "shared": int(found.get(d, 0)),
+             "share": (found.get(d, 0) / n) if n else 0.0} for d, n in n_seg.items()]
     return pd.DataFrame(rows, columns=["doc_id", "segments", "shared", "share"])
 
 

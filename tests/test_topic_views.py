@@ -256,6 +256,9 @@ def test_report_pairs_count_groups_both_contain():
     assert got == {("b", "c"): (2, 1), ("a", "b"): (1, 0), ("a", "c"): (1, 0)}
     assert pairs.iloc[0]["报告甲"] == "乙街道 2023"
     assert len(tv.report_pair_counts(shared_frame(), LABELS, top=1)) == 1
+    # a sentence in more than max_reports reports is boilerplate: g1 (three reports) no longer pairs a with b or c
+    narrow = tv.report_pair_counts(shared_frame(), LABELS, top=None, max_reports=2)
+    assert narrow[["doc_id_a", "doc_id_b", "共有句子数", "仅二者共有"]].values.tolist() == [["b", "c", 1, 1]]
     side = tv.shared_pairs_view(shared_frame(), pairs.head(1), max_rows=None)
     assert side["报告数"].tolist() == [2, 3]  # the sentence only these two share first
     assert side.iloc[1]["句子乙"] == "没有把依法办事落实到具体工作中去"
