@@ -17,8 +17,12 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
+
+if TYPE_CHECKING:
+    from fazhi_lib.pipeline import Written
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -71,8 +75,12 @@ def _parser() -> argparse.ArgumentParser:
     return p
 
 
+SUMMARY_MAX_DOCS = 50  # beyond this many documents the per-document table is not printed (nobody reads it)
+MAX_LINES = 20  # problem and skipped lines printed for a larger corpus; the rest are in the tables
+
+
 def _ingest(args: argparse.Namespace) -> int:
-    from fazhi_lib.pipeline import TABLES, OutputError, ensure_writable, fingerprint, ingest, load
+    from fazhi_lib.pipeline import TABLES, OutputError, ensure_writable, fingerprint, ingest_to, read_written
 
     try:
         ensure_writable(args.out)  # fail before the work, not after it
@@ -87,34 +95,56 @@ def _ingest(args: argparse.Namespace) -> int:
                  and all((Path(args.out) / f"{n}.parquet").is_file() for n in TABLES)
                  and (not args.csv or all((Path(args.out) / f"{n}.csv").is_file() for n in TABLES)))
     if unchanged:  # same files, metadata and parser as the tables already written: nothing to do
-        corpus, out = load(args.out), Path(args.out)
+        written = read_written(args.out)
     else:
-        corpus = ingest(args.inputs, metadata=args.metadata, jobs=max(1, args.jobs), max_mb=args.max_mb,
-                        cache_dir=cache, engine=args.engine, scheduler=args.scheduler)
         try:
-            out = corpus.write(args.out, csv=args.csv)
-            if fp is not None and not (corpus.documents["status"] == "failed").any():  # failures are retried
+            stamp.unlink(missing_ok=True)  # the tables are about to change: until done, they match no fingerprint
+            written = ingest_to(args.inputs, args.out, csv=args.csv, metadata=args.metadata, jobs=max(1, args.jobs),
+                                max_mb=args.max_mb, cache_dir=cache, engine=args.engine, scheduler=args.scheduler)
+            if fp is not None and not (written.documents["status"] == "failed").any():  # failures are retried
+                stamp.parent.mkdir(parents=True, exist_ok=True)
                 stamp.write_text(fp)
         except (OSError, RuntimeError) as exc:
             print(f"fazhi ingest: cannot write the tables to {args.out}: {exc}", file=sys.stderr)
             return 2
     seconds = time.perf_counter() - t0
-    docs = corpus.documents
-    if not args.quiet and len(docs):
-        with pd.option_context("display.max_rows", 200, "display.width", 200, "display.max_colwidth", 40):
-            print(corpus.summary().to_string(index=False))
-        problems = docs[docs["status"] != "ok"]
-        for row in problems.itertuples():
-            print(f"  {row.status}: {row.source}: {row.message}")
+    docs = written.documents
     if not args.quiet:
-        for row in corpus.skipped.itertuples():
-            print(f"  skipped: {row.source}: {row.reason}")
+        _print_details(written)
     counts = docs["status"].value_counts()
     by_status = ", ".join(f"{counts.get(s, 0)} {s}" for s in ("ok", "warning", "failed", "duplicate"))
     reused = "; inputs unchanged, tables reused" if unchanged else ""
-    print(f"{len(docs)} documents ({by_status}), {len(corpus.skipped)} skipped, {len(corpus.items)} items;"
-          f" tables in {out} ({seconds:.1f} s{reused})")
+    print(f"{len(docs)} documents ({by_status}), {len(written.skipped)} skipped, {written.rows['items']} items;"
+          f" tables in {written.outdir} ({seconds:.1f} s{reused})")
     return 1 if counts.get("failed", 0) else 0
+
+
+def _print_details(written: Written) -> None:
+    """Print what ingest found beyond the totals: for a small corpus a line per document, every document that is
+    not ok and every skipped file; for a larger one the counts by status and the first ``MAX_LINES`` of each."""
+    docs = written.documents
+    small = len(docs) <= SUMMARY_MAX_DOCS
+    if small and len(docs):
+        with pd.option_context("display.max_rows", 200, "display.width", 200, "display.max_colwidth", 40):
+            print(written.summary().to_string(index=False))
+    elif not small:
+        print("documents by status:")
+        for status, n in docs["status"].value_counts().items():
+            print(f"  {status:<10} {n:>8}")
+    problems, skipped = docs[docs["status"] != "ok"], written.skipped
+    limit = max(len(problems), len(skipped)) if small else MAX_LINES
+    _print_lines([f"  {r.status}: {r.source}: {r.message}" for r in problems.head(limit).itertuples()],
+                 len(problems), written.outdir / "documents.parquet")
+    _print_lines([f"  skipped: {r.source}: {r.reason}" for r in skipped.head(limit).itertuples()],
+                 len(skipped), written.outdir / "skipped.parquet")
+
+
+def _print_lines(lines: list[str], total: int, table: Path) -> None:
+    """Print ``lines``, the first of ``total``, and where to find the others when some were left out."""
+    for line in lines:
+        print(line)
+    if total > len(lines):
+        print(f"  … and {total - len(lines)} more; see {table}")
 
 
 def _analyze(args: argparse.Namespace) -> int:

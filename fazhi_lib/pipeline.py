@@ -2,7 +2,9 @@
 
 ``process_file`` is the pure per-document step (read → clean → metadata → structure); ``ingest`` runs it over a
 corpus (in parallel when asked), flags duplicates and returns a ``Corpus``; ``Corpus.write`` stores the tables as
-Parquet (and CSV), ``load`` reads them back.
+Parquet (and CSV), ``load`` reads them back. ``ingest_to`` does the same as ``ingest`` followed by ``write`` but
+streams: results are turned into tables a batch at a time and appended to the files as Parquet row groups, so memory
+does not grow with the corpus (only the one-row-per-file ``documents`` and ``skipped`` tables are held whole).
 
 Tables (all offsets point into ``texts.text``):
 
@@ -22,8 +24,10 @@ import hashlib
 import json
 import os
 import pickle
+import sqlite3
 import tempfile
-from collections.abc import Callable, Iterable, Iterator
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -46,6 +50,11 @@ CLEANING_COLUMNS = ["doc_id", "action", "line", "text", "reason", "count"]
 SKIPPED_COLUMNS = ["source", "reason"]
 TEXT_COLUMNS = ["doc_id", "text"]
 TABLES = ("documents", "texts", "sections", "items", "metrics", "measures", "cleaning", "skipped")
+WHOLE_TABLES = ("documents", "skipped")  # one row per input file: held in memory, written once at the end
+STREAMED_TABLES = tuple(t for t in TABLES if t not in WHOLE_TABLES)  # rows per document: written batch by batch
+ROW_FIELDS = ("sections", "items", "metrics", "measures", "cleaning")  # DocResult lists giving the same-named tables
+SUMMARY_PARTS = ("problems", "plans")  # item counts shown per document by ``Corpus.summary``
+BATCH_SIZE = 256  # documents per batch (one Parquet row group) when streaming: bounds memory, large enough to be fast
 META_FIELDS = ("title", "jurisdiction", "admin_level", "region", "year_start", "year_end")
 MIN_CHARS = 200  # shorter texts are kept with a warning: most likely an index page or a stub
 
@@ -160,30 +169,36 @@ class Corpus:
 
     def summary(self) -> pd.DataFrame:
         """One line per document: file, place, period, parts found, item counts and status."""
-        d = self.documents
-        counts = self.items.groupby(["doc_id", "part"]).size().unstack(fill_value=0) if len(self.items) else None
-
-        def count(doc_id: str, part: str) -> int:
-            if counts is None or part not in counts.columns or doc_id not in counts.index:
-                return 0
-            return int(counts.loc[doc_id, part])
-
-        period = [
-            "" if pd.isna(a) else f"{int(a)}" + ("" if pd.isna(b) or b == a else f"–{int(b)}")
-            for a, b in zip(d["year_start"], d["year_end"], strict=True)
-        ]
-        return pd.DataFrame({
-            "file": d["file_name"],
-            "jurisdiction": d["jurisdiction"].fillna(""),
-            "level": d["admin_level"].fillna(""),
-            "period": period, "parts": d["parts"].fillna(""), "items": d["n_items"],
-            "problems": [count(i, "problems") for i in d["doc_id"]], "plans": [count(i, "plans") for i in d["doc_id"]],
-            "status": d["status"],
-        })
+        return summary_frame(self.documents, part_counts(self.items))
 
     def __repr__(self) -> str:
         sizes = ", ".join(f"{name}={len(df)}" for name, df in self.tables().items())
         return f"Corpus({sizes})"
+
+
+def part_counts(items: pd.DataFrame) -> dict[tuple[str, str], int]:
+    """Number of items per (doc_id, part) for the parts in ``SUMMARY_PARTS``, from an items table or a batch of
+    one (a document's items are never split between batches, so the counts of batches can simply be merged)."""
+    shown = items[items["part"].isin(SUMMARY_PARTS)]
+    return {(doc_id, part): int(n) for (doc_id, part), n in shown.groupby(["doc_id", "part"]).size().items()}
+
+
+def summary_frame(documents: pd.DataFrame, counts: Mapping[tuple[str, str], int]) -> pd.DataFrame:
+    """One line per row of ``documents``: file, place, period, parts found, item counts and status; ``counts`` gives
+    the problems/plans items per document (see ``part_counts``), absent means none."""
+    d = documents
+    period = [
+        "" if pd.isna(a) else f"{int(a)}" + ("" if pd.isna(b) or b == a else f"–{int(b)}")
+        for a, b in zip(d["year_start"], d["year_end"], strict=True)
+    ]
+    return pd.DataFrame({
+        "file": d["file_name"],
+        "jurisdiction": d["jurisdiction"].fillna(""),
+        "level": d["admin_level"].fillna(""),
+        "period": period, "parts": d["parts"].fillna(""), "items": d["n_items"],
+        **{part: [counts.get((i, part), 0) for i in d["doc_id"]] for part in SUMMARY_PARTS},
+        "status": d["status"],
+    })
 
 
 class OutputError(RuntimeError):
@@ -204,8 +219,13 @@ def ensure_writable(outdir: str | Path) -> Path:
     return out
 
 
+def _tmp_path(path: Path) -> Path:
+    """The temporary name beside ``path`` under which it is written before being renamed into place."""
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
 def _atomic_write(path: Path, write: Callable[[Path], object]) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = _tmp_path(path)
     try:
         write(tmp)
         os.replace(tmp, path)
@@ -283,39 +303,128 @@ def fingerprint(paths: Iterable[str | Path] | str | Path, metadata: str | Path |
 
 class ResultCache:
     """Per-file results of ``process_file`` kept on disk, keyed by the file's content, its metadata override, the
-    size limit and the parser version; a file whose content is unchanged is not parsed again."""
+    size limit and the parser version; a file whose content is unchanged is not parsed again.
+
+    The results live in one SQLite database, ``DIRECTORY/results.sqlite`` (WAL mode, so concurrent ingests read while
+    one writes and never see half a write). ``put`` only queues a pickled result; they are committed in one
+    transaction per ``FLUSH_EVERY`` results and by ``flush``/``close``, because a file (or a transaction) per document
+    costs a fair share of parsing it. Any SQLite error (a damaged database, one locked by another ingest for longer
+    than ``TIMEOUT`` seconds) turns the cache off for the rest of the run with a warning: results are then computed,
+    just not cached. Failures are never cached (they may be transient)."""
+
+    FLUSH_EVERY = 128
+    TIMEOUT = 10.0
 
     def __init__(self, directory: str | Path):
-        self.directory = Path(directory) / parser_version()
+        self.path = Path(directory) / "results.sqlite"
+        self.version = parser_version()
+        self.error: str | None = None  # why the cache was turned off, if it was
+        self._db: sqlite3.Connection | None = None
+        self._pending: list[tuple[str, str, bytes]] = []
 
     def key(self, path: Path, override: dict | None, max_mb: float) -> str | None:
         return content_key(path, override, max_mb)
 
-    def _path(self, key: str) -> Path:
-        return self.directory / key[:2] / f"{key}.pkl"
+    def _connect(self) -> sqlite3.Connection | None:
+        """The open database, created if needed; None when the cache is off."""
+        if self._db is None and self.error is None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                # autocommit mode: transactions are begun explicitly in flush()
+                db = sqlite3.connect(self.path, timeout=self.TIMEOUT, isolation_level=None)
+                self._db = db
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")  # with WAL: never corrupt, only the last commits may be lost
+                db.execute("CREATE TABLE IF NOT EXISTS results (version TEXT NOT NULL, key TEXT NOT NULL, "
+                           "result BLOB NOT NULL, PRIMARY KEY (version, key))")
+            except (sqlite3.Error, OSError) as exc:
+                self._disable(exc)
+        return self._db
+
+    def _disable(self, exc: Exception) -> None:
+        self.error = f"{type(exc).__name__}: {exc}"
+        self._pending.clear()
+        if self._db is not None:
+            try:
+                self._db.close()
+            except sqlite3.Error:
+                pass
+            self._db = None
+        warnings.warn(f"result cache {self.path} not used ({self.error}); files are parsed again", RuntimeWarning,
+                      stacklevel=3)
+
+    def cached(self, keys: Iterable[str | None]) -> set[str]:
+        """Those of ``keys`` that have a stored result for this parser version."""
+        wanted = {k for k in keys if k is not None}
+        db = self._connect() if wanted else None
+        if db is None:
+            return set()
+        try:  # one scan of the primary-key index instead of a query per file
+            rows = db.execute("SELECT key FROM results WHERE version = ?", (self.version,))
+            return {k for (k,) in rows if k in wanted}
+        except sqlite3.Error as exc:
+            self._disable(exc)
+            return set()
 
     def get(self, key: str | None, path: Path) -> DocResult | None:
-        if key is None or not self._path(key).is_file():
+        """The stored result for ``key``, with ``path`` as its source and file name; None when there is none."""
+        db = None if key is None else self._connect()
+        if db is None:
             return None
         try:
-            result = pickle.loads(self._path(key).read_bytes())
-        except Exception:  # a damaged cache file is ignored and rewritten
+            row = db.execute("SELECT result FROM results WHERE version = ? AND key = ?", (self.version, key)).fetchone()
+        except sqlite3.Error as exc:
+            self._disable(exc)
+            return None
+        if row is None:
+            return None
+        try:
+            result = pickle.loads(row[0])
+        except Exception:  # an entry that cannot be read (say, of an older DocResult) is computed and replaced
             return None
         result.document.update(source=str(path), file_name=path.name)
         return result
 
     def put(self, key: str | None, result: DocResult) -> None:
-        if key is None or result.document["status"] == "failed":  # failures may be transient: never cached
+        """Queue ``result`` for storing under ``key`` (pickled now: the caller may change it afterwards)."""
+        if key is None or result.document["status"] == "failed" or self.error is not None:
             return
-        target = self._path(key)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(target, lambda p: p.write_bytes(pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)))
+        self._pending.append((self.version, key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)))
+        if len(self._pending) >= self.FLUSH_EVERY:
+            self.flush()
+
+    def flush(self) -> None:
+        """Store the queued results in one transaction."""
+        db = self._connect() if self._pending else None
+        if db is None:
+            return
+        try:
+            db.execute("BEGIN IMMEDIATE")  # take the write lock now (waiting up to TIMEOUT), not halfway through
+            db.executemany("INSERT OR REPLACE INTO results (version, key, result) VALUES (?, ?, ?)", self._pending)
+            db.execute("COMMIT")
+        except sqlite3.Error as exc:
+            if db.in_transaction:
+                try:
+                    db.execute("ROLLBACK")
+                except sqlite3.Error:
+                    pass
+            self._disable(exc)
+        self._pending.clear()
+
+    def close(self) -> None:
+        """Store what is queued and close the database."""
+        self.flush()
+        if self._db is not None:
+            self._db.close()
+            self._db = None
 
 
 def _run(files: list[Path], overrides: dict[Path, dict], jobs: int, max_mb: float,
          cache: ResultCache | None = None, engine: str = "local", scheduler: str | None = None
          ) -> Iterator[DocResult]:
-    """Results in the order of ``files``: from the cache where possible, the rest computed (in parallel)."""
+    """Results in the order of ``files``: from the cache where possible, the rest computed (in parallel).
+
+    Cached results are read one at a time as they are yielded, so memory does not grow with the corpus."""
     if engine not in ("local", "dask"):
         raise ValueError(f"engine must be 'local' or 'dask', not {engine!r}")
 
@@ -328,14 +437,19 @@ def _run(files: list[Path], overrides: dict[Path, dict], jobs: int, max_mb: floa
         yield from compute(files)
         return
     keys = [cache.key(f, overrides.get(f), max_mb) for f in files]
-    cached = [cache.get(k, f) for k, f in zip(keys, files, strict=True)]
-    todo = [i for i, r in enumerate(cached) if r is None]
-    computed = compute([files[i] for i in todo])
-    for i, r in enumerate(cached):
-        if r is None:
-            r = next(computed)
-            cache.put(keys[i], r)
-        yield r
+    hits = cache.cached(keys)
+    computed = compute([f for f, k in zip(files, keys, strict=True) if k not in hits])
+    try:
+        for f, k in zip(files, keys, strict=True):
+            r = cache.get(k, f) if k in hits else None
+            if r is None:
+                # a hit that cannot be read after all is parsed here, outside the workers' queue
+                r = process_file(f, overrides.get(f), max_mb) if k in hits else next(computed)
+                cache.put(k, r)
+            yield r
+    finally:
+        cache.close()
+        computed.close()  # stop the workers when the consumer stopped early
 
 
 def _compute(files: list[Path], overrides: dict[Path, dict], jobs: int, max_mb: float) -> Iterator[DocResult]:
@@ -385,6 +499,26 @@ def _process_args(args: tuple[Path, dict | None, float]) -> DocResult:
     return process_file(*args)
 
 
+def _results(paths: Iterable[str | Path] | str | Path, metadata: str | Path | None, jobs: int, max_mb: float,
+             progress: bool | None, cache_dir: str | Path | None, engine: str, scheduler: str | None
+             ) -> tuple[Iterator[DocResult], Iterator[DocResult], list[tuple[str, str]]]:
+    """Find the input files and start processing them (see ``ingest`` for the arguments).
+
+    Returns (results to consume, in file order, with a progress bar when asked; the underlying generator, to close
+    when stopping early; skipped (source, reason) pairs)."""
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    files, skipped = discover(paths)
+    overrides, problems = metadata_overrides(files, metadata)
+    run = _run(files, overrides, jobs, max_mb, ResultCache(cache_dir) if cache_dir else None, engine, scheduler)
+    results: Iterator[DocResult] = run
+    if progress or (progress is None and len(files) >= 50):
+        from tqdm.auto import tqdm
+
+        results = tqdm(run, total=len(files), unit="doc", desc="ingest", disable=None if progress is None else False)
+    return results, run, [*skipped, *problems]
+
+
 def ingest(paths: Iterable[str | Path] | str | Path, metadata: str | Path | None = None, jobs: int = 1,
            max_mb: float = 20.0, progress: bool | None = None, cache_dir: str | Path | None = None,
            engine: str = "local", scheduler: str | None = None) -> Corpus:
@@ -397,58 +531,86 @@ def ingest(paths: Iterable[str | Path] | str | Path, metadata: str | Path | None
     result is kept there and files whose content is unchanged are not parsed again (see ``ResultCache``).
     ``engine="dask"`` runs the per-document step on a Dask distributed cluster (``scheduler`` address, or a local
     cluster of ``jobs`` workers); the tables are the same as with the local engine.
-    """
-    if isinstance(paths, str | Path):
-        paths = [paths]
-    files, skipped = discover(paths)
-    overrides, problems = metadata_overrides(files, metadata)
-    skipped = [*skipped, *problems]
-    results = _run(files, overrides, jobs, max_mb, ResultCache(cache_dir) if cache_dir else None, engine, scheduler)
-    if progress or (progress is None and len(files) >= 50):
-        from tqdm.auto import tqdm
 
-        results = tqdm(results, total=len(files), unit="doc", desc="ingest",
-                       disable=None if progress is None else False)
-    return assemble(results, skipped)
+    Holds every table in memory; ``ingest_to`` writes the same tables to disk with memory bounded by a batch.
+    """
+    results, run, skipped = _results(paths, metadata, jobs, max_mb, progress, cache_dir, engine, scheduler)
+    try:
+        return assemble(results, skipped)
+    finally:
+        run.close()
 
 
 def assemble(results: Iterable[DocResult], skipped: list[tuple[str, str]] | None = None) -> Corpus:
     """Combine per-document results into a Corpus, flagging repeated content as duplicates."""
-    docs, texts, sections, items, metrics, measures, cleaning = [], [], [], [], [], [], []
+    return Corpus(**table_frames(flag_duplicates(results), skipped))
+
+
+def flag_duplicates(results: Iterable[DocResult]) -> Iterator[DocResult]:
+    """The results in order, each repeat of content seen before turned into a duplicate.
+
+    A readable (ok/warning) result whose ``doc_id`` came earlier keeps only its documents row, with status
+    ``duplicate``, ``duplicate_of`` the first copy's id, a message naming the first copy's file, and an id of its own
+    (from the first copy's id and its own path); the first copy wins. Holds one id and path per distinct document."""
     first_source: dict[str, str] = {}
     for r in results:
         doc = r.document
         if doc["status"] in ("ok", "warning"):
-            if doc["doc_id"] in first_source:
-                original = doc["doc_id"]
+            original = doc["doc_id"]
+            if original in first_source:
                 doc.update(status="duplicate", duplicate_of=original,
                            message=f"same content as {first_source[original]}; not counted twice",
                            doc_id=hashlib.sha256(f"{original}\0{doc['source']}".encode()).hexdigest()[:16])
-                docs.append(doc)
-                continue
-            first_source[doc["doc_id"]] = doc["source"]
-            texts.append({"doc_id": doc["doc_id"], "text": r.text})
-            sections.extend(r.sections)
-            items.extend(r.items)
-            metrics.extend(r.metrics)
-            measures.extend(r.measures)
-            cleaning.extend(r.cleaning)
-        docs.append(doc)
+                r = DocResult(document=doc)
+            else:
+                first_source[original] = doc["source"]
+        yield r
+
+
+def table_frames(results: Iterable[DocResult], skipped: list[tuple[str, str]] | None = None,
+                 names: Iterable[str] = TABLES) -> dict[str, pd.DataFrame]:
+    """The tables named in ``names`` (all by default) as DataFrames, from results already passed through
+    ``flag_duplicates`` and the skipped (source, reason) pairs.
+
+    Every result gives a documents row; only readable (ok/warning) ones give rows of the other tables. This is the
+    one place that fixes the tables' columns and dtypes: ``assemble`` applies it to a whole corpus, ``write_stream``
+    to each batch, so both write the same tables."""
+    docs: list[dict] = []
+    texts: list[dict] = []
+    rows: dict[str, list[dict]] = {name: [] for name in ROW_FIELDS}
+    for r in results:
+        docs.append(r.document)
+        if r.document["status"] in ("ok", "warning"):
+            texts.append({"doc_id": r.document["doc_id"], "text": r.text})
+            for name in ROW_FIELDS:
+                rows[name].extend(getattr(r, name))
+    build: dict[str, Callable[[], pd.DataFrame]] = {
+        "documents": lambda: documents_frame(docs),
+        "texts": lambda: pd.DataFrame(texts, columns=TEXT_COLUMNS),
+        "sections": lambda: _frame(rows["sections"], SECTION_COLUMNS),
+        "items": lambda: _frame(rows["items"], ITEM_COLUMNS),
+        "metrics": lambda: metrics_frame(rows["metrics"]),
+        "measures": lambda: measures_frame(rows["measures"]),
+        "cleaning": lambda: pd.DataFrame(rows["cleaning"], columns=CLEANING_COLUMNS).astype(
+            {"line": "Int64", "count": "int64"}),
+        "skipped": lambda: skipped_frame(skipped or []),
+    }
+    return {name: build[name]() for name in names}
+
+
+def documents_frame(docs: list[dict]) -> pd.DataFrame:
+    """The documents table from its row dicts (columns ``DOCUMENT_COLUMNS``, years as nullable Int64)."""
     documents = pd.DataFrame(docs, columns=DOCUMENT_COLUMNS)
     for col in ("year_start", "year_end"):
         documents[col] = pd.to_numeric(documents[col], errors="coerce").astype("Int64")
     for col in ("n_chars", "n_sections", "n_items"):
         documents[col] = documents[col].fillna(0).astype("int64")
-    return Corpus(
-        documents=documents,
-        texts=pd.DataFrame(texts, columns=TEXT_COLUMNS),
-        sections=_frame(sections, SECTION_COLUMNS),
-        items=_frame(items, ITEM_COLUMNS),
-        metrics=metrics_frame(metrics),
-        measures=measures_frame(measures),
-        cleaning=pd.DataFrame(cleaning, columns=CLEANING_COLUMNS).astype({"line": "Int64", "count": "int64"}),
-        skipped=pd.DataFrame(skipped or [], columns=SKIPPED_COLUMNS),
-    )
+    return documents
+
+
+def skipped_frame(skipped: list[tuple[str, str]]) -> pd.DataFrame:
+    """The skipped table from (source, reason) pairs."""
+    return pd.DataFrame(skipped, columns=SKIPPED_COLUMNS)
 
 
 def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
@@ -457,6 +619,216 @@ def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
         if col in df.columns:
             df[col] = df[col].astype("int64")
     return df
+
+
+@dataclass
+class Written:
+    """What ``ingest_to``/``write_stream`` wrote to ``outdir``: the small tables in memory, the others on disk.
+
+    ``rows`` is the number of rows of every table; ``counts`` the problems/plans items per document (see
+    ``part_counts``) when gathered while writing, else None (``summary`` then reads them from items.parquet)."""
+
+    outdir: Path
+    documents: pd.DataFrame
+    skipped: pd.DataFrame
+    rows: dict[str, int]
+    counts: dict[tuple[str, str], int] | None = None
+
+    def summary(self) -> pd.DataFrame:
+        """One line per document, as ``Corpus.summary``."""
+        counts = self.counts
+        if counts is None:
+            counts = part_counts(pd.read_parquet(self.outdir / "items.parquet", columns=["doc_id", "part"],
+                                                 filters=[("part", "in", list(SUMMARY_PARTS))]))
+        return summary_frame(self.documents, counts)
+
+
+def read_written(outdir: str | Path) -> Written:
+    """The documents and skipped tables of an ingest output directory and every table's row count (from the Parquet
+    footers: the big tables are not read). Raises FileNotFoundError when a table is missing."""
+    import pyarrow.parquet as pq
+
+    out = Path(outdir)
+    rows = {name: pq.read_metadata(out / f"{name}.parquet").num_rows for name in TABLES}
+    return Written(out, pd.read_parquet(out / "documents.parquet"), pd.read_parquet(out / "skipped.parquet"), rows)
+
+
+def ingest_to(paths: Iterable[str | Path] | str | Path, outdir: str | Path, csv: bool = False,
+              metadata: str | Path | None = None, jobs: int = 1, max_mb: float = 20.0, progress: bool | None = None,
+              cache_dir: str | Path | None = None, engine: str = "local", scheduler: str | None = None,
+              batch_size: int | None = None) -> Written:
+    """Ingest like ``ingest`` and write the tables to ``outdir`` like ``Corpus.write``, streaming (see
+    ``write_stream``): the tables are the same, memory is bounded by a batch of ``batch_size`` documents."""
+    results, run, skipped = _results(paths, metadata, jobs, max_mb, progress, cache_dir, engine, scheduler)
+    try:
+        return write_stream(results, outdir, skipped, csv=csv, batch_size=batch_size)
+    finally:
+        run.close()  # on an error, stop the workers now rather than when garbage-collected
+
+
+def write_stream(results: Iterable[DocResult], outdir: str | Path, skipped: list[tuple[str, str]] | None = None,
+                 csv: bool = False, batch_size: int | None = None) -> Written:
+    """Write the tables of ``results`` (in file order; duplicates are flagged here) and ``skipped`` to
+    ``OUTDIR/<table>.parquet`` (and ``.csv`` when ``csv``), ``batch_size`` (default ``BATCH_SIZE``) documents at a
+    time.
+
+    Each batch becomes DataFrames through ``table_frames``, as in ``assemble``, appended as one row group per table;
+    only the documents rows are kept until the end. Every file is written under a temporary name and renamed when
+    all are complete: if anything fails, the temporary files are removed, the tables already in ``outdir`` are left
+    as they were and the error propagates. Returns what was written."""
+    out = ensure_writable(outdir)
+    final: dict[Path, Path] = {}  # temporary name -> table file, for every file written
+
+    def tmp_for(file_name: str) -> Path:
+        final[_tmp_path(out / file_name)] = out / file_name
+        return _tmp_path(out / file_name)
+
+    streams: dict[str, list[_ParquetSink | _CsvSink]] = {}
+    for name in STREAMED_TABLES:
+        streams[name] = [_ParquetSink(tmp_for(f"{name}.parquet"))]
+        if csv:
+            streams[name].append(_CsvSink(tmp_for(f"{name}.csv")))
+    sinks = [sink for group in streams.values() for sink in group]
+    docs: list[dict] = []
+    counts: dict[tuple[str, str], int] = {}
+    rows = dict.fromkeys(TABLES, 0)
+    try:
+        for batch in _batches(flag_duplicates(results), batch_size or BATCH_SIZE):
+            docs += [r.document for r in batch]
+            for name, df in table_frames(batch, names=STREAMED_TABLES).items():
+                for sink in streams[name]:
+                    sink.write(df)
+                rows[name] += len(df)
+                if name == "items":
+                    counts.update(part_counts(df))
+        for sink in sinks:
+            sink.finish()
+        small = {"documents": documents_frame(docs), "skipped": skipped_frame(skipped or [])}
+        for name, df in small.items():  # as Corpus.write_tables writes them
+            rows[name] = len(df)
+            df.to_parquet(tmp_for(f"{name}.parquet"), index=False)
+            if csv:
+                df.to_csv(tmp_for(f"{name}.csv"), index=False, encoding="utf-8-sig")
+        for tmp, path in final.items():  # all complete: only now they replace the old tables
+            os.replace(tmp, path)
+    finally:
+        for sink in sinks:
+            sink.discard()
+        for tmp in final:
+            tmp.unlink(missing_ok=True)
+    return Written(out, small["documents"], small["skipped"], rows, counts)
+
+
+def _batches(results: Iterable[DocResult], size: int) -> Iterator[list[DocResult]]:
+    """Consecutive lists of up to ``size`` results; a single empty list when there are none, so that empty tables
+    are still written."""
+    batch: list[DocResult] = []
+    started = False
+    for r in results:
+        batch.append(r)
+        if len(batch) >= size:
+            yield batch
+            batch, started = [], True
+    if batch or not started:
+        yield batch
+
+
+class _ParquetSink:
+    """One table streamed into a Parquet file at ``tmp``: each non-empty DataFrame is appended as a row group.
+
+    A column that is all None in a batch comes out of pandas as Arrow type ``null`` and can be cast to whatever the
+    file has; but when a batch gives a real type to a column that so far was ``null``, the file cannot take it: the
+    file so far is then closed as a part, a new part begins with the unified schema, and ``finish`` copies the parts
+    one row group at a time into one file. Memory is bounded by a batch (or a row group) either way."""
+
+    def __init__(self, tmp: Path):
+        self.tmp = tmp
+        self.parts: list[Path] = []
+        self.writer = None  # pyarrow.parquet.ParquetWriter of the current part
+        self.empty = None  # an empty batch as an Arrow table: the file's content if no batch has rows
+
+    def write(self, df: pd.DataFrame) -> None:
+        """Append ``df`` (the table's columns and dtypes, as from ``table_frames``)."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        table = pa.Table.from_pandas(df, preserve_index=False)
+        if table.num_rows == 0:
+            if self.empty is None:
+                self.empty = table
+            return
+        if self.writer is not None and not table.schema.equals(self.writer.schema, check_metadata=False):
+            schema = pa.unify_schemas([self.writer.schema, table.schema], promote_options="permissive")
+            if not schema.equals(self.writer.schema, check_metadata=False):
+                self.writer.close()  # the file cannot change its schema: continue in a new part
+                self.writer = None
+            table = table.cast(schema)
+        if self.writer is None:
+            self.parts.append(self.tmp.with_name(f"{self.tmp.name}.part{len(self.parts)}"))
+            self.writer = pq.ParquetWriter(self.parts[-1], table.schema)
+        self.writer.write_table(table)
+
+    def finish(self) -> None:
+        """Complete the file at ``tmp``."""
+        import pyarrow.parquet as pq
+
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+        if not self.parts:
+            pq.write_table(self.empty, self.tmp)
+        elif len(self.parts) == 1:
+            os.replace(self.parts.pop(), self.tmp)
+        else:  # every part's schema unifies into the last one's (each new part starts from the unified schema)
+            schema = pq.read_schema(self.parts[-1])
+            with pq.ParquetWriter(self.tmp, schema) as writer:
+                for part in self.parts:
+                    source = pq.ParquetFile(part)
+                    for i in range(source.num_row_groups):
+                        writer.write_table(source.read_row_group(i).cast(schema))
+                    source.close()
+            self._remove_parts()
+
+    def discard(self) -> None:
+        """Remove the part files and ``tmp`` unless it was renamed; closes an open writer first."""
+        if self.writer is not None:
+            self.writer.close()
+            self.writer = None
+        self._remove_parts()
+        self.tmp.unlink(missing_ok=True)
+
+    def _remove_parts(self) -> None:
+        for part in self.parts:
+            part.unlink(missing_ok=True)
+        self.parts.clear()
+
+
+class _CsvSink:
+    """One table streamed into a CSV file at ``tmp`` (UTF-8 with one BOM, header once), as ``DataFrame.to_csv``
+    of the whole table writes it."""
+
+    def __init__(self, tmp: Path):
+        self.tmp = tmp
+        self.file = None
+
+    def write(self, df: pd.DataFrame) -> None:
+        """Append ``df``'s rows (with the header before the first)."""
+        header = self.file is None
+        if header:
+            # utf-8-sig writes the BOM once, at the start of the stream; newline="" as pandas asks for handles
+            self.file = open(self.tmp, "w", encoding="utf-8-sig", newline="")
+        df.to_csv(self.file, index=False, header=header)
+
+    def finish(self) -> None:
+        """Complete the file at ``tmp``."""
+        if self.file is not None:
+            self.file.close()
+            self.file = None
+
+    def discard(self) -> None:
+        """Close and remove ``tmp`` unless it was renamed."""
+        self.finish()
+        self.tmp.unlink(missing_ok=True)
 
 
 def project_root(start: Path | None = None) -> Path | None:
@@ -518,12 +890,18 @@ __all__ = [
     "Corpus",
     "DocResult",
     "OutputError",
+    "Written",
     "__version__",
     "assemble",
     "content_id",
     "ensure_writable",
+    "flag_duplicates",
     "ingest",
+    "ingest_to",
     "load",
     "metadata_overrides",
     "process_file",
+    "read_written",
+    "table_frames",
+    "write_stream",
 ]

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pandas as pd
@@ -265,7 +267,8 @@ def test_cli_caches_under_the_output_directory(tmp_path: Path):
     (d / "a.txt").write_text(REPORT, encoding="utf-8")
     out = tmp_path / "out"
     assert main(["ingest", str(d), "-o", str(out), "--quiet"]) == 0
-    assert list((out / ".cache").rglob("*.pkl"))
+    with closing(sqlite3.connect(out / ".cache" / "results.sqlite")) as db:
+        assert db.execute("SELECT count(*) FROM results").fetchone()[0] == 1
     assert main(["ingest", str(d), "-o", str(tmp_path / "out2"), "--quiet", "--no-cache"]) == 0
     assert not (tmp_path / "out2" / ".cache").exists()
 
