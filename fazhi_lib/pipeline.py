@@ -310,7 +310,8 @@ class ResultCache:
     transaction per ``FLUSH_EVERY`` results and by ``flush``/``close``, because a file (or a transaction) per document
     costs a fair share of parsing it. Any SQLite error (a damaged database, one locked by another ingest for longer
     than ``TIMEOUT`` seconds) turns the cache off for the rest of the run with a warning: results are then computed,
-    just not cached. Failures are never cached (they may be transient)."""
+    just not cached. Failures are never cached (they may be transient). The first write of a run drops the results
+    of other parser versions, so the database does not grow with every change of the code or vocabularies."""
 
     FLUSH_EVERY = 128
     TIMEOUT = 10.0
@@ -321,6 +322,7 @@ class ResultCache:
         self.error: str | None = None  # why the cache was turned off, if it was
         self._db: sqlite3.Connection | None = None
         self._pending: list[tuple[str, str, bytes]] = []
+        self._purged = False
 
     def key(self, path: Path, override: dict | None, max_mb: float) -> str | None:
         return content_key(path, override, max_mb)
@@ -400,6 +402,9 @@ class ResultCache:
             return
         try:
             db.execute("BEGIN IMMEDIATE")  # take the write lock now (waiting up to TIMEOUT), not halfway through
+            if not self._purged:  # results of other parser versions are never read again: free their space
+                db.execute("DELETE FROM results WHERE version <> ?", (self.version,))
+                self._purged = True
             db.executemany("INSERT OR REPLACE INTO results (version, key, result) VALUES (?, ?, ?)", self._pending)
             db.execute("COMMIT")
         except sqlite3.Error as exc:

@@ -259,6 +259,8 @@ def test_cache_skips_unchanged_files_and_reparses_changed_ones(tmp_path: Path, m
     monkeypatch.setattr(pipeline, "parser_version", lambda: "another-version")
     fazhi_lib.ingest(d, cache_dir=cache)
     assert sorted(calls) == ["a.txt", "b.txt"]  # a new parser version invalidates the cache
+    with closing(sqlite3.connect(Path(cache) / "results.sqlite")) as db:  # and the old version's results are gone
+        assert db.execute("SELECT DISTINCT version FROM results").fetchall() == [("another-version",)]
 
 
 def test_cli_caches_under_the_output_directory(tmp_path: Path):
