@@ -190,26 +190,25 @@ def _tables_match(tables_dir: Path, files: list[dict]) -> bool:
 def prepare_tables(inputs: Sequence[str | Path], tables_dir: Path, files: list[dict], jobs: int = 1,
                    log=print) -> dict:
     """Ingest (unless the tables already match the inputs) and analyze (unless done) into ``tables_dir``."""
-    from fazhi_lib.pipeline import Corpus, ensure_writable, ingest, load
+    from fazhi_lib.pipeline import Corpus, ensure_writable, ingest_to, load
 
     info = {"reused": False, "analyzed": False, "analyze_error": None}
     t0 = time.perf_counter()
     if _tables_match(tables_dir, files):
         info["reused"] = True
         log(f"tables in {tables_dir} match the inputs: not re-ingested")
-        corpus = None
+        if all((tables_dir / f"{t}.parquet").exists() for t in ANALYSIS_TABLES):
+            return info
     else:
         ensure_writable(tables_dir)
-        corpus = ingest(list(inputs), jobs=max(1, jobs))
-        corpus.write(tables_dir)
-        log(f"ingested {len(corpus.documents)} documents into {tables_dir} ({time.perf_counter() - t0:.1f} s)")
-    if corpus is None and all((tables_dir / f"{t}.parquet").exists() for t in ANALYSIS_TABLES):
-        return info
+        # as `fazhi ingest`: streamed to the tables, unchanged files taken from the cache
+        written = ingest_to(list(inputs), tables_dir, jobs=max(1, jobs), cache_dir=tables_dir / ".cache")
+        log(f"ingested {len(written.documents)} documents into {tables_dir} ({time.perf_counter() - t0:.1f} s)")
     t1 = time.perf_counter()
     try:
         from fazhi_lib.topics import analyze
 
-        tables = analyze(corpus if corpus is not None else load(tables_dir))
+        tables = analyze(load(tables_dir))
         Corpus.write_tables(tables, tables_dir)
         info["analyzed"] = True
         log(f"analyzed in {time.perf_counter() - t1:.1f} s")
