@@ -22,7 +22,6 @@ import os
 import platform
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -31,7 +30,7 @@ for path in (ROOT, Path(__file__).resolve().parent):  # a checkout without `pip 
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
-from ingest import machine_description  # noqa: E402  (benchmarks/ingest.py)
+from ingest import in_workdir, machine_description  # noqa: E402  (benchmarks/ingest.py)
 
 FAZHI = [sys.executable, "-c", "import sys; from fazhi_lib.cli import main; sys.exit(main())"]
 
@@ -99,15 +98,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--notebooks", action="store_true", help="also time fazhi brief (every notebook) on the tables")
     ap.add_argument("--keep", metavar="DIR", help="keep corpus, tables and briefs in DIR")
     args = ap.parse_args(argv)
-    if args.keep:
-        work = Path(args.keep)
-        if work.exists() and any(work.iterdir()):
-            ap.error(f"{work} exists and is not empty; remove it or pick another --keep DIR")
-        work.mkdir(parents=True, exist_ok=True)
-        result = run(args.docs, args.seed, args.notebooks, work)
-    else:
-        with tempfile.TemporaryDirectory(prefix="fazhi-bench-") as tmp:
-            result = run(args.docs, args.seed, args.notebooks, Path(tmp))
+    result = in_workdir(ap, args.keep, ("corpus", "out", "briefs"),
+                        lambda work: run(args.docs, args.seed, args.notebooks, work))
     print(json.dumps(result, ensure_ascii=False), flush=True)
     return 0
 

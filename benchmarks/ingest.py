@@ -28,6 +28,7 @@ import resource
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -143,18 +144,24 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=0, help="generator seed (default 0)")
     ap.add_argument("--keep", metavar="DIR", help="keep corpus and output in DIR/corpus and DIR/out")
     args = ap.parse_args(argv)
-    if args.keep:
-        work = Path(args.keep)
-        for sub in ("corpus", "out"):
+    result = in_workdir(ap, args.keep, ("corpus", "out"), lambda work: run(args.docs, args.jobs, args.seed, work))
+    print(json.dumps(result, ensure_ascii=False), flush=True)
+    return 0
+
+
+def in_workdir(ap: argparse.ArgumentParser, keep: str | None, subdirs: tuple[str, ...],
+               run_in: Callable[[Path], dict]) -> dict:
+    """``run_in(work)`` in the ``--keep`` directory (its ``subdirs`` must be empty or absent), else in a temporary
+    directory removed afterwards; returns its result."""
+    if keep:
+        work = Path(keep)
+        for sub in subdirs:
             if (work / sub).exists() and any((work / sub).iterdir()):
                 ap.error(f"{work / sub} exists and is not empty; remove it or pick another --keep DIR")
         work.mkdir(parents=True, exist_ok=True)
-        result = run(args.docs, args.jobs, args.seed, work)
-    else:
-        with tempfile.TemporaryDirectory(prefix="fazhi-bench-") as tmp:
-            result = run(args.docs, args.jobs, args.seed, Path(tmp))
-    print(json.dumps(result, ensure_ascii=False), flush=True)
-    return 0
+        return run_in(work)
+    with tempfile.TemporaryDirectory(prefix="fazhi-bench-") as tmp:
+        return run_in(Path(tmp))
 
 
 if __name__ == "__main__":
