@@ -298,10 +298,9 @@ def shared_sentences(texts: pd.DataFrame, min_similarity: float = 0.7, min_chars
     with ``group`` naming the group and ``n_reports`` how many reports share it — so a boilerplate sentence found in
     n reports gives n-1 rows, not n². Work grows with the number of segments, never with their pairs.
     """
-    occurrences = _segment_occurrences(texts, min_chars)
+    occurrences, keys = _segment_occurrences(texts, min_chars)
     if occurrences.empty:
         return pd.DataFrame(columns=SHARED_COLUMNS)
-    keys = occurrences.attrs["keys"]
     shingles = [_shingles(k, shingle) for k in keys]
     pairs = _candidate_pairs(minhash(shingles, num_perm=num_perm, random_state=random_state), bands, num_perm)
 
@@ -342,17 +341,15 @@ def shared_sentences(texts: pd.DataFrame, min_similarity: float = 0.7, min_chars
     return df.sort_values(["doc_id_a", "doc_id_b", "start_a", "start_b"]).reset_index(drop=True)
 
 
-def _segment_occurrences(texts: pd.DataFrame, min_chars: int) -> pd.DataFrame:
-    """One row per sentence segment of every text (doc_id, offset, segment, uid); ``uid`` numbers the distinct
-    segments (spaces and punctuation ignored) in order of first occurrence, and ``attrs["keys"]`` lists them."""
+def _segment_occurrences(texts: pd.DataFrame, min_chars: int) -> tuple[pd.DataFrame, list[str]]:
+    """One row per sentence segment of every text (doc_id, offset, segment, uid), and the distinct segments
+    (spaces and punctuation removed) that ``uid`` numbers, in order of first occurrence."""
     index: dict[str, int] = {}
     rows = []
     for doc_id, text in zip(texts["doc_id"], texts["text"], strict=True):
         for off, seg in segments(text or "", min_chars):
             rows.append((doc_id, off, seg, index.setdefault(_NON_WORD.sub("", seg), len(index))))
-    df = pd.DataFrame(rows, columns=["doc_id", "offset", "segment", "uid"])
-    df.attrs["keys"] = list(index)
-    return df
+    return pd.DataFrame(rows, columns=["doc_id", "offset", "segment", "uid"]), list(index)
 
 
 def _candidate_pairs(signatures: np.ndarray, bands: int, num_perm: int) -> list[tuple[int, int]]:

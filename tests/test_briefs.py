@@ -8,22 +8,12 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from texts import REPORT
 
 from fazhi_lib.briefs import notebook_parameters, parse_value, render_index, run_briefs, run_id
 
 pytest.importorskip("papermill")
 
-REPORT = """某某镇2024年法治政府建设年度报告
-
-2024年，某某镇深入学习贯彻习近平法治思想，扎实推进法治政府建设。
-一、主要举措和成效
-（一）强化组织领导。一是落实党政主要负责人履行推进法治建设第一责任人职责。二是召开专题会议4次。
-（二）推进依法行政。全年开展行政执法检查12次，受理矛盾纠纷58件，调解成功率达98%。
-二、存在的不足
-一是法治宣传形式单一。二是执法人员专业能力有待提升。
-三、下一步工作打算
-一是创新法治宣传形式。二是加强执法人员培训。
-"""
 
 EVIL = "<script>alert(1)</script>"
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import pytest
+from texts import REPORT
 
 from fazhi_lib.briefs import run_briefs
 
@@ -36,17 +37,6 @@ pytest.importorskip("papermill", reason="headless browser test: papermill is nee
 from playwright.sync_api import sync_playwright  # noqa: E402
 
 PAYLOAD = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">'
-EVIL_REPORT = """某某镇2024年法治政府建设年度报告
-
-2024年，某某镇深入学习贯彻习近平法治思想，扎实推进法治政府建设。
-一、主要举措和成效
-（一）强化组织领导。一是落实党政主要负责人履行推进法治建设第一责任人职责。二是召开专题会议4次。
-（二）推进依法行政。全年开展行政执法检查12次，受理矛盾纠纷58件，调解成功率达98%。
-二、存在的不足
-一是法治宣传形式单一。二是执法人员专业能力有待提升。
-三、下一步工作打算
-一是创新法治宣传形式。二是加强执法人员培训。
-"""
 
 
 @pytest.fixture(scope="module")
@@ -144,8 +134,8 @@ def test_briefs_load_with_images(run, browser):
 def test_report_text_cannot_run_script(tmp_path, browser):
     corpus = tmp_path / "corpus"
     corpus.mkdir()
-    (corpus / "r1.txt").write_text(EVIL_REPORT, encoding="utf-8")
-    (corpus / "r2.txt").write_text(EVIL_REPORT.replace("某某镇", "另一镇").replace("12次", "30次"), encoding="utf-8")
+    (corpus / "r1.txt").write_text(REPORT, encoding="utf-8")
+    (corpus / "r2.txt").write_text(REPORT.replace("某某镇", "另一镇").replace("12次", "30次"), encoding="utf-8")
     title = f"某某镇报告{PAYLOAD}"
     (corpus / "metadata.csv").write_text(f'file_name,title\nr1.txt,"{title.replace(chr(34), chr(34) * 2)}"\n',
                                          encoding="utf-8")

@@ -11,6 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy.sparse import csr_matrix
+from texts import PROBLEMS
+from texts import items_frame as texts_items_frame
 
 from fazhi_lib import topic_views as tv
 from fazhi_lib.topics import fit_space, problem_topics
@@ -19,15 +21,6 @@ matplotlib.use("Agg")
 
 ROOT = Path(__file__).resolve().parents[1]
 
-PROBLEMS = {
-    "a": [("普法宣传方式单一", "普法仍以发放资料、悬挂横幅为主，新媒体普法运用不多。"),
-          ("执法力量不足", "乡镇综合执法队人员少，具有执法资格的人员不足，执法装备落后。"),
-          ("矛盾纠纷调解不及时", "村级人民调解组织作用发挥不够，部分纠纷调解不及时。")],
-    "b": [("法治宣传教育针对性不强", "法治宣传教育形式单一，对青少年、老年人等重点人群的普法不够精准。"),
-          ("行政执法队伍薄弱", "执法人员数量不足，专业素质不高，执法力量难以满足需要。")],
-    "c": [("人民调解作用发挥不充分", "调解员队伍老化，矛盾纠纷调解成功率不高，调解组织作用发挥不充分。"),
-          ("普法形式缺乏创新", "普法宣传形式缺乏创新，群众参与普法活动的积极性不高。")],
-}
 PLANS = {
     "a": [("创新普法宣传形式", "运用短视频、微信公众号开展新媒体普法，推动普法宣传形式创新。"),
           ("充实执法力量", "招录执法人员，组织执法资格考试，配齐执法装备，充实综合执法队力量。")],
@@ -37,16 +30,7 @@ LABELS = pd.Series({"a": "甲镇 2024", "b": "乙街道 2023", "c": "丙县 2022
 
 
 def items_frame(copies: int = 1) -> pd.DataFrame:
-    rows = []
-    for i in range(copies):
-        sfx = "" if copies == 1 else str(i)
-        for part, table in (("problems", PROBLEMS), ("plans", PLANS)):
-            for doc, statements in table.items():
-                for n, (title, text) in enumerate(statements):
-                    rows.append(dict(doc_id=doc + sfx, item_id=f"{doc}{sfx}-{part[:2]}{n}", section_id=f"{doc}-s",
-                                     part=part, marker="", title=title, text=f"{title}。{text}", start=0, end=1,
-                                     kind="inline"))
-    return pd.DataFrame(rows)
+    return texts_items_frame(PROBLEMS, PLANS, copies)
 
 
 def documents_frame() -> pd.DataFrame:

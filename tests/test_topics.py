@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from texts import PROBLEMS
+from texts import items_frame as texts_items_frame
 
 import fazhi_lib
 from fazhi_lib.cli import main
@@ -22,15 +24,6 @@ from fazhi_lib.topics import (
     statement_words,
 )
 
-PROBLEMS = {
-    "a": [("普法宣传方式单一", "普法仍以发放资料、悬挂横幅为主，新媒体普法运用不多。"),
-          ("执法力量不足", "乡镇综合执法队人员少，具有执法资格的人员不足，执法装备落后。"),
-          ("矛盾纠纷调解不及时", "村级人民调解组织作用发挥不够，部分纠纷调解不及时。")],
-    "b": [("法治宣传教育针对性不强", "法治宣传教育形式单一，对青少年、老年人等重点人群的普法不够精准。"),
-          ("行政执法队伍薄弱", "执法人员数量不足，专业素质不高，执法力量难以满足需要。")],
-    "c": [("人民调解作用发挥不充分", "调解员队伍老化，矛盾纠纷调解成功率不高，调解组织作用发挥不充分。"),
-          ("普法形式缺乏创新", "普法宣传形式缺乏创新，群众参与普法活动的积极性不高。")],
-}
 PLANS = {
     "a": [("创新普法宣传形式", "运用短视频、微信公众号开展新媒体普法，推动普法宣传形式创新。"),
           ("充实执法力量", "招录执法人员，组织执法资格考试，配齐执法装备，充实综合执法队力量。"),
@@ -42,13 +35,7 @@ PLANS = {
 
 
 def items_frame() -> pd.DataFrame:
-    rows = []
-    for part, table in (("problems", PROBLEMS), ("plans", PLANS)):
-        for doc, statements in table.items():
-            for n, (title, text) in enumerate(statements):
-                rows.append(dict(doc_id=doc, item_id=f"{doc}-{part[:2]}{n}", section_id=f"{doc}-s", part=part,
-                                 marker="", title=title, text=title + "。" + text, start=0, end=1, kind="inline"))
-    return pd.DataFrame(rows)
+    return texts_items_frame(PROBLEMS, PLANS)
 
 
 def topic_of(assignments: pd.DataFrame) -> dict[str, int]:
