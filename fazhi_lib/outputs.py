@@ -1,0 +1,225 @@
+"""Where fazhi writes, and how an interrupted or failed run leaves nothing behind.
+
+**Output folders.** Every folder the commands write into is an output folder: the tables of ``fazhi ingest`` and
+``fazhi analyze``, the briefs folder of ``fazhi brief`` (``reports_out``) and each of its run folders. They carry a
+marker file, ``.fazhi-output`` (``mark``), and are never searched for reports: ``fazhi_lib.io.discover`` skips any
+folder ``output_kind`` recognises, so briefs written inside a corpus folder are never read back as reports. Outputs
+of earlier versions, without the marker, are recognised by their content (a brief run's ``manifest.json``, the
+``documents.parquet`` of a tables folder).
+
+**Temporary files.** Files are written under a temporary name that says which process writes them
+(``.documents.parquet.<pid>@<host>.tmp``, its parts ``….tmp.part0``, a brief's run folder
+``.<run id>.<pid>@<host>.partial/``) and renamed when complete. A process killed outright (kill -9, a power cut)
+leaves them behind; ``remove_debris``, run by every command before it writes into a folder, removes those whose
+process is gone — never those of a run still going, whether on this machine or (on a shared disk) another one.
+
+**Clean-up never fails.** ``discard`` and ``close_quietly`` swallow their own errors: on a full disk, closing a file
+raises ENOSPC again, and that must neither leave the file behind nor hide the error that stopped the run.
+
+**Workers die with their parent.** ``die_with_parent`` is the initializer of every worker pool: a worker whose
+parent is killed (SIGTERM, SIGKILL) stops at once instead of running on; ``exit_on_signals`` turns SIGTERM and SIGHUP
+of a command into an exception, so that its clean-up runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+__all__ = [
+    "MARKER",
+    "Terminated",
+    "close_quietly",
+    "die_with_parent",
+    "discard",
+    "exit_on_signals",
+    "mark",
+    "output_kind",
+    "owner",
+    "remove_debris",
+    "tmp_path",
+]
+
+MARKER = ".fazhi-output"
+_MANIFEST = "manifest.json"  # a brief run's manifest (fazhi_lib.briefs)
+_TABLE = "documents.parquet"  # the one table every ingest writes (fazhi_lib.pipeline)
+# .<name>.<pid>@<host>.tmp[.<anything>] and .<run id>.<pid>@<host>.partial; earlier versions wrote .<name>.<pid>.tmp
+_DEBRIS = re.compile(r"^\..+\.(?P<pid>\d+)(?:@(?P<host>[A-Za-z0-9_-]+))?\.(?:tmp(?:\..*)?|partial)$")
+
+
+# ---- output folders --------------------------------------------------------------------------------------------
+
+
+def mark(directory: str | Path, kind: str) -> None:
+    """Mark ``directory`` (which exists) as an output folder of the given ``kind`` (tables, briefs, brief run)."""
+    marker = Path(directory) / MARKER
+    if not marker.exists():
+        marker.write_text(json.dumps({"fazhi_output": kind}) + "\n", encoding="utf-8")
+
+
+def output_kind(directory: str | Path) -> str | None:
+    """What fazhi wrote ``directory`` for (``tables``, ``briefs``, ``brief run`` …), or None when it is not an
+    output folder of fazhi. Never raises: a folder that cannot be looked into is not recognised."""
+    d = Path(directory)
+    try:
+        if (d / MARKER).is_file():
+            try:
+                return str(json.loads((d / MARKER).read_text(encoding="utf-8")).get("fazhi_output") or "output")
+            except (OSError, ValueError, AttributeError):
+                return "output"
+        manifest = d / _MANIFEST
+        if manifest.is_file() and manifest.stat().st_size < 50_000_000:
+            data = json.loads(manifest.read_text(encoding="utf-8"))
+            if isinstance(data, dict) and {"run_id", "notebooks"} <= data.keys():
+                return "brief run"
+        if (d / _TABLE).is_file():
+            return "tables"
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+# ---- temporary files and debris -------------------------------------------------------------------------------
+
+
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9_-]", "-", socket.gethostname())[:64] or "host"
+
+
+def owner() -> str:
+    """``<pid>@<host>``: the part of a temporary name that says which process writes it."""
+    return f"{os.getpid()}@{_host()}"
+
+
+def tmp_path(path: Path) -> Path:
+    """The temporary name beside ``path`` under which it is written before being renamed into place."""
+    return path.with_name(f".{path.name}.{owner()}.tmp")
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    except OSError:
+        return True
+    return True
+
+
+def _is_debris(name: str) -> bool:
+    m = _DEBRIS.match(name)
+    if m is None:
+        return False
+    if m["host"] is not None and m["host"] != _host():
+        return False  # another machine's run, on a shared disk: its processes cannot be seen from here
+    return not _alive(int(m["pid"]))
+
+
+def remove_debris(directory: str | Path) -> list[Path]:
+    """Remove the temporary files and unfinished run folders in ``directory`` whose writing process is gone; returns
+    what was removed. Those of live processes (a concurrent run) are kept. Never raises."""
+    removed = []
+    try:
+        entries = list(Path(directory).iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        if entry.name.startswith(".") and _is_debris(entry.name):
+            discard(entry)
+            if not (entry.exists() or entry.is_symlink()):
+                removed.append(entry)
+    return removed
+
+
+def discard(path: str | Path) -> None:
+    """Remove a file, a symbolic link or a folder tree if it is there. Never raises: clean-up must not hide the
+    error that made it necessary (and a full disk does not stop a removal)."""
+    p = Path(path)
+    try:
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
+    except OSError:
+        pass
+
+
+def close_quietly(handle: object) -> None:
+    """``handle.close()``, ignoring any error: on a full disk closing a writer flushes, and fails again."""
+    if handle is None:
+        return
+    try:
+        handle.close()
+    except Exception:  # whatever the writer raises, the file is discarded next
+        pass
+
+
+# ---- processes -------------------------------------------------------------------------------------------------
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+
+
+def die_with_parent(parent: int) -> None:
+    """Initializer of a worker process started by ``parent`` (its pid): the worker ends when the parent does.
+
+    On Linux the kernel sends the worker SIGTERM when its parent dies (``prctl(PR_SET_PDEATHSIG)``), even on SIGKILL;
+    everywhere, a daemon thread also watches the parent and ends the worker within a second of its death. A parent
+    that died before this ran ends the worker at once."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)):
+        if s is not None:  # a forked worker inherits the parent's handlers (exit_on_signals): it just ends
+            signal.signal(s, signal.SIG_DFL)
+    if os.getppid() != parent:
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="fazhi-parent-watch", daemon=True).start()
+
+
+class Terminated(BaseException):  # a signal, like KeyboardInterrupt: not an error to catch
+    """Raised in the main thread when the process receives SIGTERM or SIGHUP (see ``exit_on_signals``)."""
+
+    def __init__(self, signum: int):
+        super().__init__(f"terminated by signal {signal.Signals(signum).name}")
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def exit_on_signals() -> Iterator[None]:
+    """Within the block, SIGTERM and SIGHUP raise ``Terminated`` (as Ctrl-C raises KeyboardInterrupt) instead of
+    ending the process on the spot, so that ``finally`` clauses stop the workers and remove unfinished files.
+    Outside the main thread it does nothing (signals are only delivered there)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def handler(signum: int, frame: object) -> None:
+        raise Terminated(signum)
+
+    wanted = [s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s is not None]
+    previous = {s: signal.signal(s, handler) for s in wanted}
+    try:
+        yield
+    finally:
+        for s, h in previous.items():
+            signal.signal(s, h)
