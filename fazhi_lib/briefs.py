@@ -29,7 +29,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from fazhi_lib.outputs import die_with_parent, discard, mark, owner, remove_debris, tmp_path
+from fazhi_lib.outputs import MARKER, die_with_parent, discard, mark, owner, remove_debris, tmp_path
 from fazhi_lib.parameters import ParameterError, check_parameters, parse_value
 from fazhi_lib.pipeline import READABLE, check_inputs
 from fazhi_lib.safehtml import escape as _e
@@ -423,6 +423,7 @@ def run_briefs(inputs: Sequence[str | Path] | str | Path | None = None, out: str
     rid = run_id(command, started)
     out.mkdir(parents=True, exist_ok=True)
     remove_debris(out)  # the unfinished runs of processes that are gone
+    new_marker = mark(out, "briefs")  # now: an input folder holding `out` must not list this run's files
     partial = out / f".{rid}.{owner()}.partial"
     final = out / rid
     partial.mkdir()
@@ -458,8 +459,9 @@ def run_briefs(inputs: Sequence[str | Path] | str | Path | None = None, out: str
         os.rename(partial, final)
     except BaseException:
         discard(partial)
+        if new_marker and [p.name for p in out.iterdir()] == [MARKER]:
+            discard(out / MARKER)  # a failed first run leaves the folder as it found it
         raise
-    mark(out, "briefs")
     tmp_link = tmp_path(out / "latest")
     discard(tmp_link)
     os.symlink(rid, tmp_link)

@@ -61,11 +61,14 @@ _DEBRIS = re.compile(r"^\..+\.(?P<pid>\d+)(?:@(?P<host>[A-Za-z0-9_-]+))?\.(?:tmp
 # ---- output folders --------------------------------------------------------------------------------------------
 
 
-def mark(directory: str | Path, kind: str) -> None:
-    """Mark ``directory`` (which exists) as an output folder of the given ``kind`` (tables, briefs, brief run)."""
+def mark(directory: str | Path, kind: str) -> bool:
+    """Mark ``directory`` (which exists) as an output folder of the given ``kind`` (tables, briefs, brief run);
+    returns whether the marker was written now (False when it was there already)."""
     marker = Path(directory) / MARKER
-    if not marker.exists():
-        marker.write_text(json.dumps({"fazhi_output": kind}) + "\n", encoding="utf-8")
+    if marker.exists():
+        return False
+    marker.write_text(json.dumps({"fazhi_output": kind}) + "\n", encoding="utf-8")
+    return True
 
 
 def output_kind(directory: str | Path) -> str | None:

@@ -208,6 +208,8 @@ def test_briefs_written_inside_the_input_folder_are_not_read_back(quick, monkeyp
         assert main(["brief", ".", "--tables", str(tables)]) == 0
         assert _n_documents(tables) == 2
     assert (corpus / "reports_out" / "latest" / "index.html").is_file()
+    skipped = pd.read_parquet(tables / "skipped.parquet")["source"]
+    assert not skipped.str.contains("partial").any()  # not even the folder of the run being made
 
 
 def test_a_missing_input_stops_before_anything_and_latest_stays(quick, capsys):
