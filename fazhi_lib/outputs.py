@@ -54,8 +54,10 @@ __all__ = [
 MARKER = ".fazhi-output"
 _MANIFEST = "manifest.json"  # a brief run's manifest (fazhi_lib.briefs)
 _TABLE = "documents.parquet"  # the one table every ingest writes (fazhi_lib.pipeline)
-# .<name>.<pid>@<host>.tmp[.<anything>] and .<run id>.<pid>@<host>.partial; earlier versions wrote .<name>.<pid>.tmp
-_DEBRIS = re.compile(r"^\..+\.(?P<pid>\d+)(?:@(?P<host>[A-Za-z0-9_-]+))?\.(?:tmp(?:\..*)?|partial)$")
+# .<name>.<pid>@<host>.tmp[.<anything>] and .<run id>.<pid>@<host>.partial; earlier versions wrote the tables as
+# .<name>.<pid>.tmp[.partN]. Nothing else is ever taken for debris: a hidden file of one's own stays.
+_DEBRIS = re.compile(r"^\..+\.(?P<pid>\d+)@(?P<host>[A-Za-z0-9_-]+)\.(?:tmp(?:\..*)?|partial)$")
+_OLD_DEBRIS = re.compile(r"^\..+\.(?:parquet|csv|json|html|ipynb)\.(?P<pid>\d+)\.tmp(?:\.part\d+)?$")
 
 
 # ---- output folders --------------------------------------------------------------------------------------------
@@ -124,11 +126,10 @@ def _alive(pid: int) -> bool:
 
 def _is_debris(name: str) -> bool:
     m = _DEBRIS.match(name)
-    if m is None:
-        return False
-    if m["host"] is not None and m["host"] != _host():
+    if m is not None and m["host"] != _host():
         return False  # another machine's run, on a shared disk: its processes cannot be seen from here
-    return not _alive(int(m["pid"]))
+    m = m or _OLD_DEBRIS.match(name)
+    return m is not None and not _alive(int(m["pid"]))
 
 
 def remove_debris(directory: str | Path) -> list[Path]:

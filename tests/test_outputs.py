@@ -154,7 +154,8 @@ def test_debris_of_dead_runs_is_removed_and_only_that(tmp_path: Path):
         stale = [f".items.parquet.{dead}@{host}.tmp.part0", f".texts.parquet.{dead}@{host}.tmp",
                  f".documents.parquet.{dead}.tmp"]  # the last as earlier versions named them
         kept = [f".items.parquet.{live.pid}@{host}.tmp.part0",  # a concurrent run, still writing
-                f".items.parquet.{dead}@another-machine.tmp"]  # a run on another machine sharing the disk
+                f".items.parquet.{dead}@another-machine.tmp",  # a run on another machine sharing the disk
+                f".notes.{dead}.tmp"]  # not a name fazhi gives: someone's own file
         for name in stale + kept:
             (out / name).write_bytes(b"x" * 1000)
         (out / f".20240101-000000-abcdef12.{dead}@{host}.partial").mkdir()
