@@ -64,8 +64,20 @@ _OLD_DEBRIS = re.compile(r"^\..+\.(?:parquet|csv|json|html|ipynb)\.(?P<pid>\d+)\
 
 
 def mark(directory: str | Path, kind: str) -> bool:
-    """Mark ``directory`` (which exists) as an output folder of the given ``kind`` (tables, briefs, brief run);
-    returns whether the marker was written now (False when it was there already)."""
+    """Mark a folder as an output folder of fazhi, never to be searched for reports.
+
+    Parameters
+    ----------
+    directory : str or Path
+        An existing folder the command writes into.
+    kind : str
+        What it holds: ``tables``, ``briefs`` or ``brief run``.
+
+    Returns
+    -------
+    bool
+        Whether the marker was written now (False when it was there already).
+    """
     marker = Path(directory) / MARKER
     if marker.exists():
         return False
@@ -74,8 +86,20 @@ def mark(directory: str | Path, kind: str) -> bool:
 
 
 def output_kind(directory: str | Path) -> str | None:
-    """What fazhi wrote ``directory`` for (``tables``, ``briefs``, ``brief run`` …), or None when it is not an
-    output folder of fazhi. Never raises: a folder that cannot be looked into is not recognised."""
+    """What fazhi wrote a folder for, if it did.
+
+    Parameters
+    ----------
+    directory : str or Path
+        Any folder.
+
+    Returns
+    -------
+    str or None
+        ``tables``, ``briefs``, ``brief run`` … for an output folder of fazhi (with the marker, or a brief run's
+        ``manifest.json`` or the ``documents.parquet`` of an earlier version); None otherwise, also when the folder
+        cannot be looked into (this never raises).
+    """
     d = Path(directory)
     try:
         if (d / MARKER).is_file():
@@ -133,8 +157,21 @@ def _is_debris(name: str) -> bool:
 
 
 def remove_debris(directory: str | Path) -> list[Path]:
-    """Remove the temporary files and unfinished run folders in ``directory`` whose writing process is gone; returns
-    what was removed. Those of live processes (a concurrent run) are kept. Never raises."""
+    """Remove what killed runs left in a folder: temporary files and unfinished run folders whose process is gone.
+
+    Those of live processes (a concurrent run) and of other machines are kept, and so is any name fazhi does not
+    give. Never raises.
+
+    Parameters
+    ----------
+    directory : str or Path
+        An output folder.
+
+    Returns
+    -------
+    list of Path
+        What was removed.
+    """
     removed = []
     try:
         entries = list(Path(directory).iterdir())
@@ -177,11 +214,18 @@ _PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
 def die_with_parent(parent: int) -> None:
-    """Initializer of a worker process started by ``parent`` (its pid): the worker ends when the parent does.
+    """Initializer of a worker process: the worker ends when its parent does, however the parent ends.
 
     On Linux the kernel sends the worker SIGTERM when its parent dies (``prctl(PR_SET_PDEATHSIG)``), even on SIGKILL;
     everywhere, a daemon thread also watches the parent and ends the worker within a second of its death. A parent
-    that died before this ran ends the worker at once."""
+    that died before this ran ends the worker at once. The worker's SIGTERM and SIGHUP handlers are reset to the
+    default (a forked worker inherits those of ``exit_on_signals``).
+
+    Parameters
+    ----------
+    parent : int
+        The pid of the process starting the pool (``os.getpid()`` there).
+    """
     if sys.platform.startswith("linux"):
         with contextlib.suppress(OSError, AttributeError):
             libc = ctypes.CDLL(None, use_errno=True)

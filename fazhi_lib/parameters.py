@@ -247,8 +247,21 @@ OPTIONS: dict[str, Spec] = {
 
 
 def spec_for(name: str, default: object = None) -> Spec:
-    """The spec of a parameter: from ``SPECS``, else the type of its default value (a parameter of a notebook of
-    your own); a parameter whose default is None may be anything."""
+    """What a parameter may be.
+
+    Parameters
+    ----------
+    name : str
+        The parameter's name.
+    default : object
+        Its default in the notebook's parameters cell.
+
+    Returns
+    -------
+    Spec
+        ``SPECS[name]``; for a parameter of a notebook of one's own, the type of its default value (anything when
+        the default is None).
+    """
     if name in SPECS:
         return SPECS[name]
     if isinstance(default, bool):
@@ -274,11 +287,26 @@ class _Anything(Spec):
 
 
 def check_parameters(params: Mapping[str, object], declared: Mapping[str, Mapping[str, object]]) -> dict:
-    """Check ``params`` against the parameters the notebooks declare, before any of them runs.
+    """Check parameters against those the notebooks declare, before any notebook runs.
 
-    ``declared`` maps each notebook to its parameters and their defaults (``briefs.notebook_parameters``). Returns
-    the checked values; raises ParameterError for a name no notebook declares (naming the closest one that does)
-    and for a value its spec does not allow (saying what is allowed)."""
+    Parameters
+    ----------
+    params : mapping
+        Name → value, as given with ``-p NAME VALUE`` (see ``parse_value``).
+    declared : mapping
+        Each notebook's parameters and their defaults (``briefs.notebook_parameters``).
+
+    Returns
+    -------
+    dict
+        The checked values (a whole float given for an integer as an int).
+
+    Raises
+    ------
+    ParameterError
+        For a name no notebook declares (naming the closest one that does) and for a value its spec does not allow
+        (saying what is allowed).
+    """
     defaults: dict[str, object] = {}
     for params_of_notebook in declared.values():
         for name, default in params_of_notebook.items():
@@ -294,9 +322,19 @@ def check_parameters(params: Mapping[str, object], declared: Mapping[str, Mappin
 
 
 def argument(name: str) -> Callable[[str], object]:
-    """An argparse ``type`` that reads a command-line value as the parameter or option ``name`` (of ``SPECS`` or
-    ``OPTIONS``) and checks it; a bad value is an argparse error (exit status 2, a message saying what is allowed,
-    no traceback)."""
+    """An argparse ``type`` for a command-line option.
+
+    Parameters
+    ----------
+    name : str
+        The parameter or option it reads (a key of ``SPECS`` or ``OPTIONS``).
+
+    Returns
+    -------
+    callable
+        Reads the option's text as a value and checks it; a bad value is an argparse error (exit status 2, a
+        message saying what is allowed, no traceback).
+    """
     spec = SPECS.get(name) or OPTIONS[name]
 
     def convert(text: str) -> object:

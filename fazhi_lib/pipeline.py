@@ -224,9 +224,20 @@ class NothingReadError(RuntimeError):
 def check_inputs(paths: Iterable[str | Path], outdirs: Iterable[str | Path] = ()) -> None:
     """Check a command's inputs before anything is written: each must exist and hold at least one report file.
 
-    Raises InputError naming every input that does not exist, that holds no report file (with why its files were
-    skipped), that is itself an output folder of fazhi, or that lies inside one of ``outdirs`` (the folders the
-    command writes to; an output folder inside an input folder is fine: it is not searched)."""
+    Parameters
+    ----------
+    paths : iterable of str or Path
+        The report files and folders given to the command.
+    outdirs : iterable of str or Path
+        The folders the command writes to. An input must not lie inside one of them; an output folder inside an
+        input folder is fine (it is not searched).
+
+    Raises
+    ------
+    InputError
+        Naming every input that does not exist, that holds no report file (with why its files were skipped), that
+        is itself an output folder of fazhi, or that lies inside one of ``outdirs``.
+    """
     outs = [Path(o).resolve() for o in outdirs]
     problems = []
     for raw in paths:

@@ -50,20 +50,53 @@ def as_text(value: object) -> str:
 
 
 def escape(value: object) -> str:
-    """Any value as HTML-safe text: ``<``, ``>``, ``&`` and both quotes escaped; None/NaN as ``""``."""
+    """Any value as HTML-safe text.
+
+    Parameters
+    ----------
+    value : object
+        A title, a name, a sentence, a number …
+
+    Returns
+    -------
+    str
+        ``str(value)`` with ``<``, ``>``, ``&`` and both quotes escaped; ``""`` for None and NaN.
+    """
     return html.escape(as_text(value), quote=True)
 
 
 def markdown(value: object) -> str:
-    """A value for ``IPython.display.Markdown``, shown as written: escaped for HTML (no tag) and for Markdown (no
-    link, image, emphasis or heading made of data); line breaks become spaces so it cannot start a block."""
+    """A value to put into ``IPython.display.Markdown``, shown as written.
+
+    Parameters
+    ----------
+    value : object
+        Text from the data or the parameters (a dimension, an indicator name …).
+
+    Returns
+    -------
+    str
+        The text escaped for HTML (no tag) and for Markdown (no link, image, emphasis or heading made of data), on
+        one line so that it cannot start a block.
+    """
     one_line = " ".join(as_text(value).split())
     return html.escape(_MARKDOWN_SYNTAX.sub(r"\\\1", one_line), quote=True)
 
 
 def href(file_name: str) -> str:
-    """A relative link to ``file_name`` (a file beside the linking page), percent-encoded: ``javascript:x.html`` or
-    a name with quotes stays a file name (``javascript%3Ax.html``), plain names are unchanged."""
+    """A relative link to a file beside the linking page.
+
+    Parameters
+    ----------
+    file_name : str
+        The file's name.
+
+    Returns
+    -------
+    str
+        The name percent-encoded: ``javascript:x.html`` or a name with quotes stays a file name
+        (``javascript%3Ax.html``); plain names such as ``a_ok.html`` are unchanged.
+    """
     return quote(str(file_name), safe="")
 
 
@@ -143,8 +176,20 @@ class SafeStyler(Styler):
 
 
 def style(frame: pd.DataFrame) -> SafeStyler:
-    """``frame.style`` with every cell, index label and column label escaped: text cells (and any other object,
-    such as a list) become escaped text, numbers, booleans, dates and missing values stay as they are for the
-    Styler's number formats. Use it wherever a notebook would write ``frame.style``; chain ``format``, ``hide``,
-    ``apply`` and ``set_properties`` on it as usual."""
+    """``frame.style`` with every cell, index label and column label escaped.
+
+    Use it wherever a notebook would write ``frame.style``, and chain ``format``, ``hide``, ``apply`` and
+    ``set_properties`` on it as usual.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table to show.
+
+    Returns
+    -------
+    SafeStyler
+        A Styler of a copy of ``frame`` in which text cells (and any other object, such as a list) are escaped
+        text, while numbers, booleans, dates and missing values stay as they are for the Styler's number formats.
+    """
     return SafeStyler(_escaped_frame(frame))
