@@ -11,7 +11,7 @@ be read is a failed document, as in ``fazhi ingest``.
 
 Before anything runs, the parameters are checked against the notebooks' parameters (``fazhi_lib.parameters``) and the
 inputs must exist and hold a report (``pipeline.check_inputs``). The notebooks run in worker processes that end with
-the run, however it ends (``outputs.die_with_parent``); an interrupted run's folder is removed on the way out or, after
+the run, however it ends (``outputs.worker_pool``); an interrupted run's folder is removed on the way out or, after
 kill -9, by the next run (``outputs.remove_debris``).
 """
 
@@ -20,7 +20,6 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
-import multiprocessing as mp
 import os
 import platform
 import re
@@ -29,7 +28,7 @@ from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from fazhi_lib.outputs import MARKER, die_with_parent, discard, mark, owner, remove_debris, tmp_path
+from fazhi_lib.outputs import MARKER, discard, mark, owner, remove_debris, tmp_path, worker_pool
 from fazhi_lib.parameters import ParameterError, check_parameters, parse_value
 from fazhi_lib.pipeline import READABLE, check_inputs
 from fazhi_lib.safehtml import escape as _e
@@ -366,11 +365,11 @@ def _plan_tasks(notebooks: dict[Path, dict], values: dict, reports, per_report: 
 
 def _run_tasks(tasks: list[dict], jobs: int, log) -> list[dict]:
     """Execute the tasks in worker processes, in order. The workers end with this process however it ends: on an
-    exception (Ctrl-C, SIGTERM) they are terminated here, on kill -9 of this process ``die_with_parent`` ends
-    them."""
+    exception (Ctrl-C, SIGTERM) they are terminated here, on kill -9 of this process they end themselves
+    (``outputs.worker_pool``)."""
     if not tasks:
         return []
-    pool = mp.get_context().Pool(max(1, min(jobs, len(tasks))), initializer=die_with_parent, initargs=(os.getpid(),))
+    pool = worker_pool(max(1, min(jobs, len(tasks))))
     results = []
     try:
         for r in pool.imap(_execute, tasks):

@@ -16,9 +16,9 @@ process is gone — never those of a run still going, whether on this machine or
 **Clean-up never fails.** ``discard`` and ``close_quietly`` swallow their own errors: on a full disk, closing a file
 raises ENOSPC again, and that must neither leave the file behind nor hide the error that stopped the run.
 
-**Workers die with their parent.** ``die_with_parent`` is the initializer of every worker pool: a worker whose
-parent is killed (SIGTERM, SIGKILL) stops at once instead of running on; ``exit_on_signals`` turns SIGTERM and SIGHUP
-of a command into an exception, so that its clean-up runs.
+**Workers die with their parent.** ``worker_pool`` makes every pool of workers, with ``die_with_parent`` as their
+initializer: a worker whose parent is killed (SIGTERM, SIGKILL) stops at once instead of running on.
+``exit_on_signals`` turns SIGTERM and SIGHUP of a command into an exception, so that its clean-up runs.
 """
 
 from __future__ import annotations
@@ -26,6 +26,8 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import json
+import multiprocessing
+import multiprocessing.pool
 import os
 import re
 import shutil
@@ -49,6 +51,7 @@ __all__ = [
     "owner",
     "remove_debris",
     "tmp_path",
+    "worker_pool",
 ]
 
 MARKER = ".fazhi-output"
@@ -242,6 +245,26 @@ def die_with_parent(parent: int) -> None:
         os._exit(1)
 
     threading.Thread(target=watch, name="fazhi-parent-watch", daemon=True).start()
+
+
+def worker_pool(processes: int) -> multiprocessing.pool.Pool:
+    """A pool of worker processes that end with this process (``die_with_parent``), whoever ends it.
+
+    Workers are forked where the system can fork (their parent is then this process, as ``die_with_parent``
+    expects), else spawned.
+
+    Parameters
+    ----------
+    processes : int
+        The number of workers.
+
+    Returns
+    -------
+    multiprocessing.pool.Pool
+        Close and join it when done; ``terminate`` it on an error.
+    """
+    ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
+    return ctx.Pool(processes, initializer=die_with_parent, initargs=(os.getpid(),))
 
 
 class Terminated(BaseException):  # a signal, like KeyboardInterrupt: not an error to catch

@@ -40,7 +40,7 @@ from fazhi_lib.io import SUPPORTED_SUFFIXES, discover, read_document
 from fazhi_lib.measures import extract_measures, measures_frame
 from fazhi_lib.metadata import apply_overrides, infer_metadata, read_metadata_csv
 from fazhi_lib.metrics import extract_metrics, metrics_frame
-from fazhi_lib.outputs import close_quietly, die_with_parent, discard, output_kind, remove_debris, tmp_path
+from fazhi_lib.outputs import close_quietly, discard, output_kind, remove_debris, tmp_path, worker_pool
 from fazhi_lib.structure import ITEM_COLUMNS, SECTION_COLUMNS, parse_rows
 
 DOCUMENT_COLUMNS = [
@@ -526,10 +526,7 @@ def _compute(files: list[Path], overrides: dict[Path, dict], jobs: int, max_mb: 
         for f in files:
             yield process_file(f, overrides.get(f), max_mb)
         return
-    import multiprocessing as mp
-
-    ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
-    with ctx.Pool(jobs, initializer=die_with_parent, initargs=(os.getpid(),)) as pool:
+    with worker_pool(jobs) as pool:
         args = [(f, overrides.get(f), max_mb) for f in files]
         yield from pool.imap(_process_args, args, chunksize=max(1, min(32, len(files) // (jobs * 8) or 1)))
 

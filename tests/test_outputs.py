@@ -225,7 +225,7 @@ def _sleep(_: int) -> int:
 
 
 def _pool_parent(pids_file: str) -> None:  # pragma: no cover - runs in a child process
-    pool = mp.get_context("fork").Pool(2, initializer=outputs.die_with_parent, initargs=(os.getpid(),))
+    pool = outputs.worker_pool(2)
     result = pool.map_async(_sleep, range(2))
     Path(pids_file).write_text(" ".join(str(p.pid) for p in pool._pool))
     result.wait()
