@@ -4,26 +4,35 @@
 sha256 match its documents table), analyzes it, executes every notebook of ``notebooks/`` with papermill in
 parallel worker processes (the per-report notebook, any notebook whose parameters cell defines ``doc_id``, once per
 document for corpora of at most ``PER_REPORT_MAX_DOCS`` documents or when asked), renders each to self-contained
-HTML and writes ``manifest.json`` and ``index.html``. The run is built in ``out/.<run id>.partial/`` and renamed to
-``out/<run id>/`` when complete; ``out/latest`` then points at it. One failing notebook never stops the others: it
-is recorded with the failing cell's exception in the manifest and shown in the index.
+HTML and writes ``manifest.json`` and ``index.html``. The run is built in ``out/.<run id>.<pid>@<host>.partial/`` and
+renamed to ``out/<run id>/`` when complete; ``out/latest`` then points at it. One failing notebook never stops the
+others: it is recorded with the failing cell's exception in the manifest and shown in the index; a file that cannot
+be read is a failed document, as in ``fazhi ingest``.
+
+Before anything runs, the parameters are checked against the notebooks' parameters (``fazhi_lib.parameters``) and the
+inputs must exist and hold a report (``pipeline.check_inputs``). The notebooks run in worker processes that end with
+the run, however it ends (``outputs.worker_pool``); an interrupted run's folder is removed on the way out or, after
+kill -9, by the next run (``outputs.remove_debris``).
 """
 
 from __future__ import annotations
 
 import ast
 import hashlib
-import html
 import json
 import os
 import platform
 import re
-import shutil
 import time
 from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
+
+from fazhi_lib.outputs import MARKER, discard, mark, owner, remove_debris, tmp_path, worker_pool
+from fazhi_lib.parameters import ParameterError, check_parameters, parse_value
+from fazhi_lib.pipeline import READABLE, check_inputs
+from fazhi_lib.safehtml import escape as _e
+from fazhi_lib.safehtml import href
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_NOTEBOOKS = REPO_ROOT / "notebooks"
@@ -31,6 +40,7 @@ DEFAULT_INPUT = REPO_ROOT / "seeds"
 PER_REPORT_PARAM = "doc_id"
 PER_REPORT_MAX_DOCS = 50
 ANALYSIS_TABLES = ("problem_topics", "topics", "remedies", "shared_sentences")
+KERNEL_START_ATTEMPTS = 3  # a notebook whose kernel fails to start is tried again, up to this many times in all
 
 __all__ = ["notebook_parameters", "parse_value", "render_index", "run_briefs", "run_id"]
 
@@ -74,14 +84,6 @@ def first_heading(nb: dict) -> str:
     return ""
 
 
-def parse_value(text: str):
-    """A ``-p NAME VALUE`` value: a Python literal when it is one (3, 0.5, None, True, ["a"]), else the string."""
-    try:
-        return ast.literal_eval(text)
-    except (ValueError, SyntaxError):
-        return text
-
-
 def _hash_params(params: dict) -> str:
     return hashlib.sha256(json.dumps(params, sort_keys=True, default=str, ensure_ascii=False).encode()).hexdigest()
 
@@ -91,10 +93,6 @@ def run_id(params: dict | None, now: datetime) -> str:
     if now.tzinfo is not None:
         now = now.astimezone(UTC)
     return f"{now:%Y%m%d-%H%M%S}-{_hash_params(params or {})[:8]}"
-
-
-def _e(value) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
 
 
 def _fmt_params(params: dict) -> str:
@@ -114,7 +112,7 @@ def render_index(manifest: dict) -> str:
     rows = []
     for n in nbs:
         status = n.get("status", "")
-        link = f'<a href="{_e(n.get("html", ""))}">{_e(n.get("name", ""))}</a>' if n.get("html") else _e(n["name"])
+        link = f'<a href="{_e(href(n["html"]))}">{_e(n.get("name", ""))}</a>' if n.get("html") else _e(n["name"])
         err = f'<div class="err">{_e(n.get("error"))}</div>' if n.get("error") else ""
         rows.append(
             f'<tr class="{"ok" if status == "ok" else "failed"}"><td>{link}</td><td>{_e(n.get("summary", ""))}</td>'
@@ -155,28 +153,35 @@ def render_index(manifest: dict) -> str:
 
 # ------------------------------------------------------------------------------------------------ corpus & tables
 def corpus_files(inputs: Sequence[str | Path]) -> list[dict]:
-    """The report files ingest reads from ``inputs``, each with its sha256 (of the file's bytes)."""
+    """The report files ingest reads from ``inputs``, each with its sha256 (of the file's bytes); a file that cannot
+    be read has sha256 None and the reason in ``error`` (ingest records it as a failed document)."""
     from fazhi_lib.io import discover
 
     files, _ = discover(inputs)
     out = []
     for f in files:
         h = hashlib.sha256()
-        with open(f, "rb") as fh:
-            for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
-                h.update(block)
+        try:
+            with open(f, "rb") as fh:
+                for block in iter(lambda fh=fh: fh.read(1 << 20), b""):
+                    h.update(block)
+        except OSError as exc:
+            out.append({"path": str(f), "sha256": None, "error": exc.strerror or str(exc)})
+            continue
         out.append({"path": str(f), "sha256": h.hexdigest()})
     return out
 
 
 def corpus_hash(files: Iterable[dict]) -> str:
-    """sha256 of the sorted file hashes (the corpus's content, whatever the paths)."""
-    return hashlib.sha256("\n".join(sorted(f["sha256"] for f in files)).encode()).hexdigest()
+    """sha256 of the sorted file hashes (the corpus's content, whatever the paths); an unreadable file counts by
+    its path."""
+    keys = sorted(f["sha256"] or f"unreadable:{f['path']}" for f in files)
+    return hashlib.sha256("\n".join(keys).encode()).hexdigest()
 
 
 def _tables_match(tables_dir: Path, files: list[dict]) -> bool:
     docs_path = tables_dir / "documents.parquet"
-    if not docs_path.exists():
+    if not docs_path.exists() or any(f["sha256"] is None for f in files):  # an unreadable file: ingest again
         return False
     import pandas as pd
 
@@ -189,7 +194,10 @@ def _tables_match(tables_dir: Path, files: list[dict]) -> bool:
 
 def prepare_tables(inputs: Sequence[str | Path], tables_dir: Path, files: list[dict], jobs: int = 1,
                    log=print) -> dict:
-    """Ingest (unless the tables already match the inputs) and analyze (unless done) into ``tables_dir``."""
+    """Ingest (unless the tables already match the inputs) and analyze (unless done) into ``tables_dir``.
+
+    As ``fazhi ingest``, a run in which no file could be read leaves tables of readable reports as they were
+    (``pipeline.NothingReadError``)."""
     from fazhi_lib.pipeline import Corpus, ensure_writable, ingest_to, load
 
     info = {"reused": False, "analyzed": False, "analyze_error": None}
@@ -200,9 +208,10 @@ def prepare_tables(inputs: Sequence[str | Path], tables_dir: Path, files: list[d
         if all((tables_dir / f"{t}.parquet").exists() for t in ANALYSIS_TABLES):
             return info
     else:
-        ensure_writable(tables_dir)
+        mark(ensure_writable(tables_dir), "tables")
         # as `fazhi ingest`: streamed to the tables, unchanged files taken from the cache
-        written = ingest_to(list(inputs), tables_dir, jobs=max(1, jobs), cache_dir=tables_dir / ".cache")
+        written = ingest_to(list(inputs), tables_dir, jobs=max(1, jobs), cache_dir=tables_dir / ".cache",
+                            keep_readable_tables=True)
         log(f"ingested {len(written.documents)} documents into {tables_dir} ({time.perf_counter() - t0:.1f} s)")
     t1 = time.perf_counter()
     try:
@@ -219,10 +228,10 @@ def prepare_tables(inputs: Sequence[str | Path], tables_dir: Path, files: list[d
 
 
 def _documents(tables_dir: Path):
+    """The documents table: every input file, with its status."""
     import pandas as pd
 
-    docs = pd.read_parquet(tables_dir / "documents.parquet")
-    return docs[docs["status"].isin(["ok", "warning"])]
+    return pd.read_parquet(tables_dir / "documents.parquet")
 
 
 # ---------------------------------------------------------------------------------------------------- execution
@@ -240,6 +249,16 @@ def _atomic_text(path: Path, text: str) -> None:
     _atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
 
 
+def _ran_a_cell(path: Path) -> bool:
+    """Whether the notebook papermill is writing at ``path`` has a cell that started (else its kernel never ran)."""
+    try:
+        nb = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return any(c.get("execution_count") or c.get("metadata", {}).get("papermill", {}).get("start_time")
+               for c in nb.get("cells", []))
+
+
 def _execute(task: dict) -> dict:
     """Worker: run one notebook with papermill, render it to HTML; never raises."""
     import nbformat
@@ -249,16 +268,20 @@ def _execute(task: dict) -> dict:
     t0 = time.perf_counter()
     run_dir = Path(task["run_dir"])
     ipynb, page = run_dir / f"{task['name']}.ipynb", run_dir / f"{task['name']}.html"
-    tmp = run_dir / f".{task['name']}.{os.getpid()}.tmp.ipynb"
+    tmp = run_dir / f".{task['name']}.{owner()}.tmp.ipynb"
     result = {"status": "ok", "error": None}
-    try:
-        papermill.execute_notebook(task["notebook"], str(tmp), parameters=task["parameters"], cwd=task["cwd"],
-                                   kernel_name=task["kernel"], progress_bar=False, log_output=False,
-                                   request_save_on_cell_execute=False)
-    except papermill.PapermillExecutionError as exc:
-        result.update(status="failed", error=f"{exc.ename}: {exc.evalue}", cell=exc.exec_count)
-    except Exception as exc:
-        result.update(status="failed", error=f"{type(exc).__name__}: {exc}")
+    for attempt in range(1, KERNEL_START_ATTEMPTS + 1):
+        try:
+            papermill.execute_notebook(task["notebook"], str(tmp), parameters=task["parameters"], cwd=task["cwd"],
+                                       kernel_name=task["kernel"], progress_bar=False, log_output=False,
+                                       request_save_on_cell_execute=False)
+        except papermill.PapermillExecutionError as exc:
+            result.update(status="failed", error=f"{exc.ename}: {exc.evalue}", cell=exc.exec_count)
+        except Exception as exc:
+            if attempt < KERNEL_START_ATTEMPTS and not _ran_a_cell(tmp):
+                continue  # the kernel did not start (say, a port taken between choosing and binding it): again
+            result.update(status="failed", error=f"{type(exc).__name__}: {exc}")
+        break
     summary = ""
     try:
         if tmp.exists():
@@ -271,8 +294,7 @@ def _execute(task: dict) -> dict:
     except Exception as exc:
         result.update(status="failed", error=result["error"] or f"rendering failed: {type(exc).__name__}: {exc}")
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        discard(tmp)
     if not summary:
         try:
             summary = first_heading(json.loads(Path(task["notebook"]).read_text(encoding="utf-8")))
@@ -302,95 +324,147 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
+def _as_paths(inputs: Sequence[str | Path] | str | Path | None) -> list[Path]:
+    if inputs is None or inputs == []:
+        return [DEFAULT_INPUT]
+    if isinstance(inputs, str | Path):
+        return [Path(inputs)]
+    return [Path(p) for p in inputs]
+
+
+def _check_doc_id(params: dict, reports) -> None:
+    """A ``doc_id`` given as a parameter must be a report of the corpus (checked once the tables are there)."""
+    doc_id = params.get(PER_REPORT_PARAM)
+    if doc_id is not None and doc_id not in set(reports["doc_id"]):
+        known = ", ".join(list(reports["doc_id"])[:5]) or "none"
+        raise ParameterError(f"{PER_REPORT_PARAM} {doc_id!r} is not a report of the corpus (readable reports: "
+                             f"{known}{', …' if len(reports) > 5 else ''})")
+
+
+def _plan_tasks(notebooks: dict[Path, dict], values: dict, reports, per_report: bool | None,
+                task: dict) -> tuple[list[dict], list[str]]:
+    """One task per notebook, or per report for the per-report notebook; and the notes to show in the index."""
+    tasks, notes = [], []
+    for nb, defined in notebooks.items():
+        chosen = {k: v for k, v in values.items() if k in defined}
+        base = {**task, "notebook": str(nb.resolve())}
+        per_doc = PER_REPORT_PARAM in defined and PER_REPORT_PARAM not in values
+        if per_doc and len(reports) and (per_report or (per_report is None and len(reports) <= PER_REPORT_MAX_DOCS)):
+            for doc in reports.itertuples():
+                title = doc.title if isinstance(doc.title, str) and doc.title else doc.file_name
+                tasks.append({**base, "name": f"{nb.stem}-{doc.doc_id}", "doc_title": title,
+                              "parameters": {**chosen, PER_REPORT_PARAM: doc.doc_id}})
+            continue
+        if per_doc and not len(reports):
+            notes.append(f"{nb.name}: no report could be read, run once")
+        elif per_doc:
+            notes.append(f"{nb.name}: {len(reports)} documents, run once (use --per-report for one each)")
+        tasks.append({**base, "name": nb.stem, "parameters": chosen})
+    return tasks, notes
+
+
+def _run_tasks(tasks: list[dict], jobs: int, log) -> list[dict]:
+    """Execute the tasks in worker processes, in order. The workers end with this process however it ends: on an
+    exception (Ctrl-C, SIGTERM) they are terminated here, on kill -9 of this process they end themselves
+    (``outputs.worker_pool``)."""
+    if not tasks:
+        return []
+    pool = worker_pool(max(1, min(jobs, len(tasks))))
+    results = []
+    try:
+        for r in pool.imap(_execute, tasks):
+            log(f"  {r['status']:6} {r['name']} ({r['duration']:.1f} s)" + (f": {r['error']}" if r["error"] else ""))
+            results.append(r)
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+    return results
+
+
+def _failed_documents(documents) -> list[dict]:
+    failed = documents[documents["status"] == "failed"]
+    return [{"source": r.source, "message": r.message} for r in failed.itertuples()]
+
+
 def run_briefs(inputs: Sequence[str | Path] | str | Path | None = None, out: str | Path = "reports_out",
                params: dict | None = None, jobs: int = 2, with_code: bool = False, per_report: bool | None = None,
                tables_dir: str | Path | None = None, notebooks_dir: str | Path | None = None,
                kernel: str = "python3", log=print) -> dict:
     """Run ingest, analyze and every notebook, render the briefs and write the run directory; returns the manifest.
 
-    ``params`` are extra notebook parameters, each passed only to the notebooks whose parameters cell defines it.
-    ``per_report``: None runs the per-report notebook once per document when the corpus has at most 50; True
-    always; False never (it then runs once with its default ``doc_id``). The manifest's ``failed`` counts the
-    notebooks that failed; ``path`` and ``index`` give the complete run directory and its index page.
+    ``params`` are extra notebook parameters, each passed only to the notebooks whose parameters cell defines it;
+    they are checked first (``parameters.check_parameters``: ParameterError for a value out of range or a name no
+    notebook has), then the inputs (``pipeline.check_inputs``: InputError when one does not exist or holds no
+    report); either stops the run before anything is written. ``per_report``: None runs the per-report notebook once
+    per document when the corpus has at most 50; True always; False never (it then runs once with its default
+    ``doc_id``). The manifest's ``failed`` counts the notebooks that failed, ``corpus.failed_documents`` the files
+    that could not be read; ``path`` and ``index`` give the complete run directory and its index page.
     """
     started = _now()
     t0 = time.perf_counter()
-    if inputs is None or inputs == []:
-        inputs = [DEFAULT_INPUT]
-    elif isinstance(inputs, str | Path):
-        inputs = [inputs]
-    inputs = [Path(p) for p in inputs]
-    params = dict(params or {})
+    inputs = _as_paths(inputs)
     nb_dir = Path(notebooks_dir) if notebooks_dir else DEFAULT_NOTEBOOKS
+    notebooks = {nb: notebook_parameters(nb) for nb in sorted(nb_dir.glob("*.ipynb"))}
+    params = check_parameters(dict(params or {}), {nb.name: d for nb, d in notebooks.items()})
     tables = Path(tables_dir) if tables_dir else REPO_ROOT / "data" / "processed" / (inputs[0].resolve().name
                                                                                      or "corpus")
     tables = tables.resolve()
+    out = Path(out)
+    check_inputs(inputs, [tables, out])
     first = inputs[0].resolve()
     input_dir = str(first if first.is_dir() else first.parent)
     command = {"inputs": [str(p) for p in inputs], "out": str(out), "params": params, "jobs": jobs,
                "with_code": with_code, "per_report": per_report, "tables_dir": str(tables),
                "notebooks_dir": str(nb_dir), "kernel": kernel}
     rid = run_id(command, started)
-    out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    partial = out / f".{rid}.partial"
+    remove_debris(out)  # the unfinished runs of processes that are gone
+    new_marker = mark(out, "briefs")  # now: an input folder holding `out` must not list this run's files
+    partial = out / f".{rid}.{owner()}.partial"
     final = out / rid
     partial.mkdir()
     try:
         files = corpus_files(inputs)
         prep = prepare_tables(inputs, tables, files, jobs=jobs, log=log)
-        docs = _documents(tables)
-        tasks, notes = [], []
+        documents = _documents(tables)
+        reports = documents[documents["status"].isin(READABLE)]
+        _check_doc_id(params, reports)
+        task = {"cwd": str(nb_dir.resolve()), "kernel": kernel, "with_code": with_code,
+                "run_dir": str(partial.resolve())}
+        values = {"tables_dir": str(tables), "input_dir": input_dir, **params}
+        tasks, notes = _plan_tasks(notebooks, values, reports, per_report, task)
         if prep["analyze_error"]:
-            notes.append(f"analyze failed: {prep['analyze_error']}")
-        base = {"tables_dir": str(tables), "input_dir": input_dir}
-        for nb in sorted(nb_dir.glob("*.ipynb")):
-            defined = notebook_parameters(nb)
-            chosen = {k: v for k, v in {**base, **params}.items() if k in defined}
-            task = {"notebook": str(nb.resolve()), "cwd": str(nb_dir.resolve()), "kernel": kernel,
-                    "with_code": with_code, "run_dir": str(partial.resolve())}
-            many = PER_REPORT_PARAM in defined and PER_REPORT_PARAM not in params and (
-                per_report or (per_report is None and len(docs) <= PER_REPORT_MAX_DOCS))
-            if many:
-                for doc in docs.itertuples():
-                    title = doc.title if isinstance(doc.title, str) and doc.title else doc.file_name
-                    tasks.append({**task, "name": f"{nb.stem}-{doc.doc_id}", "doc_title": title,
-                                  "parameters": {**chosen, PER_REPORT_PARAM: doc.doc_id}})
-            else:
-                if PER_REPORT_PARAM in defined and PER_REPORT_PARAM not in params:
-                    notes.append(f"{nb.name}: {len(docs)} documents, run once (use --per-report for one each)")
-                tasks.append({**task, "name": nb.stem, "parameters": chosen})
+            notes.insert(0, f"analyze failed: {prep['analyze_error']}")
+        failed_docs = _failed_documents(documents)
+        notes += [f"could not be read: {f['source']}: {f['message']}" for f in failed_docs[:50]]
         log(f"running {len(tasks)} notebooks with {max(1, jobs)} processes")
-        results: list[dict] = []
-        if tasks:
-            with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(tasks)))) as pool:
-                for r in pool.map(_execute, tasks):
-                    log(f"  {r['status']:6} {r['name']} ({r['duration']:.1f} s)"
-                        + (f": {r['error']}" if r["error"] else ""))
-                    results.append(r)
-        finished = _now()
+        results = _run_tasks(tasks, jobs, log)
         manifest = {
             "run_id": rid, "started": started.isoformat(timespec="seconds"),
-            "finished": finished.isoformat(timespec="seconds"), "duration": round(time.perf_counter() - t0, 2),
+            "finished": _now().isoformat(timespec="seconds"), "duration": round(time.perf_counter() - t0, 2),
             "command": command,
-            "corpus": {"files": files, "hash": corpus_hash(files), "n_documents": len(docs),
-                       "tables_dir": str(tables), "reused_tables": prep["reused"], "analyzed": prep["analyzed"],
-                       "analyze_error": prep["analyze_error"]},
+            "corpus": {"files": files, "hash": corpus_hash(files), "n_documents": len(reports),
+                       "failed_documents": failed_docs, "tables_dir": str(tables), "reused_tables": prep["reused"],
+                       "analyzed": prep["analyzed"], "analyze_error": prep["analyze_error"]},
             "versions": _versions(), "notes": notes, "notebooks": results,
             "failed": sum(1 for r in results if r["status"] != "ok"),
         }
+        mark(partial, "brief run")
         _atomic_text(partial / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2, default=str))
         _atomic_text(partial / "index.html", render_index(manifest))
         os.rename(partial, final)
     except BaseException:
-        shutil.rmtree(partial, ignore_errors=True)
+        discard(partial)
+        if new_marker and [p.name for p in out.iterdir()] == [MARKER]:
+            discard(out / MARKER)  # a failed first run leaves the folder as it found it
         raise
-    link = out / "latest"
-    tmp_link = out / f".latest.{os.getpid()}.tmp"
-    if tmp_link.is_symlink() or tmp_link.exists():
-        tmp_link.unlink()
+    tmp_link = tmp_path(out / "latest")
+    discard(tmp_link)
     os.symlink(rid, tmp_link)
-    os.replace(tmp_link, link)
+    os.replace(tmp_link, out / "latest")
     manifest["path"] = str(final)
     manifest["index"] = str((final / "index.html").resolve())
     return manifest

@@ -4,9 +4,12 @@
                  [--engine local|dask] [--scheduler ADDRESS]
     fazhi analyze OUTDIR [--topics K|auto] [--vectorizer words|chars] [--random-state N] [--csv]
     fazhi brief [INPUT...] [--out DIR] [-p NAME VALUE]... [--with-code] [--jobs N] [--per-report] [--tables DIR]
+                [--notebooks DIR]
 
-Exit status: 0 when every file was read (warnings allowed), 1 when at least one file failed, 2 when the command
-could not run (bad arguments, output directory not writable).
+Exit status: 0 when every file was read (warnings allowed), 1 when at least one file (or, for ``brief``, one notebook)
+failed, 2 when the command could not run (bad arguments or parameters, an input that does not exist or holds no
+report, an output directory that cannot be written): then nothing was written. SIGTERM and SIGHUP stop a command as
+Ctrl-C does, removing what it had not finished (exit status 128 + the signal's number).
 """
 
 from __future__ import annotations
@@ -21,8 +24,11 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from fazhi_lib.outputs import Terminated, exit_on_signals
+from fazhi_lib.parameters import argument
+
 if TYPE_CHECKING:
-    from fazhi_lib.pipeline import Written
+    from fazhi_lib.pipeline import NothingReadError, Written
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -38,9 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--csv", action="store_true", help="also write each table as CSV (UTF-8 with BOM, for Excel)")
     ing.add_argument("--metadata", metavar="CSV",
                      help="metadata table keyed by file_name (a metadata.csv beside the inputs is always read)")
-    ing.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+    ing.add_argument("--jobs", type=argument("jobs"), default=os.cpu_count() or 1, metavar="N",
                      help="worker processes (default: all cores)")
-    ing.add_argument("--max-mb", type=float, default=20.0, metavar="MB",
+    ing.add_argument("--max-mb", type=argument("max_mb"), default=20.0, metavar="MB",
                      help="files larger than this fail with a message instead of being read (default 20)")
     ing.add_argument("--quiet", action="store_true", help="print only the totals line")
     ing.add_argument("--engine", choices=("local", "dask"), default="local",
@@ -54,9 +60,10 @@ def _parser() -> argparse.ArgumentParser:
                          description="Read the tables `fazhi ingest` wrote to OUTDIR and write problem_topics, "
                                      "topics, remedies and shared_sentences beside them, with default parameters.")
     ana.add_argument("outdir", metavar="OUTDIR", help="an ingest output directory")
-    ana.add_argument("--topics", default="auto", metavar="K", help="number of problem topics, or auto (default)")
+    ana.add_argument("--topics", type=argument("n_topics"), default="auto", metavar="K",
+                     help="number of problem topics (1 to 500), or auto (default)")
     ana.add_argument("--vectorizer", choices=("words", "chars"), default="words")
-    ana.add_argument("--random-state", type=int, default=0)
+    ana.add_argument("--random-state", type=argument("random_state"), default=0, metavar="N")
     ana.add_argument("--csv", action="store_true", help="also write the tables as CSV")
     bri = sub.add_parser("brief", help="ingest, analyze, run every notebook and render HTML briefs",
                          description="Ingest INPUT (default: seeds/) unless its tables are up to date, analyze, "
@@ -66,12 +73,15 @@ def _parser() -> argparse.ArgumentParser:
     bri.add_argument("inputs", nargs="*", metavar="INPUT", help="report files or directories (default: seeds/)")
     bri.add_argument("--out", default="reports_out", metavar="DIR", help="output directory (default reports_out)")
     bri.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
-                     help="notebook parameter (a Python literal or a string), passed to the notebooks defining it")
+                     help="notebook parameter (a Python literal or a string), passed to the notebooks defining it; "
+                          "checked against their parameters before any runs")
     bri.add_argument("--with-code", action="store_true", help="keep the code cells in the HTML briefs")
-    bri.add_argument("--jobs", type=int, default=2, metavar="N", help="notebooks run in parallel (default 2)")
+    bri.add_argument("--jobs", type=argument("jobs"), default=2, metavar="N",
+                     help="notebooks run in parallel (default 2)")
     bri.add_argument("--per-report", action="store_true", default=None,
                      help="run the per-report notebook once per document even for more than 50 documents")
     bri.add_argument("--tables", metavar="DIR", help="tables directory (default data/processed/<input name>)")
+    bri.add_argument("--notebooks", metavar="DIR", help="the notebooks to run (default: the project's notebooks/)")
     return p
 
 
@@ -79,13 +89,33 @@ SUMMARY_MAX_DOCS = 50  # beyond this many documents the per-document table is no
 MAX_LINES = 20  # problem and skipped lines printed for a larger corpus; the rest are in the tables
 
 
-def _ingest(args: argparse.Namespace) -> int:
-    from fazhi_lib.pipeline import TABLES, OutputError, ensure_writable, fingerprint, ingest_to, read_written
+def _ready_to_ingest(args: argparse.Namespace) -> bool:
+    """Check the inputs and the output folder before the work, not after it, and before anything is written."""
+    from fazhi_lib.outputs import mark
+    from fazhi_lib.pipeline import InputError, OutputError, check_inputs, ensure_writable
 
     try:
-        ensure_writable(args.out)  # fail before the work, not after it
-    except OutputError as exc:
+        check_inputs(args.inputs, [args.out])
+        mark(ensure_writable(args.out), "tables")
+    except InputError as exc:
+        print(f"fazhi ingest: {exc}; nothing was read or written", file=sys.stderr)
+        return False
+    except (OutputError, OSError) as exc:
         print(f"fazhi ingest: {exc}", file=sys.stderr)
+        return False
+    return True
+
+
+def _print_unread(command: str, exc: NothingReadError) -> None:
+    for r in exc.documents.itertuples():
+        print(f"  {r.status}: {r.source}: {r.message}")
+    print(f"fazhi {command}: {exc}", file=sys.stderr)
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from fazhi_lib.pipeline import TABLES, NothingReadError, fingerprint, ingest_to, read_written
+
+    if not _ready_to_ingest(args):
         return 2
     t0 = time.perf_counter()
     cache = None if args.no_cache else Path(args.out) / ".cache"
@@ -100,10 +130,14 @@ def _ingest(args: argparse.Namespace) -> int:
         try:
             stamp.unlink(missing_ok=True)  # the tables are about to change: until done, they match no fingerprint
             written = ingest_to(args.inputs, args.out, csv=args.csv, metadata=args.metadata, jobs=max(1, args.jobs),
-                                max_mb=args.max_mb, cache_dir=cache, engine=args.engine, scheduler=args.scheduler)
+                                max_mb=args.max_mb, cache_dir=cache, engine=args.engine, scheduler=args.scheduler,
+                                keep_readable_tables=True)
             if fp is not None and not (written.documents["status"] == "failed").any():  # failures are retried
                 stamp.parent.mkdir(parents=True, exist_ok=True)
                 stamp.write_text(fp)
+        except NothingReadError as exc:
+            _print_unread("ingest", exc)
+            return 1
         except (OSError, RuntimeError) as exc:
             print(f"fazhi ingest: cannot write the tables to {args.out}: {exc}", file=sys.stderr)
             return 2
@@ -156,9 +190,8 @@ def _analyze(args: argparse.Namespace) -> int:
     except FileNotFoundError as exc:
         print(f"fazhi analyze: {exc}", file=sys.stderr)
         return 2
-    k = args.topics if args.topics == "auto" else int(args.topics)
     t0 = time.perf_counter()
-    tables = analyze(corpus, k=k, vectorizer=args.vectorizer, random_state=args.random_state)
+    tables = analyze(corpus, k=args.topics, vectorizer=args.vectorizer, random_state=args.random_state)
     try:
         written = write_tables(tables, args.outdir, csv=args.csv)
     except (OSError, OutputError) as exc:
@@ -174,39 +207,57 @@ def _analyze(args: argparse.Namespace) -> int:
 
 
 def _brief(args: argparse.Namespace) -> int:
-    from fazhi_lib.briefs import parse_value, run_briefs
-    from fazhi_lib.pipeline import OutputError
+    from fazhi_lib.briefs import run_briefs
+    from fazhi_lib.parameters import ParameterError, parse_value
+    from fazhi_lib.pipeline import InputError, NothingReadError, OutputError
 
     params = {name: parse_value(value) for name, value in args.parameter}
     try:
         manifest = run_briefs(args.inputs or None, out=args.out, params=params, jobs=max(1, args.jobs),
-                              with_code=args.with_code, per_report=args.per_report, tables_dir=args.tables)
+                              with_code=args.with_code, per_report=args.per_report, tables_dir=args.tables,
+                              notebooks_dir=args.notebooks)
+    except ParameterError as exc:
+        print(f"fazhi brief: {exc}; no notebook was run", file=sys.stderr)
+        return 2
+    except InputError as exc:
+        print(f"fazhi brief: {exc}; nothing was read or written", file=sys.stderr)
+        return 2
+    except NothingReadError as exc:
+        _print_unread("brief", exc)
+        return 1
     except (OSError, OutputError) as exc:
         print(f"fazhi brief: {exc}", file=sys.stderr)
         return 2
+    failed_docs = manifest["corpus"]["failed_documents"]
+    _print_lines([f"  failed: {f['source']}: {f['message']}" for f in failed_docs[:MAX_LINES]], len(failed_docs),
+                 Path(manifest["corpus"]["tables_dir"]) / "documents.parquet")
     n = len(manifest["notebooks"])
-    print(f"{n - manifest['failed']} of {n} briefs ok ({manifest['duration']:.1f} s); index: {manifest['index']}")
-    return 1 if manifest["failed"] else 0
+    print(f"{n - manifest['failed']} of {n} briefs ok, {len(failed_docs)} files failed "
+          f"({manifest['duration']:.1f} s); index: {manifest['index']}")
+    return 1 if manifest["failed"] or failed_docs else 0
 
 
 def write_tables(tables: dict[str, pd.DataFrame], outdir: str, csv: bool = False) -> list[str]:
     """Write named tables as Parquet (and CSV) into outdir, atomically; returns the names written."""
+    from fazhi_lib.outputs import mark
     from fazhi_lib.pipeline import Corpus
 
-    Corpus.write_tables(tables, outdir, csv=csv)
+    mark(Corpus.write_tables(tables, outdir, csv=csv), "tables")
     return list(tables)
+
+
+COMMANDS = {"ingest": _ingest, "analyze": _analyze, "brief": _brief}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``fazhi`` console script; returns the exit status."""
     args = _parser().parse_args(argv)
-    if args.command == "ingest":
-        return _ingest(args)
-    if args.command == "analyze":
-        return _analyze(args)
-    if args.command == "brief":
-        return _brief(args)
-    return 2
+    try:
+        with exit_on_signals():
+            return COMMANDS[args.command](args)
+    except Terminated as exc:  # the command's clean-up has run on the way out
+        print(f"fazhi {args.command}: {exc}; unfinished files removed", file=sys.stderr)
+        return 128 + exc.signum
 
 
 if __name__ == "__main__":

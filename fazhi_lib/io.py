@@ -66,6 +66,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from fazhi_lib.outputs import output_kind
+
 __all__ = [
     "SUPPORTED_SUFFIXES",
     "EncryptedPdfError",
@@ -186,7 +188,8 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, s
     .xlsx", "hidden file", "metadata table (read as metadata, not as a report)", "no such file or
     directory".  Every file under the inputs ends up in exactly one of the two lists, once (a file reached
     twice, e.g. given both directly and through its directory, is listed once).  Hidden directories
-    (.git, .ipynb_checkpoints ...) and symbolic-link loops are listed once in ``skipped`` rather than
+    (.git, .ipynb_checkpoints ...), output folders of fazhi (briefs and tables, see
+    ``fazhi_lib.outputs.output_kind``) and symbolic-link loops are listed once in ``skipped`` rather than
     walked.
     """
     supported: list[Path] = []
@@ -245,6 +248,10 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, s
         if stat.S_ISDIR(st.st_mode):
             if not top and p.name.startswith("."):
                 skipped.append((str(p), "hidden directory (not searched)"))
+                return
+            kind = output_kind(p)
+            if kind is not None:  # briefs or tables written inside a corpus are not reports
+                skipped.append((str(p), f"output folder of fazhi ({kind}), not searched for reports"))
                 return
             walk(p, top)
         elif stat.S_ISREG(st.st_mode):

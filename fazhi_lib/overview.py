@@ -4,13 +4,12 @@ Everything here is a pure function of the tables ``fazhi ingest`` and ``fazhi an
 ``load_corpus`` and ``load_analysis``, which read (or build) them for a notebook.
 
 Report text is untrusted: a web page saved as a report may contain ``<script>`` or an ``onerror=`` attribute. The
-HTML helpers here (``escape``, ``html_table``, ``fields_html``) always escape it; a notebook shows report text only
-through them, through ``display(df)`` (escaped by pandas) or ``df.style.format(escape="html")``.
+notebooks show it only through ``fazhi_lib.safehtml`` (whose ``escape``, ``html_table`` and ``fields_html`` are
+also available here) or ``display(df)`` (escaped by pandas).
 """
 
 from __future__ import annotations
 
-import html
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,6 +17,7 @@ import pandas as pd
 
 from fazhi_lib.compare import comparable, report_labels
 from fazhi_lib.pipeline import TABLES, Corpus, read_tables, resolve_path
+from fazhi_lib.safehtml import as_text, escape, fields_html, html_table
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -70,33 +70,6 @@ STATUS_LABELS = {"ok": "正常", "warning": "警告", "failed": "失败", "dupli
 PART_LABELS = {"preamble": "导语", "overview": "基本情况", "measures": "措施", "effects": "成效",
                "leader_duty": "第一责任人职责", "problems": "问题", "plans": "下一步打算", "closing": "结语",
                "other": "其他"}
-
-
-# ---- escaping ------------------------------------------------------------------------------------------------------
-
-
-def _text(value: object) -> str:
-    if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
-        return ""
-    return str(value)
-
-
-def escape(value: object) -> str:
-    """Any value as HTML-safe text: ``<``, ``>``, ``&`` and quotes escaped; None/NaN as ``""``."""
-    return html.escape(_text(value), quote=True)
-
-
-def html_table(frame: pd.DataFrame, max_rows: int | None = None) -> str:
-    """A DataFrame as an HTML table with every cell, column name and index label escaped (no index shown)."""
-    shown = frame if max_rows is None else frame.head(max_rows)
-    return shown.to_html(escape=True, index=False, na_rep="", border=0, classes="fazhi-table")
-
-
-def fields_html(fields: dict[str, object]) -> str:
-    """Label–value pairs (a report's header) as an escaped HTML definition table."""
-    rows = "".join(f"<tr><th style='text-align:left'>{escape(k)}</th><td style='text-align:left'>{escape(v)}</td>"
-                   "</tr>" for k, v in fields.items())
-    return f"<table class='fazhi-fields'>{rows}</table>"
 
 
 # ---- loading (reads files) -----------------------------------------------------------------------------------------
@@ -166,14 +139,14 @@ def document_overview(documents: pd.DataFrame) -> pd.DataFrame:
     d = documents
     return pd.DataFrame({
         "报告": report_labels(d).to_numpy(),
-        "地区": d["jurisdiction"].map(_text).to_numpy(),
-        "级别": d["admin_level"].map(_text).to_numpy(),
-        "上级区域": d["region"].map(_text).to_numpy(),
+        "地区": d["jurisdiction"].map(as_text).to_numpy(),
+        "级别": d["admin_level"].map(as_text).to_numpy(),
+        "上级区域": d["region"].map(as_text).to_numpy(),
         "年度": [period_label(a, b) for a, b in zip(d["year_start"], d["year_end"], strict=True)],
         "字数": pd.to_numeric(d["n_chars"], errors="coerce").astype("Int64").to_numpy(),
         "条目数": pd.to_numeric(d["n_items"], errors="coerce").astype("Int64").to_numpy(),
-        "状态": d["status"].map(lambda s: STATUS_LABELS.get(_text(s), _text(s))).to_numpy(),
-        "文件": d["file_name"].map(_text).to_numpy(),
+        "状态": d["status"].map(lambda s: STATUS_LABELS.get(as_text(s), as_text(s))).to_numpy(),
+        "文件": d["file_name"].map(as_text).to_numpy(),
     })
 
 
@@ -182,7 +155,7 @@ def compliance(documents: pd.DataFrame, required: dict[str, tuple[str, ...]] | N
     column per required part (``REQUIRED_PARTS`` by default), from the ``parts`` column of the documents table."""
     required = REQUIRED_PARTS if required is None else required
     reports = _reports(documents)
-    found = [set(filter(None, _text(p).split(","))) for p in reports["parts"]]
+    found = [set(filter(None, as_text(p).split(","))) for p in reports["parts"]]
     matrix = pd.DataFrame({label: [bool(parts & set(alts)) for parts in found] for label, alts in required.items()},
                           index=pd.Index(report_labels(reports).to_numpy(), name="报告"), dtype=bool)
     return matrix
@@ -242,7 +215,7 @@ def compliance_by(documents: pd.DataFrame, by: str = "admin_level",
     reports = _reports(documents)
     matrix = compliance(documents, required)
     matrix["全部具备"] = matrix.all(axis=1)
-    groups = reports[by].map(_text).replace("", "未知").to_numpy()
+    groups = reports[by].map(as_text).replace("", "未知").to_numpy()
     shares = matrix.groupby(groups).mean()
     sizes = pd.Series(groups).value_counts()
     shares = shares.loc[sizes.index]
@@ -323,15 +296,15 @@ def brief_header(documents: pd.DataFrame, doc_id: str) -> dict[str, object]:
     format, size, status (values are report text: show them with ``fields_html``)."""
     row = documents[documents["doc_id"].eq(doc_id)].iloc[0]
     return {
-        "标题": _text(row.get("title")) or "（无标题）",
-        "地区": _text(row.get("jurisdiction")),
-        "级别": _text(row.get("admin_level")),
-        "上级区域": _text(row.get("region")),
+        "标题": as_text(row.get("title")) or "（无标题）",
+        "地区": as_text(row.get("jurisdiction")),
+        "级别": as_text(row.get("admin_level")),
+        "上级区域": as_text(row.get("region")),
         "年度": period_label(row.get("year_start"), row.get("year_end")),
-        "来源文件": _text(row.get("source")),
-        "格式 / 编码": f"{_text(row.get('format'))} / {_text(row.get('encoding'))}",
-        "字数": _text(row.get("n_chars")),
-        "状态": STATUS_LABELS.get(_text(row.get("status")), _text(row.get("status"))),
+        "来源文件": as_text(row.get("source")),
+        "格式 / 编码": f"{as_text(row.get('format'))} / {as_text(row.get('encoding'))}",
+        "字数": as_text(row.get("n_chars")),
+        "状态": STATUS_LABELS.get(as_text(row.get("status")), as_text(row.get("status"))),
         "doc_id": doc_id,
     }
 
@@ -346,8 +319,8 @@ def report_structure(sections: pd.DataFrame, items: pd.DataFrame, doc_id: str) -
     for top in tops.itertuples():
         inside = s[(s["start"] >= top.start) & (s["end"] <= top.end)]
         n_items = int(((it["start"] >= top.start) & (it["end"] <= top.end)).sum())
-        rows.append({"marker": _text(top.marker), "heading": _text(top.heading),
-                     "part": PART_LABELS.get(_text(top.part), _text(top.part)), "sections": len(inside),
+        rows.append({"marker": as_text(top.marker), "heading": as_text(top.heading),
+                     "part": PART_LABELS.get(as_text(top.part), as_text(top.part)), "sections": len(inside),
                      "items": n_items})
     return pd.DataFrame(rows, columns=["marker", "heading", "part", "sections", "items"])
 
@@ -426,14 +399,14 @@ def problems_with_remedies(items: pd.DataFrame, problem_topics: pd.DataFrame, re
     rows = []
     for item_id, p in probs.iterrows():
         r = rem.loc[item_id] if item_id in rem.index else None
-        plan_id = _text(r["plan_item_id"]) if r is not None else ""
+        plan_id = as_text(r["plan_item_id"]) if r is not None else ""
         matched = bool(r["matched"]) if r is not None and pd.notna(r["matched"]) else False
         plan = it.loc[plan_id] if plan_id in it.index else None
-        rows.append({"problem": _text(p["title"]), "text": _text(p["text"]), "topic": _text(topics.get(item_id)),
+        rows.append({"problem": as_text(p["title"]), "text": as_text(p["text"]), "topic": as_text(topics.get(item_id)),
                      "has_remedy": "✓" if matched else "✗",
                      "similarity": float(r["similarity"]) if r is not None else float("nan"),
-                     "plan_item": _text(plan["title"]) if plan is not None and matched else "",
-                     "plan_text": _text(plan["text"]) if plan is not None and matched else ""})
+                     "plan_item": as_text(plan["title"]) if plan is not None and matched else "",
+                     "plan_text": as_text(plan["text"]) if plan is not None and matched else ""})
     return pd.DataFrame(rows, columns=cols)
 
 

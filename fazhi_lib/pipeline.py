@@ -36,10 +36,11 @@ import pandas as pd
 
 from fazhi_lib import __version__
 from fazhi_lib.clean import clean_text
-from fazhi_lib.io import discover, read_document
+from fazhi_lib.io import SUPPORTED_SUFFIXES, discover, read_document
 from fazhi_lib.measures import extract_measures, measures_frame
 from fazhi_lib.metadata import apply_overrides, infer_metadata, read_metadata_csv
 from fazhi_lib.metrics import extract_metrics, metrics_frame
+from fazhi_lib.outputs import close_quietly, discard, output_kind, remove_debris, tmp_path, worker_pool
 from fazhi_lib.structure import ITEM_COLUMNS, SECTION_COLUMNS, parse_rows
 
 DOCUMENT_COLUMNS = [
@@ -56,6 +57,7 @@ ROW_FIELDS = ("sections", "items", "metrics", "measures", "cleaning")  # DocResu
 SUMMARY_PARTS = ("problems", "plans")  # item counts shown per document by ``Corpus.summary``
 BATCH_SIZE = 256  # documents per batch (one Parquet row group) when streaming: bounds memory, large enough to be fast
 META_FIELDS = ("title", "jurisdiction", "admin_level", "region", "year_start", "year_end")
+READABLE = ("ok", "warning")  # statuses of documents whose text was read
 MIN_CHARS = 200  # shorter texts are kept with a warning: most likely an index page or a stub
 
 
@@ -205,13 +207,81 @@ class OutputError(RuntimeError):
     """The output directory cannot be created or written."""
 
 
+class InputError(ValueError):
+    """An input that does not exist or holds no report: the command stops before it reads or writes anything."""
+
+
+class NothingReadError(RuntimeError):
+    """No file of the run could be read, and the output directory holds tables of readable reports, which are kept.
+
+    ``documents`` is the documents table of the run (every file failed), for reporting what went wrong."""
+
+    def __init__(self, message: str, documents: pd.DataFrame):
+        super().__init__(message)
+        self.documents = documents
+
+
+def check_inputs(paths: Iterable[str | Path], outdirs: Iterable[str | Path] = ()) -> None:
+    """Check a command's inputs before anything is written: each must exist and hold at least one report file.
+
+    Parameters
+    ----------
+    paths : iterable of str or Path
+        The report files and folders given to the command.
+    outdirs : iterable of str or Path
+        The folders the command writes to. An input must not lie inside one of them; an output folder inside an
+        input folder is fine (it is not searched).
+
+    Raises
+    ------
+    InputError
+        Naming every input that does not exist, that holds no report file (with why its files were skipped), that
+        is itself an output folder of fazhi, or that lies inside one of ``outdirs``.
+    """
+    outs = [Path(o).resolve() for o in outdirs]
+    problems = []
+    for raw in paths:
+        p = Path(raw)
+        if not p.exists():
+            problems.append(f"{p}: {'broken symbolic link' if p.is_symlink() else 'no such file or directory'}")
+            continue
+        here = p.resolve()
+        inside = next((o for o in outs if o == here or o in here.parents), None)
+        if inside is not None:
+            problems.append(f"{p} is inside the output folder {inside}; write the output somewhere else")
+            continue
+        kind = output_kind(p) if p.is_dir() else None
+        if kind is not None:
+            problems.append(f"{p} is an output folder of fazhi ({kind}), not a folder of reports")
+            continue
+        files, skipped = discover([p])
+        if not files:
+            problems.append(_no_report(p, skipped))
+    if problems:
+        raise InputError("; ".join(problems))
+
+
+def _no_report(path: Path, skipped: list[tuple[str, str]]) -> str:
+    kinds = ", ".join(sorted(set(SUPPORTED_SUFFIXES)))
+    if not path.is_dir():
+        reason = skipped[0][1] if skipped else "not a report file"
+        return f"{path} is not a report file ({reason}); reports are {kinds}"
+    if not skipped:
+        return f"{path} holds no file; reports are {kinds}"
+    first, reason = skipped[0]
+    more = f" and {len(skipped) - 1} more" if len(skipped) > 1 else ""
+    return f"{path} holds no report file ({kinds}): skipped {first} ({reason}){more}"
+
+
 def ensure_writable(outdir: str | Path) -> Path:
-    """Create ``outdir`` if needed and check that files can be written in it.
+    """Create ``outdir`` if needed, check that files can be written in it and remove the temporary files that runs
+    killed while writing there left behind (``outputs.remove_debris``).
 
     Raises OutputError with a clear message when it cannot."""
     out = Path(outdir)
     try:
         out.mkdir(parents=True, exist_ok=True)
+        remove_debris(out)  # first: on a full disk, the space they hold may be what this run needs
         with tempfile.NamedTemporaryFile(dir=out, prefix=".write-test-"):
             pass
     except OSError as exc:
@@ -219,19 +289,13 @@ def ensure_writable(outdir: str | Path) -> Path:
     return out
 
 
-def _tmp_path(path: Path) -> Path:
-    """The temporary name beside ``path`` under which it is written before being renamed into place."""
-    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
-
-
 def _atomic_write(path: Path, write: Callable[[Path], object]) -> None:
-    tmp = _tmp_path(path)
+    tmp = tmp_path(path)
     try:
         write(tmp)
         os.replace(tmp, path)
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        discard(tmp)
 
 
 def metadata_overrides(files: Iterable[Path], extra_csv: str | Path | None = None
@@ -462,10 +526,7 @@ def _compute(files: list[Path], overrides: dict[Path, dict], jobs: int, max_mb: 
         for f in files:
             yield process_file(f, overrides.get(f), max_mb)
         return
-    import multiprocessing as mp
-
-    ctx = mp.get_context("fork" if hasattr(os, "fork") else "spawn")
-    with ctx.Pool(jobs) as pool:
+    with worker_pool(jobs) as pool:
         args = [(f, overrides.get(f), max_mb) for f in files]
         yield from pool.imap(_process_args, args, chunksize=max(1, min(32, len(files) // (jobs * 8) or 1)))
 
@@ -661,18 +722,19 @@ def read_written(outdir: str | Path) -> Written:
 def ingest_to(paths: Iterable[str | Path] | str | Path, outdir: str | Path, csv: bool = False,
               metadata: str | Path | None = None, jobs: int = 1, max_mb: float = 20.0, progress: bool | None = None,
               cache_dir: str | Path | None = None, engine: str = "local", scheduler: str | None = None,
-              batch_size: int | None = None) -> Written:
+              batch_size: int | None = None, keep_readable_tables: bool = False) -> Written:
     """Ingest like ``ingest`` and write the tables to ``outdir`` like ``Corpus.write``, streaming (see
     ``write_stream``): the tables are the same, memory is bounded by a batch of ``batch_size`` documents."""
     results, run, skipped = _results(paths, metadata, jobs, max_mb, progress, cache_dir, engine, scheduler)
     try:
-        return write_stream(results, outdir, skipped, csv=csv, batch_size=batch_size)
+        return write_stream(results, outdir, skipped, csv=csv, batch_size=batch_size,
+                            keep_readable_tables=keep_readable_tables)
     finally:
         run.close()  # on an error, stop the workers now rather than when garbage-collected
 
 
 def write_stream(results: Iterable[DocResult], outdir: str | Path, skipped: list[tuple[str, str]] | None = None,
-                 csv: bool = False, batch_size: int | None = None) -> Written:
+                 csv: bool = False, batch_size: int | None = None, keep_readable_tables: bool = False) -> Written:
     """Write the tables of ``results`` (in file order; duplicates are flagged here) and ``skipped`` to
     ``OUTDIR/<table>.parquet`` (and ``.csv`` when ``csv``), ``batch_size`` (default ``BATCH_SIZE``) documents at a
     time.
@@ -680,13 +742,14 @@ def write_stream(results: Iterable[DocResult], outdir: str | Path, skipped: list
     Each batch becomes DataFrames through ``table_frames``, as in ``assemble``, appended as one row group per table;
     only the documents rows are kept until the end. Every file is written under a temporary name and renamed when
     all are complete: if anything fails, the temporary files are removed, the tables already in ``outdir`` are left
-    as they were and the error propagates. Returns what was written."""
+    as they were and the error propagates. With ``keep_readable_tables``, a run in which no file could be read does
+    not replace tables that hold readable reports either: it raises NothingReadError. Returns what was written."""
     out = ensure_writable(outdir)
     final: dict[Path, Path] = {}  # temporary name -> table file, for every file written
 
     def tmp_for(file_name: str) -> Path:
-        final[_tmp_path(out / file_name)] = out / file_name
-        return _tmp_path(out / file_name)
+        final[tmp_path(out / file_name)] = out / file_name
+        return tmp_path(out / file_name)
 
     streams: dict[str, list[_ParquetSink | _CsvSink]] = {}
     for name in STREAMED_TABLES:
@@ -708,6 +771,9 @@ def write_stream(results: Iterable[DocResult], outdir: str | Path, skipped: list
                     counts.update(part_counts(df))
         for sink in sinks:
             sink.finish()
+        if keep_readable_tables and not any(d["status"] in READABLE for d in docs) and _holds_readable(out):
+            raise NothingReadError(f"no file could be read ({len(docs)} failed); the tables in {out} were left as "
+                                   "they were", documents_frame(docs))
         small = {"documents": documents_frame(docs), "skipped": skipped_frame(skipped or [])}
         for name, df in small.items():  # as Corpus.write_tables writes them
             rows[name] = len(df)
@@ -716,12 +782,21 @@ def write_stream(results: Iterable[DocResult], outdir: str | Path, skipped: list
                 df.to_csv(tmp_for(f"{name}.csv"), index=False, encoding="utf-8-sig")
         for tmp, path in final.items():  # all complete: only now they replace the old tables
             os.replace(tmp, path)
-    finally:
+    finally:  # never raises: the error that stopped the run (say, a full disk) is the one reported
         for sink in sinks:
             sink.discard()
         for tmp in final:
-            tmp.unlink(missing_ok=True)
+            discard(tmp)
     return Written(out, small["documents"], small["skipped"], rows, counts)
+
+
+def _holds_readable(outdir: Path) -> bool:
+    """Whether ``outdir`` holds a documents table with at least one readable (ok or warning) report."""
+    try:
+        status = pd.read_parquet(outdir / "documents.parquet", columns=["status"])["status"]
+    except (OSError, ValueError, KeyError):
+        return False
+    return bool(status.isin(READABLE).any())
 
 
 def _batches(results: Iterable[DocResult], size: int) -> Iterator[list[DocResult]]:
@@ -795,16 +870,16 @@ class _ParquetSink:
             self._remove_parts()
 
     def discard(self) -> None:
-        """Remove the part files and ``tmp`` unless it was renamed; closes an open writer first."""
-        if self.writer is not None:
-            self.writer.close()
-            self.writer = None
+        """Remove the part files and ``tmp`` unless it was renamed; closes an open writer first. Never raises (on a
+        full disk, closing the writer fails too: the files are removed all the same)."""
+        close_quietly(self.writer)
+        self.writer = None
         self._remove_parts()
-        self.tmp.unlink(missing_ok=True)
+        discard(self.tmp)
 
     def _remove_parts(self) -> None:
         for part in self.parts:
-            part.unlink(missing_ok=True)
+            discard(part)
         self.parts.clear()
 
 
@@ -831,9 +906,10 @@ class _CsvSink:
             self.file = None
 
     def discard(self) -> None:
-        """Close and remove ``tmp`` unless it was renamed."""
-        self.finish()
-        self.tmp.unlink(missing_ok=True)
+        """Close and remove ``tmp`` unless it was renamed. Never raises."""
+        close_quietly(self.file)
+        self.file = None
+        discard(self.tmp)
 
 
 def project_root(start: Path | None = None) -> Path | None:
@@ -894,10 +970,13 @@ def load(outdir: str | Path) -> Corpus:
 __all__ = [
     "Corpus",
     "DocResult",
+    "InputError",
+    "NothingReadError",
     "OutputError",
     "Written",
     "__version__",
     "assemble",
+    "check_inputs",
     "content_id",
     "ensure_writable",
     "flag_duplicates",

@@ -32,6 +32,7 @@ __all__ = [
     "SAMPLE_TEXT",
     "ChineseFontError",
     "chinese_font_path",
+    "empty_chart",
     "font_licence_path",
     "format_value",
     "has_glyphs",
@@ -153,10 +154,10 @@ def use_chinese_font() -> str:
     """Make matplotlib draw Chinese text: register a font with Chinese glyphs and put it first.
 
     Out: the font's family name (e.g. ``"Noto Sans SC"``). Sets ``font.family`` to sans-serif, puts the family
-    first in ``font.sans-serif`` and turns ``axes.unicode_minus`` off. Idempotent: the font is looked up and
-    registered once per process; the settings are re-applied on every call (after ``plt.rcdefaults()`` or
-    ``seaborn.set_theme()`` call it again, or use ``set_theme``). Raises ChineseFontError when no font has the
-    glyphs."""
+    first in ``font.sans-serif`` and turns ``axes.unicode_minus`` and ``text.parse_math`` off. Idempotent: the
+    font is looked up and registered once per process; the settings are re-applied on every call (after
+    ``plt.rcdefaults()`` or ``seaborn.set_theme()`` call it again, or use ``set_theme``). Raises ChineseFontError
+    when no font has the glyphs."""
     import matplotlib as mpl
 
     family, _ = _chinese_font()
@@ -164,6 +165,8 @@ def use_chinese_font() -> str:
     mpl.rcParams["font.sans-serif"] = [family, *[f for f in current if f != family]]
     mpl.rcParams["font.family"] = ["sans-serif"]
     mpl.rcParams["axes.unicode_minus"] = False
+    # report text is never TeX: a title or label holding "$…$" is drawn as written, and cannot break the chart
+    mpl.rcParams["text.parse_math"] = False
     return family
 
 
@@ -241,6 +244,19 @@ def ranked_bars(rows: pd.DataFrame, title: str, value: str = "value_per_year", l
     return fig
 
 
+def empty_chart(title: str, message: str = "无可显示的数据（no data to show）") -> Figure:
+    """A small chart holding only ``title`` and ``message``: what a chart of a corpus without the data shows (the
+    notebook still renders, and says why the chart is empty)."""
+    import matplotlib.pyplot as plt
+
+    use_chinese_font()
+    fig, ax = plt.subplots(figsize=(8.5, 1.8))
+    ax.set_axis_off()
+    ax.set_title(title)
+    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=10, color="#555555", transform=ax.transAxes)
+    return fig
+
+
 def heatmap(frame: pd.DataFrame, title: str, fmt: str = "d", cmap: str = "Blues", annotate: bool | None = None,
             cbar_label: str = "") -> Figure:
     """A labelled heatmap of a small matrix (reports or groups × indicators), Chinese labels included.
@@ -253,6 +269,8 @@ def heatmap(frame: pd.DataFrame, title: str, fmt: str = "d", cmap: str = "Blues"
 
     use_chinese_font()
     n_rows, n_cols = frame.shape
+    if not n_rows or not n_cols:  # a corpus without the rows or columns to compare (no metric, no topic …)
+        return empty_chart(title)
     # room for the column labels, written at 60°: long Chinese labels need height, a long title width
     label = max((len(str(c)) for c in frame.columns), default=0)
     width = max(2.5 + 0.45 * n_cols, 0.16 * len(title), 0.1 * max((len(str(i)) for i in frame.index), default=0) + 3)

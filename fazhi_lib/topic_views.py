@@ -17,9 +17,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from fazhi_lib.safehtml import SafeStyler, style
+
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
-    from pandas.io.formats.style import Styler
 
 __all__ = [
     "ProblemTables",
@@ -400,13 +401,13 @@ def remedy_view(remedies: pd.DataFrame, items: pd.DataFrame, report_labels: pd.S
     })
 
 
-def style_remedies(view: pd.DataFrame) -> Styler:
-    """``remedy_view`` as a pandas Styler: problems without a remedy on a red background, similarity with three
-    decimals, 有对应措施 as 是/否, no index."""
+def style_remedies(view: pd.DataFrame) -> SafeStyler:
+    """``remedy_view`` as an escaped pandas Styler (``safehtml.style``): problems without a remedy on a red
+    background, similarity with three decimals, 有对应措施 as 是/否, no index."""
     def highlight(row: pd.Series) -> list[str]:
         return [f"background-color: {UNMATCHED_COLOUR}" if not row["有对应措施"] else ""] * len(row)
 
-    return (view.style.apply(highlight, axis=1).hide(axis="index")
+    return (style(view).apply(highlight, axis=1).hide(axis="index")
             .format({"相似度": "{:.3f}", "有对应措施": lambda b: "是" if b else "否"})
             .set_properties(subset=["问题", "最接近的计划措施"], **{"text-align": "left"}))
 

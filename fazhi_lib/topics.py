@@ -23,7 +23,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 from scipy.cluster.hierarchy import fcluster, linkage
-from scipy.sparse import coo_matrix
+from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial.distance import squareform
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -86,14 +86,17 @@ def make_vectorizer(vectorizer: str = "words", min_df: int = 1) -> TfidfVectoriz
 
 def fit_space(items: pd.DataFrame, vectorizer: str = "words", title_weight: int = 3
               ) -> tuple[TfidfVectorizer, object, object]:
-    """Fit TF-IDF on the problem and plan items of a corpus; returns (vectorizer, X_problems, X_plans)."""
+    """Fit TF-IDF on the problem and plan items of a corpus; returns (vectorizer, X_problems, X_plans).
+
+    A corpus without problem and plan items gives an unfitted vectorizer and two empty 0 × 0 matrices, so that the
+    views built on them come out empty rather than failing."""
     problems = items[items["part"] == "problems"]
     plans = items[items["part"] == "plans"]
     docs_p = [statement_text(t, x, title_weight) for t, x in zip(problems["title"], problems["text"], strict=True)]
     docs_q = [statement_text(t, x, title_weight) for t, x in zip(plans["title"], plans["text"], strict=True)]
     vec = make_vectorizer(vectorizer, min_df=1)
-    if not docs_p and not docs_q:  # nothing to fit: callers skip corpora without problem statements
-        return vec, None, None
+    if not docs_p and not docs_q:  # nothing to fit (TF-IDF cannot be fitted on no text)
+        return vec, csr_matrix((0, 0)), csr_matrix((0, 0))
     X = vec.fit_transform(docs_p + docs_q)  # each statement tokenized once
     return vec, X[: len(docs_p)], X[len(docs_p):]
 
@@ -222,6 +225,9 @@ def match_remedies(items: pd.DataFrame, vectorizer: str = "words", threshold: fl
     plans = items[items["part"] == "plans"].reset_index(drop=True)
     if problems.empty:
         return pd.DataFrame(columns=REMEDY_COLUMNS)
+    if plans.empty:  # no report has a plans part: no problem has a remedy
+        return pd.DataFrame([(d, i, None, 0.0, False) for d, i in zip(problems["doc_id"], problems["item_id"],
+                                                                     strict=True)], columns=REMEDY_COLUMNS)
     _, Xp, Xq = space or fit_space(items, vectorizer, title_weight)
     Xp, Xq = normalize(Xp).tocsr(), normalize(Xq).tocsr()
     plan_rows = plans.groupby("doc_id").indices if len(plans) else {}

@@ -9,6 +9,8 @@ and one brief are saved to ``tests/output/browser/`` for people to look at.
 
 from __future__ import annotations
 
+import csv
+import html
 import os
 import shutil
 from pathlib import Path
@@ -70,7 +72,8 @@ def _open(browser, path: Path, screenshot: Path | None = None) -> tuple[object, 
     request it produced."""
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     errors: list[str] = []
-    page.on("console", lambda m: errors.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+    page.on("console", lambda m: errors.append(f"console.{m.type}: {m.text}")
+            if m.type == "error" or "PWNED" in m.text else None)
     page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
     page.on("requestfailed", lambda r: errors.append(f"request failed: {r.url[:120]} ({r.failure})"))
     page.goto(path.resolve().as_uri(), wait_until="load")
@@ -157,3 +160,108 @@ def test_report_text_cannot_run_script(tmp_path, browser):
                 assert "window.__pwned=1" in page.inner_text("body"), path.name
         finally:
             page.close()
+
+
+# ---- every brief of a hostile corpus --------------------------------------------------------------------------------
+
+MARK = "__pwned"  # every payload sets window.__pwned, the page title or the console: none of it may happen
+PAYLOADS = {
+    "script": f'<script>window.{MARK}=1;document.title="PWNED";console.log("PWNED")</script>',
+    "img": f'<img src=x onerror="window.{MARK}=1">',
+    "attribute": f"\"'><svg onload=window.{MARK}=1>",
+    "textarea": f"</textarea><script>window.{MARK}=1</script>",
+    "style": f"</style><script>window.{MARK}=1</script>",
+    "link": f"[点此查看](javascript:window.{MARK}=1) <a href=\"javascript:window.{MARK}=1\">链接</a>",
+    "math": "$\\undefinedcommand{x}$",  # TeX in a chart label must not break the chart
+}
+ALL = "".join(PAYLOADS.values())
+
+
+def _hostile_report(place: str, n: int) -> str:
+    """A report with every part, its problems, plans, numbers and a quoted mechanism carrying payloads."""
+    return (f"{place}2024年法治政府建设年度报告\n\n2024年，{place}扎实推进法治政府建设。{PAYLOADS['textarea']}\n"
+            "一、主要举措和成效\n"
+            f"（一）强化组织领导。一是落实第一责任人职责。二是召开专题会议{n}次{PAYLOADS['img']}。\n"
+            f"（二）推进依法行政。全年开展行政执法检查{n + 10}次，受理矛盾纠纷{n * 9}件，调解成功率达9{n}%"
+            f"{PAYLOADS['script']}。推行“{PAYLOADS['attribute']}”制度和法律顾问制度。\n"
+            "二、存在的不足\n"
+            f"一是法治宣传形式单一{PAYLOADS['link']}。二是执法人员专业能力有待提升{PAYLOADS['style']}。\n"
+            "三、下一步工作打算\n"
+            f"一是创新法治宣传形式{PAYLOADS['math']}。二是加强执法人员培训{PAYLOADS['script']}。\n")
+
+
+def _hostile_corpus(d: Path) -> None:
+    """Payloads in titles, jurisdictions and regions (metadata.csv and a web page's own fields), file names and
+    report text."""
+    d.mkdir()
+    (d / "r1.txt").write_text(_hostile_report("某某镇", 4), encoding="utf-8")
+    evil_name = f"<img src=x onerror=window.{MARK}=1>\"'报告.txt"  # a file name cannot hold "/": no closing tags
+    (d / evil_name).write_text(_hostile_report("另一镇", 6), encoding="utf-8")
+    page = (f"<html><head><title>{html.escape(PAYLOADS['script'])}第三街道2024年法治政府建设年度报告</title>"
+            f'<meta name="ArticleTitle" content="{html.escape(ALL)}第三街道2024年法治政府建设年度报告">'
+            f'<meta name="ContentSource" content="{html.escape(PAYLOADS["img"])}某某县司法局"></head><body>'
+            "<div class='content'>"
+            + "".join(f"<p>{html.escape(line)}</p>" for line in _hostile_report("第三街道", 8).splitlines())
+            + "</div></body></html>")
+    (d / "page.html").write_text(page, encoding="utf-8")
+    rows = [("r1.txt", f"某某镇报告{PAYLOADS['script']}{PAYLOADS['img']}", f"某某镇{PAYLOADS['img']}",
+             PAYLOADS["attribute"]),
+            (evil_name, f"另一镇报告{PAYLOADS['link']}", f"另一镇{PAYLOADS['attribute']}{PAYLOADS['math']}",
+             PAYLOADS["textarea"]),
+            ("page.html", "", "", PAYLOADS["style"])]
+    with (d / "metadata.csv").open("w", encoding="utf-8", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["file_name", "title", "jurisdiction", "region"])
+        w.writerows(rows)
+
+
+_DOM_INJECTED = """(mark) => {
+    const found = [];
+    for (const el of document.querySelectorAll("*")) {
+        for (const a of el.attributes) {
+            const name = a.name.toLowerCase(), value = a.value.toLowerCase();
+            if (name.startsWith("on") && value.includes(mark)) found.push(`${el.tagName} ${name}`);
+            const url = (name === "href" || name === "src") && value.trim().startsWith("javascript:");
+            if (url) found.push(`${el.tagName} ${name}`);
+        }
+        if (el.tagName === "SCRIPT" && el.textContent.includes(mark)) found.push("script");
+    }
+    return found;
+}"""
+
+
+def test_no_payload_runs_in_any_brief_of_a_hostile_corpus(tmp_path, browser):
+    """Every notebook and the index, rendered on a corpus whose titles, jurisdictions, regions, file names and text
+    carry script payloads, opened in Chromium: nothing ran, nothing was injected, and the payloads show as text."""
+    corpus = tmp_path / "corpus"
+    _hostile_corpus(corpus)
+    m = run_briefs([corpus], out=tmp_path / "out", tables_dir=tmp_path / "tables", jobs=2, per_report=True,
+                   log=lambda *a: None)
+    assert m["failed"] == 0, [(n["name"], n["error"]) for n in m["notebooks"] if n["status"] != "ok"]
+    import pandas as pd
+
+    docs = pd.read_parquet(tmp_path / "tables" / "documents.parquet")
+    assert len(docs) == 3 and set(docs["status"]) <= {"ok", "warning"}
+    # the payloads really reach the tables (inference from a page's own title and fields keeps only place names and
+    # the report title, so there they reach the text, not the metadata)
+    assert docs["jurisdiction"].str.contains(MARK, regex=False).sum() == 2
+    assert docs["region"].str.contains(MARK, regex=False).sum() == 3
+    assert docs["title"].str.contains(MARK, regex=False).sum() == 2
+    notebooks = {n["notebook"] for n in m["notebooks"]}
+    assert notebooks == {p.name for p in (ROOT / "notebooks").glob("*.ipynb")}
+    pages = [Path(m["index"])] + [Path(m["path"]) / n["html"] for n in m["notebooks"]]
+    shown = set()
+    for path in pages:
+        page, errors = _open(browser, path)
+        try:
+            assert page.evaluate(f"() => typeof window.{MARK}") == "undefined", path.name
+            assert "PWNED" not in page.title(), path.name
+            assert errors == [], path.name  # an injected <img src=x> would fail to load
+            assert page.evaluate(_DOM_INJECTED, MARK) == [], path.name
+            if MARK in page.evaluate("() => document.body.textContent"):  # collapsed <details> too
+                shown.add(path.name.split("-")[0].removesuffix(".html"))
+        finally:
+            page.close()
+    # the payloads are on the pages as text (so the test checks escaping, not missing values)
+    assert {"index", "00_corpus_overview", "10_problem_topics", "20_measure_frequency", "30_metric_comparison",
+            "40_report_brief"} <= shown, shown

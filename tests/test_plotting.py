@@ -149,3 +149,19 @@ def test_ranked_bars_and_heatmap_draw_chinese_without_missing_glyphs(tmp_path: P
 ])
 def test_format_value(value, unit, text):
     assert plotting.format_value(value, unit) == text
+
+
+def test_an_empty_matrix_and_tex_in_labels_still_draw(tmp_path: Path):
+    """A corpus without the data of a chart gets a chart saying so; report text holding $…$ is drawn as written."""
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    fig = plotting.heatmap(pd.DataFrame(), title="各报告给出各指标的次数")
+    assert any("no data" in t.get_text() for t in fig.axes[0].texts)
+    plt.close(fig)
+    rows = pd.DataFrame({"report": ["某镇$\\undefinedcommand{x}$ 2024", "另一镇 2024"], "value": [3.0, 5.0]})
+    fig = plotting.ranked_bars(rows, title="受理矛盾纠纷数（件）$\\frac{a}$", value="value")
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", GLYPH_MISSING)
+        fig.savefig(tmp_path / "tex.png")
+    plt.close(fig)

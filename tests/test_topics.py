@@ -163,3 +163,15 @@ def test_analyze_command_is_deterministic(seeds_out: Path, tmp_path: Path):
     corpus = fazhi_lib.load(seeds_out)
     assert len(first["problem_topics"]) == (corpus.items["part"] == "problems").sum()
     assert main(["analyze", str(tmp_path / "missing")]) == 2
+
+
+def test_corpora_without_plans_or_without_any_statement():
+    no_plans = texts_items_frame(PROBLEMS, {})
+    remedies = match_remedies(no_plans)
+    assert len(remedies) == len(no_plans) and not remedies["matched"].any()
+    assert remedies["plan_item_id"].isna().all()
+    nothing = no_plans.iloc[0:0]
+    _, Xp, Xq = fit_space(nothing)
+    assert Xp.shape == (0, 0) and Xq.shape == (0, 0)
+    assignments, topics = problem_topics(nothing)
+    assert assignments.empty and topics.empty and match_remedies(nothing).empty
