@@ -18,8 +18,9 @@ made, ``fit`` learns the vocabularies and weights from a corpus's statements, an
 statements. The score of a pair is a weighted sum of four similarities, each between 0 and 1:
 
 1. **words**: cosine of TF-IDF vectors of the project's tokens (``topics.statement_words``: jieba with the mechanism
-   lexicon, without boilerplate and problem/plan marker words, synonyms mapped to one concept), so that 拉网式排查
-   and 地毯式排查 still share 排查, and 化解矛盾纠纷 and 调解纠纷 share their concept;
+   lexicon, without boilerplate and problem/plan marker words, synonyms mapped to one concept), after the phrasings
+   of one piece of work in ``vocab/followup_phrases.csv`` are read as one (拉网式 and 地毯式 排查, 送法下乡 and
+   法律进村入户), so that a plan carried out in other words still shares its words;
 2. **characters**: cosine of TF-IDF vectors of character 3-grams of the text without punctuation and numbers,
    which catches phrases the tokenizer cuts differently;
 3. **mechanisms**: the share of the plan's named mechanisms (the ``measures`` table: 一岗双责, 法律明白人 …) that the
@@ -37,6 +38,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -45,6 +47,7 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, T
 from sklearn.preprocessing import normalize
 
 from fazhi_lib.topics import segments, statement_words
+from fazhi_lib.vocabulary import read_rows
 
 __all__ = [
     "COPIED_COLUMNS",
@@ -56,6 +59,7 @@ __all__ = [
     "normalized",
     "promises",
     "recurring_problems",
+    "same_work",
 ]
 
 PROMISE_COLUMNS = ["doc_id", "plan_item_id", "next_doc_id", "next_item_id", "similarity", "kept", "evidence",
@@ -73,6 +77,29 @@ def normalized(text: object) -> str:
     """The text as compared "up to punctuation and numbers": without punctuation, symbols, white space, digits and
     Chinese numerals (so 2024年受理纠纷903件。 and 2025年,受理纠纷1,021件 are the same)."""
     return _NOT_COMPARED.sub("", text if isinstance(text, str) else "")
+
+
+@cache
+def _phrases() -> tuple[re.Pattern[str], dict[str, str]]:
+    """The pattern of every phrase of ``vocab/followup_phrases.csv`` (longest first) and the canonical of each."""
+    canonical = {}
+    for row in read_rows("followup_phrases.csv"):
+        for phrase in [row["canonical"], *(row.get("variants") or "").split("|")]:
+            if phrase.strip():
+                canonical.setdefault(phrase.strip(), row["canonical"])
+    return re.compile("|".join(map(re.escape, sorted(canonical, key=len, reverse=True)))), canonical
+
+
+def same_work(text: str) -> str:
+    """``text`` with each phrasing of ``vocab/followup_phrases.csv`` read as its canonical phrase (地毯式排查 →
+    全面排查排查, 法律进村入户 → 送法下乡)."""
+    pattern, canonical = _phrases()
+    return pattern.sub(lambda m: canonical[m.group()], text)
+
+
+def _work_words(text: str) -> list[str]:
+    """The tokens a statement is compared by (``topics.statement_words`` of ``same_work(text)``)."""
+    return statement_words(same_work(text))
 
 
 def _trigrams(text: str) -> list[str]:
@@ -155,8 +182,8 @@ class StatementMatcher:
         Inverse document frequency of each mechanism and canonical indicator in the fitted corpus.
     """
 
-    def __init__(self, word_weight: float = 0.6, char_weight: float = 0.4, mechanism_weight: float = 0.15,
-                 indicator_weight: float = 0.05, kept_threshold: float = 0.16, recurring_threshold: float = 0.45,
+    def __init__(self, word_weight: float = 0.75, char_weight: float = 0.25, mechanism_weight: float = 0.15,
+                 indicator_weight: float = 0.05, kept_threshold: float = 0.14, recurring_threshold: float = 0.45,
                  verbatim_threshold: float = 0.9, restated_threshold: float = 0.7):
         self.word_weight = word_weight
         self.char_weight = char_weight
@@ -192,7 +219,7 @@ class StatementMatcher:
             ``self``, fitted.
         """
         texts = items["text"].fillna("").astype(str).tolist() or [""]
-        self.words_ = TfidfVectorizer(analyzer=_Memo(statement_words), sublinear_tf=True).fit(texts)
+        self.words_ = TfidfVectorizer(analyzer=_Memo(_work_words), sublinear_tf=True).fit(texts)
         self.trigrams_ = CountVectorizer(analyzer=_Memo(_trigrams), dtype=np.float64)
         self.chars_ = TfidfTransformer(sublinear_tf=True).fit(self.trigrams_.fit_transform(texts))
         n_docs = max(items["doc_id"].nunique(), 1)
