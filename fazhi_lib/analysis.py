@@ -51,7 +51,7 @@ def year_over_year(corpus, problem_topics: pd.DataFrame | None = None, matcher: 
     panel = link_panels(corpus.documents)
     pairs = report_pairs(panel)
     matcher = matcher or StatementMatcher()
-    if not hasattr(matcher, "words_"):
+    if not hasattr(matcher, "words_") and len(pairs):  # no pair of reports: nothing to compare, nothing to fit
         paired = set(pairs["doc_id"]) | set(pairs["next_doc_id"])
         items = corpus.items
         matcher.fit(items[items["doc_id"].isin(paired) & items["part"].isin(("plans", "problems", *DONE_PARTS))],

@@ -321,3 +321,41 @@ def test_generated_truth_is_recovered(generated):
     assert s["verbatim"]["precision"] >= 0.95 and s["verbatim"]["recall"] >= 0.95
     assert s["missing"]["points"] == 0
     assert s["right_item"]["right_item"] >= 0.95 * s["right_item"]["kept_found"]
+
+
+# ---- views and notebook 50 -----------------------------------------------------------------------------------------
+
+
+def test_views_of_real_reports(real):
+    from fazhi_lib import yoy_views as yv
+
+    corpus, tables = real
+    overview = yv.panel_overview(tables["panel"])
+    assert list(overview["地区"]) == ["宁化县石壁镇", "重庆市永川区大安街道"] and set(overview["报告数"]) == {2}
+    judged = yv.promise_view(tables["promises"], corpus.items, corpus.documents)
+    assert set(judged["判断"]) == {"已落实", "未见落实", "原样列为下一年计划"}
+    rates = yv.promise_rates(tables["promises"], tables["panel"], "admin_level").set_index("级别")
+    assert rates.loc["街道", "计划条数"] == 5 and 0 < rates.loc["街道", "落实率"] < 1
+    assert len(yv.repeated_problems(tables["recurring_problems"], corpus.items, corpus.documents)) == 4
+    after = yv.last_year(_doc(corpus, "001_next_year.txt"), tables, corpus.items, corpus.documents)
+    assert after["previous"] == _doc(corpus, SEED_001) and len(after["promises"]) == 5
+    assert 0 < after["copied"] < 1 and "受理矛盾纠纷数" in set(after["indicators"]["指标"])
+    assert yv.last_year(_doc(corpus, SEED_001), tables, corpus.items, corpus.documents)["previous"] is None
+
+
+@pytest.mark.notebook
+def test_notebook_50_runs_on_a_corpus_with_panels(real, tmp_path):
+    papermill = pytest.importorskip("papermill")
+    corpus, tables = real
+    corpus.write(tmp_path / "tables")
+    fazhi_lib.Corpus.write_tables(tables, tmp_path / "tables")
+    nb = ROOT / "notebooks" / "50_year_over_year.ipynb"
+    out = tmp_path / "out.ipynb"
+    papermill.execute_notebook(str(nb), str(out), parameters={"tables_dir": str(tmp_path / "tables")},
+                               cwd=str(nb.parent), kernel_name="python3", progress_bar=False)
+    cells = json.loads(out.read_text(encoding="utf-8"))["cells"]
+    outputs = [o for c in cells if c["cell_type"] == "code" for o in c.get("outputs", [])]
+    assert not [o for o in outputs if o.get("output_type") == "error"]
+    assert sum("image/png" in o.get("data", {}) for o in outputs) >= 3  # timeline, copied text, a trend
+    html = "".join("".join(o.get("data", {}).get("text/html", "")) for o in outputs)
+    assert "已落实" in html and "原样列为下一年计划" in html
