@@ -42,8 +42,9 @@ def run(docs: int, seed: int, work: Path) -> dict:
     for name, s in scores.items():
         print(f"{name:11}", ", ".join(f"{k} {v:.3f}" if isinstance(v, float) else f"{k} {v}" for k, v in s.items()))
     print(f"year_over_year: {seconds:.1f} s; machine: {machine_description()}")
-    return {"docs": docs, "seed": seed, "seconds": round(seconds, 2), **{
-        f"{name}_{k}": (round(v, 4) if isinstance(v, float) else v) for name, s in scores.items() for k, v in s.items()}}
+    flat = {f"{name}_{k}": (round(v, 4) if isinstance(v, float) else v)
+            for name, s in scores.items() for k, v in s.items()}
+    return {"docs": docs, "seed": seed, "seconds": round(seconds, 2), **flat}
 
 
 def main(argv: list[str] | None = None) -> int:

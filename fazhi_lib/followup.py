@@ -29,7 +29,7 @@ statements. The score of a pair is a weighted sum of four similarities, each bet
 4. **indicators**: the same share for the canonical indicators of the items' numbers (the ``metrics`` table).
 
 The defaults were set on the synthetic panels of ``fazhi_lib.generate`` and checked on hand-written next-year
-reports of real seed reports (``tests/followup_texts.py``); ``benchmarks/followup.py`` prints precision and
+reports of real seed reports (``tests/data/followup/``); ``benchmarks/followup.py`` prints precision and
 recall. Everything here except the matcher's ``fit`` is a pure function of DataFrames.
 """
 
@@ -176,8 +176,10 @@ class StatementMatcher:
 
     Attributes
     ----------
-    words_, chars_ : TfidfVectorizer
-        The fitted vectorizers (inspect ``get_feature_names_out()``).
+    words_ : TfidfVectorizer
+        The fitted word vectorizer (inspect ``get_feature_names_out()``).
+    trigrams_, chars_ : CountVectorizer, TfidfTransformer
+        The character 3-grams seen in fit and their TF-IDF weights.
     mechanism_idf_, indicator_idf_ : dict
         Inverse document frequency of each mechanism and canonical indicator in the fitted corpus.
     """

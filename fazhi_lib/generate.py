@@ -19,7 +19,9 @@ Usage::
     python -m fazhi_lib.generate --docs 1000 --out /tmp/corpus [--seed 0] [--seeds-dir seeds]
 
 This module deliberately imports no other ``fazhi_lib`` module: the seed
-reports are split with a small private line-based parser.
+reports are split with a small private line-based parser. Corpora of panels
+(the same jurisdiction over several years, with the truth of what carried
+over) are made by :mod:`fazhi_lib.generate_panels` on top of this module.
 """
 
 from __future__ import annotations
