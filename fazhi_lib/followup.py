@@ -35,6 +35,7 @@ recall. Everything here except the matcher's ``fit`` is a pure function of DataF
 
 from __future__ import annotations
 
+import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -59,6 +60,7 @@ __all__ = [
     "normalized",
     "promises",
     "recurring_problems",
+    "same_sentence",
     "same_work",
 ]
 
@@ -105,6 +107,25 @@ def _work_words(text: str) -> list[str]:
 def _trigrams(text: str) -> list[str]:
     s = normalized(text)
     return [s[i:i + 3] for i in range(len(s) - 2)] or ([s] if s else [])
+
+
+def _sentences(text: str, min_chars: int) -> list[str]:
+    """The sentence segments of ``text`` as compared "up to punctuation and numbers", those of at least
+    ``min_chars`` characters."""
+    return [n for n in (normalized(seg) for _, seg in segments(text, min_chars)) if len(n) >= min_chars]
+
+
+def same_sentence(a: str, b: str, threshold: float = 0.85, min_length_ratio: float = 0.6) -> bool:
+    """Whether two sentence segments say the same up to a few words: the characters they share in order
+    (``difflib``'s matching blocks) make up ``threshold`` of the shorter one, and the shorter is at least
+    ``min_length_ratio`` of the longer (a short phrase inside a long sentence is not the sentence)."""
+    short, long_ = sorted((a, b), key=len)
+    if not short or len(short) < min_length_ratio * len(long_):
+        return False
+    matcher = difflib.SequenceMatcher(None, short, long_, autojunk=False)
+    if matcher.quick_ratio() * (len(short) + len(long_)) < 2 * threshold * len(short):  # an upper bound
+        return False
+    return sum(block.size for block in matcher.get_matching_blocks()) >= threshold * len(short)
 
 
 class _Memo:
@@ -173,6 +194,12 @@ class StatementMatcher:
         from which two statements are the same text (a problem repeated word for word).
     restated_threshold
         Jaccard similarity of the character 3-grams from which a plan counts as restated as next year's plan.
+    sentence_threshold, min_sentence_chars
+        A problem also comes back when one of its sentence segments (of at least ``min_sentence_chars``
+        characters without punctuation and numbers) stands again in a problem of the next report, up to a few
+        words: when the characters the two segments have in common, in order, make up ``sentence_threshold`` of the
+        shorter one, and neither is much longer than the other (see ``same_sentence``). Reports often keep one
+        sentence of a shortcoming and rewrite the rest, so that the whole items score low.
 
     Attributes
     ----------
@@ -186,7 +213,8 @@ class StatementMatcher:
 
     def __init__(self, word_weight: float = 0.75, char_weight: float = 0.25, mechanism_weight: float = 0.15,
                  indicator_weight: float = 0.05, kept_threshold: float = 0.14, recurring_threshold: float = 0.45,
-                 verbatim_threshold: float = 0.9, restated_threshold: float = 0.7):
+                 verbatim_threshold: float = 0.9, restated_threshold: float = 0.7, sentence_threshold: float = 0.85,
+                 min_sentence_chars: int = 12):
         self.word_weight = word_weight
         self.char_weight = char_weight
         self.mechanism_weight = mechanism_weight
@@ -195,6 +223,8 @@ class StatementMatcher:
         self.recurring_threshold = recurring_threshold
         self.verbatim_threshold = verbatim_threshold
         self.restated_threshold = restated_threshold
+        self.sentence_threshold = sentence_threshold
+        self.min_sentence_chars = min_sentence_chars
 
     def __repr__(self) -> str:
         params = ", ".join(f"{k}={v!r}" for k, v in vars(self).items() if not k.endswith("_"))
@@ -270,6 +300,17 @@ class StatementMatcher:
                  + self.indicator_weight * ind)
         return {"words": words, "chars": chars, "mechanisms": mech, "indicators": ind, "score": score,
                 "containment": containment, "jaccard": jaccard}
+
+    def sentence_again(self, a_texts: list[str], b_texts: list[str]) -> np.ndarray:
+        """Whether statement ``i`` of ``a_texts`` (rows) and ``j`` of ``b_texts`` (columns) share a sentence segment
+        up to punctuation, numbers and a few words (see ``sentence_threshold``)."""
+        a_segs = [_sentences(t, self.min_sentence_chars) for t in a_texts]
+        b_segs = [_sentences(t, self.min_sentence_chars) for t in b_texts]
+        out = np.zeros((len(a_segs), len(b_segs)), dtype=bool)
+        for i, sa in enumerate(a_segs):
+            for j, sb in enumerate(b_segs):
+                out[i, j] = any(same_sentence(x, y, self.sentence_threshold) for x in sa for y in sb)
+        return out
 
     def shared_terms(self, a: _Vectors, i: int, b: _Vectors, j: int, n_words: int = 6) -> str:
         """The evidence that statement ``i`` of ``a`` and ``j`` of ``b`` say the same: the mechanisms and canonical
@@ -480,6 +521,7 @@ def recurring_problems(pairs: pd.DataFrame, items: pd.DataFrame, problem_topics:
     stmts = _statements(items, docs, ("problems",))
     matcher = _fitted(matcher, stmts, measures, metrics)
     vec = matcher.transform(stmts, measures, metrics)
+    texts = stmts["text"].fillna("").astype(str).to_numpy()
     of_doc = {doc: rows for (doc, _), rows in _blocks(stmts).items()}
     topic = {} if problem_topics is None else dict(zip(problem_topics["item_id"], problem_topics["topic"],
                                                        strict=True))
@@ -492,23 +534,24 @@ def recurring_problems(pairs: pd.DataFrame, items: pd.DataFrame, problem_topics:
         if new_idx is None:
             rows.extend((doc, item, nxt, None, 0.0, False, False) for item in vec.item_ids[old_idx])
             continue
-        rows.extend(_recurring_rows(matcher, vec.rows(old_idx), vec.rows(new_idx), doc, nxt, topic))
+        again = matcher.sentence_again(texts[old_idx], texts[new_idx])
+        rows.extend(_recurring_rows(matcher, vec.rows(old_idx), vec.rows(new_idx), again, doc, nxt, topic))
     out = pd.DataFrame(rows, columns=RECURRING_COLUMNS)
     return _typed(out, {"similarity": "float64", "verbatim": "bool", "same_topic": "bool"})
 
 
-def _recurring_rows(matcher: StatementMatcher, old: _Vectors, new: _Vectors, doc: str, nxt: str,
+def _recurring_rows(matcher: StatementMatcher, old: _Vectors, new: _Vectors, again: np.ndarray, doc: str, nxt: str,
                     topic: dict) -> list[tuple]:
     s = matcher.scores(old, new)
     verbatim = s["containment"] >= matcher.verbatim_threshold
     score = s["score"]
-    # greedy one-to-one: word-for-word repeats first, then the highest scores
-    order = sorted((not verbatim[i, j], -score[i, j], i, j) for i in range(score.shape[0])
-                    for j in range(score.shape[1]))
+    # greedy one-to-one: word-for-word repeats first, then problems sharing a sentence, then the highest scores
+    order = sorted((not verbatim[i, j], not again[i, j], -score[i, j], i, j) for i in range(score.shape[0])
+                   for j in range(score.shape[1]))
     match: dict[int, int] = {}
     taken: set[int] = set()
-    for not_verbatim, neg, i, j in order:
-        if i in match or j in taken or (not_verbatim and -neg < matcher.recurring_threshold):
+    for not_verbatim, not_again, neg, i, j in order:
+        if i in match or j in taken or (not_verbatim and not_again and -neg < matcher.recurring_threshold):
             continue
         match[i] = j
         taken.add(j)

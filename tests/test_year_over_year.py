@@ -15,7 +15,15 @@ import fazhi_lib
 from fazhi_lib import generate, generate_panels
 from fazhi_lib.analysis import ANALYSIS_TABLES, analyze, year_over_year
 from fazhi_lib.cli import main
-from fazhi_lib.followup import StatementMatcher, copied_text, normalized, promises, recurring_problems, same_work
+from fazhi_lib.followup import (
+    StatementMatcher,
+    copied_text,
+    normalized,
+    promises,
+    recurring_problems,
+    same_sentence,
+    same_work,
+)
 from fazhi_lib.panel_truth import score_followup
 from fazhi_lib.panels import link_panels, region_units, regions_agree, report_pairs, split_name
 
@@ -359,3 +367,27 @@ def test_notebook_50_runs_on_a_corpus_with_panels(real, tmp_path):
     assert sum("image/png" in o.get("data", {}) for o in outputs) >= 3  # timeline, copied text, a trend
     html = "".join("".join(o.get("data", {}).get("text/html", "")) for o in outputs)
     assert "已落实" in html and "原样列为下一年计划" in html
+
+
+def test_problem_comes_back_when_one_of_its_sentences_does():
+    """A problem restated around one sentence kept from last year is the same problem again, even when the rest of
+    the item is rewritten and the whole items score below the threshold; it is not verbatim."""
+    items = _items([
+        ("a", "problems", "法治宣传教育的针对性和实效性不足。法治宣传工作覆盖面较窄，宣传方式单一，习惯于使用传统的宣传"
+                          "手段，如发放宣传册、张贴标语等，缺乏利用新媒体和互联网技术的创新意识。法律进机关、进企业、进村组、"
+                          "进学校等活动开展不够深入，对一些重点人群、重点领域的法治宣传教育还不够到位。"),
+        ("a", "problems", "执法队伍力量薄弱，执法人员数量不足。"),
+        ("b", "problems", "普法覆盖深度仍有欠缺。法律进企业、进村组、进学校等活动开展还不够深入，"
+                          "对外出务工人员、留守老人等重点人群的法治宣传教育还不够到位，群众的法律意识和法治观念仍需进一步提高。"),
+        ("b", "problems", "村级合同管理还不够规范，部分村集体合同签订前未经合法性审查。")])
+    pairs = pd.DataFrame({"panel_id": ["p"], "doc_id": ["a"], "next_doc_id": ["b"], "year_end": [2024],
+                          "next_year_start": [2025], "next_year_end": [2025]})
+    rec = recurring_problems(pairs, items).set_index("item_id")
+    assert rec.loc["a-0", "next_item_id"] == "b-2" and not rec.loc["a-0", "verbatim"]
+    assert pd.isna(rec.loc["a-1", "next_item_id"])
+
+
+def test_same_sentence_allows_a_few_words_not_a_phrase_inside_a_longer_sentence():
+    assert same_sentence("法律进机关进企业进村组进学校等活动开展不够深入", "法律进企业进村组进学校等活动开展还不够深入")
+    assert not same_sentence("法治宣传教育不够深入", "部分村组法治宣传教育不够深入且形式单一群众参与度低")
+    assert not same_sentence("执法人员数量不足执法装备落后", "调解组织作用发挥不够充分")
