@@ -39,7 +39,8 @@ DEFAULT_NOTEBOOKS = REPO_ROOT / "notebooks"
 DEFAULT_INPUT = REPO_ROOT / "seeds"
 PER_REPORT_PARAM = "doc_id"
 PER_REPORT_MAX_DOCS = 50
-ANALYSIS_TABLES = ("problem_topics", "topics", "remedies", "shared_sentences")
+ANALYSIS_TABLES = ("problem_topics", "topics", "remedies", "shared_sentences", "panel", "promises",
+                   "recurring_problems", "copied_text", "indicator_trends")  # fazhi_lib.analysis.ANALYSIS_TABLES
 KERNEL_START_ATTEMPTS = 3  # a notebook whose kernel fails to start is tried again, up to this many times in all
 
 __all__ = ["notebook_parameters", "parse_value", "render_index", "run_briefs", "run_id"]
@@ -215,7 +216,7 @@ def prepare_tables(inputs: Sequence[str | Path], tables_dir: Path, files: list[d
         log(f"ingested {len(written.documents)} documents into {tables_dir} ({time.perf_counter() - t0:.1f} s)")
     t1 = time.perf_counter()
     try:
-        from fazhi_lib.topics import analyze
+        from fazhi_lib.analysis import analyze
 
         tables = analyze(load(tables_dir))
         Corpus.write_tables(tables, tables_dir)

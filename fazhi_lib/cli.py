@@ -56,9 +56,10 @@ def _parser() -> argparse.ArgumentParser:
     ing.add_argument("--no-cache", action="store_true",
                      help="parse every file again (by default results are cached in OUTDIR/.cache and files whose "
                           "content and metadata are unchanged are not parsed again)")
-    ana = sub.add_parser("analyze", help="problem topics, remedies and shared sentences of an ingested corpus",
+    ana = sub.add_parser("analyze", help="problem topics, remedies, shared sentences and year-over-year tables",
                          description="Read the tables `fazhi ingest` wrote to OUTDIR and write problem_topics, "
-                                     "topics, remedies and shared_sentences beside them, with default parameters.")
+                                     "topics, remedies, shared_sentences, panel, promises, recurring_problems, "
+                                     "copied_text and indicator_trends beside them, with default parameters.")
     ana.add_argument("outdir", metavar="OUTDIR", help="an ingest output directory")
     ana.add_argument("--topics", type=argument("n_topics"), default="auto", metavar="K",
                      help="number of problem topics (1 to 500), or auto (default)")
@@ -182,8 +183,8 @@ def _print_lines(lines: list[str], total: int, table: Path) -> None:
 
 
 def _analyze(args: argparse.Namespace) -> int:
+    from fazhi_lib.analysis import analyze
     from fazhi_lib.pipeline import OutputError, load
-    from fazhi_lib.topics import analyze
 
     try:
         corpus = load(args.outdir)
@@ -200,9 +201,13 @@ def _analyze(args: argparse.Namespace) -> int:
     n_topics = tables["topics"]["topic"].nunique()
     remedies = tables["remedies"]
     share = remedies["matched"].mean() if len(remedies) else 0.0
+    panels, kept = tables["panel"], tables["promises"]["kept"]
     print(f"{len(tables['problem_topics'])} problems in {n_topics} topics; {share:.0%} with a remedy; "
-          f"{len(tables['shared_sentences'])} shared sentence pairs; tables {', '.join(written)} in {args.outdir} "
-          f"({time.perf_counter() - t0:.1f} s)")
+          f"{len(tables['shared_sentences'])} shared sentence pairs; "
+          f"{panels.loc[panels['n_reports'] > 1, 'panel_id'].nunique()} jurisdictions with several reports, "
+          f"{int(kept.sum())} of {len(kept)} plans kept the next year, "
+          f"{int(tables['recurring_problems']['verbatim'].sum())} problems repeated word for word; "
+          f"tables {', '.join(written)} in {args.outdir} ({time.perf_counter() - t0:.1f} s)")
     return 0
 
 

@@ -19,7 +19,9 @@ Usage::
     python -m fazhi_lib.generate --docs 1000 --out /tmp/corpus [--seed 0] [--seeds-dir seeds]
 
 This module deliberately imports no other ``fazhi_lib`` module: the seed
-reports are split with a small private line-based parser.
+reports are split with a small private line-based parser. Corpora of panels
+(the same jurisdiction over several years, with the truth of what carried
+over) are made by :mod:`fazhi_lib.generate_panels` on top of this module.
 """
 
 from __future__ import annotations
@@ -38,7 +40,10 @@ from pathlib import Path
 __all__ = [
     "ADMIN_LEVELS",
     "CANONICAL_PARTS",
+    "Carry",
+    "Leaf",
     "Material",
+    "PanelSlot",
     "Report",
     "build_report",
     "generate_corpus",
@@ -540,6 +545,8 @@ class Report:
     style: dict[str, object]
     unit: str  # 镇 / 街道 / 县 / 局 ...
     signer: str
+    region: str | None = None  # the region written before the name (reports of a panel), shown on the web page
+    points: dict[str, list[tuple[Leaf, Leaf]]] = field(default_factory=dict)  # per part: (drawn, as shown)
 
     def truth(self) -> dict[str, object]:
         return {
@@ -631,6 +638,48 @@ def _sample(rng: random.Random, pool: list, lo: int, hi: int, used: set[int]) ->
     return picked
 
 
+@dataclass(frozen=True)
+class Carry:
+    """What a report of a panel takes over from its jurisdiction's earlier reports (``fazhi_lib.generate_panels``).
+
+    ``insert``: points written into a part besides the ones drawn (last year's plans carried out, restated plans,
+    repeated problems); ``exclude``: points not to draw again (earlier plans and problems, so that nothing repeats
+    that the truth does not say repeats)."""
+
+    insert: dict[str, tuple[Leaf, ...]] = field(default_factory=dict)
+    exclude: frozenset[Leaf] = frozenset()
+
+
+@dataclass(frozen=True)
+class PanelSlot:
+    """A report of a panel: the jurisdiction and period it is pinned to, and what it carries over."""
+
+    place: str
+    short: str
+    unit: str
+    admin_level: str
+    region: str | None  # written before the name in the title, or None
+    year_start: int
+    year_end: int
+    carry: Carry = field(default_factory=Carry)
+
+
+def _allowed(pool: list, carry: Carry | None) -> list:
+    """``pool`` without the points ``carry`` excludes (the same list when it excludes none)."""
+    if carry is None or not carry.exclude:
+        return pool
+    return [x for x in pool if x not in carry.exclude]
+
+
+def _with_carried(drawn: list[tuple[Leaf, Leaf]], carried: tuple[Leaf, ...], rng: random.Random
+                  ) -> list[tuple[Leaf, Leaf]]:
+    """``drawn`` with each carried point inserted at a random place (no random draw when nothing is carried)."""
+    out = list(drawn)
+    for leaf in carried:
+        out.insert(rng.randint(0, len(out)), (leaf, leaf))
+    return out
+
+
 def _render_part(
     part: str,
     heading: str,
@@ -641,8 +690,13 @@ def _render_part(
     force: dict[str, object],
     used: set[int],
     years: dict[str, object],
+    carry: Carry | None = None,
+    shown: list[tuple[Leaf, Leaf]] | None = None,
 ) -> tuple[list[str], int]:
-    """Paragraphs of one top-level part and its number of leaf points."""
+    """Paragraphs of one top-level part and its number of leaf points; the points written are appended to
+    ``shown`` as (drawn, as written)."""
+    shown = [] if shown is None else shown
+    carried = carry.insert.get(part, ()) if carry is not None else ()
     out = [heading]
     if part in ("overview", "effects"):
         pool = mat.paragraphs.get(part, [])
@@ -677,10 +731,12 @@ def _render_part(
         lead_src = rng.choice(leads)
         lead = ctx.fmt(lead_src, **years) if lead_src in _BUILTIN_TEMPLATES else ctx.text(lead_src)
 
-    pool = mat.leaves[part]
+    pool = _allowed(mat.leaves[part], carry)
     if structure == "A":
         lo, hi = {"measures": (3, 8), "problems": (2, 6), "plans": (3, 7)}.get(part, (2, 5))
-        leaves = [_vary_leaf(lf, rng) for lf in _sample(rng, pool, lo, hi, used)]
+        drawn = _with_carried([(lf, _vary_leaf(lf, rng)) for lf in _sample(rng, pool, lo, hi, used)], carried, rng)
+        shown.extend(drawn)
+        leaves = [lf for _, lf in drawn]
         if l3 == "yishi_inline":
             body = "".join(cn_num(k) + "是" + "".join(_leaf_paragraphs(lf, ctx, sep, False))
                            for k, lf in enumerate(leaves, 1))
@@ -707,7 +763,9 @@ def _render_part(
         out.append(lead)
     if structure == "C":
         lo, hi = {"measures": (3, 6), "problems": (2, 5), "plans": (3, 6)}.get(part, (2, 5))
-        leaves = [_vary_leaf(lf, rng) for lf in _sample(rng, pool, lo, hi, used)]
+        drawn = _with_carried([(lf, _vary_leaf(lf, rng)) for lf in _sample(rng, pool, lo, hi, used)], carried, rng)
+        shown.extend(drawn)
+        leaves = [lf for _, lf in drawn]
         for k, lf in enumerate(leaves, 1):
             paras = _leaf_paragraphs(lf, ctx, sep, own_line or rng.random() < 0.1)
             paras[0] = _l2_marker(l2, k) + paras[0]
@@ -716,12 +774,19 @@ def _render_part(
 
     # structure B: level-2 groups, each with its own numbered points
     groups = _sample(rng, mat.groups[part], 2, 4, used)
+    home = [rng.randrange(len(groups)) for _ in carried]  # the group each carried point joins
     n_leaves = 0
     for g, group in enumerate(groups, 1):
         head = _l2_marker(l2, g) + ctx.text(group.title)
-        m = rng.randint(min(2, len(group.points)), len(group.points))
-        idx = sorted(rng.sample(range(len(group.points)), m))
-        points = [_vary_leaf(group.points[i], rng) for i in idx]
+        own = _allowed(list(group.points), carry) if carry is not None and carry.exclude else group.points
+        m = rng.randint(min(2, len(own)), len(own)) if own else 0
+        idx = sorted(rng.sample(range(len(own)), m))
+        drawn = _with_carried([(own[i], _vary_leaf(own[i], rng)) for i in idx],
+                              tuple(lf for lf, h in zip(carried, home, strict=True) if h == g - 1), rng)
+        if not drawn:
+            continue
+        shown.extend(drawn)
+        points = [lf for _, lf in drawn]
         n_leaves += len(points)
         if l3 == "yishi_inline":
             body = "".join(cn_num(k) + "是" + "".join(_leaf_paragraphs(lf, ctx, sep, False))
@@ -760,19 +825,28 @@ def _choose_parts(rng: random.Random, force: dict[str, object]) -> list[str]:
     return parts
 
 
-def build_report(mat: Material, rng: random.Random, force: dict[str, object] | None = None) -> Report:
+def build_report(mat: Material, rng: random.Random, force: dict[str, object] | None = None,
+                 slot: PanelSlot | None = None) -> Report:
     """Draw one report. ``force`` pins style choices (tests): keys ``l2``, ``l3``, ``structure``
     (A/B/C for every numbered part), ``top`` ("num"/"bracket"), ``skip`` (bool), ``parts``,
-    ``punct`` ("full"/"half"/"mixed"), ``title`` (bool), ``range`` (bool)."""
+    ``punct`` ("full"/"half"/"mixed"), ``title`` (bool), ``range`` (bool). ``slot`` pins the jurisdiction, the
+    period and what the report carries over from earlier reports (a report of a panel); without it the
+    report is drawn exactly as before panels existed."""
     force = force or {}
 
     def pick(key, fn):
         return force[key] if key in force else fn()
 
-    place, short, unit, admin_level = _make_place(rng)
-    year_end = _weighted(rng, (2019, 2020, 2021, 2022, 2023, 2024), (5, 8, 12, 20, 25, 30))
-    is_range = pick("range", lambda: rng.random() < 0.12)
-    year_start = year_end - rng.choice((1, 2, 2, 2, 4)) if is_range else year_end
+    if slot is None:
+        place, short, unit, admin_level = _make_place(rng)
+        year_end = _weighted(rng, (2019, 2020, 2021, 2022, 2023, 2024), (5, 8, 12, 20, 25, 30))
+        is_range = pick("range", lambda: rng.random() < 0.12)
+        year_start = year_end - rng.choice((1, 2, 2, 2, 4)) if is_range else year_end
+    else:
+        place, short, unit, admin_level = slot.place, slot.short, slot.unit, slot.admin_level
+        year_start, year_end = slot.year_start, slot.year_end
+        is_range = year_start < year_end
+    named = place if slot is None or not slot.region else slot.region + place  # how the title names it
     punct = pick("punct", lambda: _weighted(rng, ("full", "half", "mixed"), (50, 25, 25)))
     ctx = _Ctx(place, short, unit, year_end, punct)
     style: dict[str, object] = {
@@ -791,11 +865,11 @@ def build_report(mat: Material, rng: random.Random, force: dict[str, object] | N
     title = None
     if has_title:
         tpl = rng.choice(_RANGE_TITLE_TEMPLATES if is_range else _TITLE_TEMPLATES)
-        title = (tpl.replace("{P}", place).replace("{Y0}", str(year_start))
+        title = (tpl.replace("{P}", named).replace("{Y0}", str(year_start))
                  .replace("{Y1}", str(year_end)).replace("{Y}", str(year_end)))
     title_lines = [title] if title else []
     if title and rng.random() < 0.06:
-        title_lines = [place, title[len(place):]]
+        title_lines = [named, title[len(named):]]
 
     if is_range:
         intro_tpl = rng.choice(_RANGE_INTROS)
@@ -807,12 +881,15 @@ def build_report(mat: Material, rng: random.Random, force: dict[str, object] | N
     paragraphs = [ctx.fmt(intro_tpl, **years_for_intro)]
 
     parts = _choose_parts(rng, force)
+    if slot is not None and slot.carry.insert.get("problems") and "problems" not in parts:
+        parts.insert(parts.index("plans"), "problems")  # a problem said to repeat is written
     top_style = str(style["top"])
     numbers = list(range(1, len(parts) + 1))
     if style["skip"] and len(parts) >= 2:
         jump = rng.randint(1, 3)
         numbers = [1] + [n + jump for n in numbers[1:]]
     used: set[int] = set()
+    points: dict[str, list[tuple[Leaf, Leaf]]] = {}
     counts = {"problems": 0, "plans": 0}
     for num, part in zip(numbers, parts, strict=True):
         choices = _HEADINGS[part][1 if top_style == "bracket" else 0]
@@ -820,7 +897,8 @@ def build_report(mat: Material, rng: random.Random, force: dict[str, object] | N
             choices = [c for c in choices if "{Y" not in c] or choices
         text = rng.choice(choices).replace("{Y1}", str(year_end + 1)).replace("{Y}", str(year_end))
         heading = f"【{text}】" if top_style == "bracket" else f"{cn_num(num)}、{text}"
-        paras, n_items = _render_part(part, heading, mat, rng, ctx, style, force, used, years)
+        paras, n_items = _render_part(part, heading, mat, rng, ctx, style, force, used, years,
+                                      slot.carry if slot is not None else None, points.setdefault(part, []))
         paragraphs.extend(paras)
         if part in counts:
             counts[part] = n_items
@@ -842,6 +920,8 @@ def build_report(mat: Material, rng: random.Random, force: dict[str, object] | N
         style=style,
         unit=unit,
         signer=signer,
+        region=slot.region if slot is not None else None,
+        points=points,
     )
 
 
@@ -892,6 +972,7 @@ def render_html(report: Report, rng: random.Random, encoding: str) -> bytes:
     """A government-portal style article page (``encoding`` is utf-8 or gb18030)."""
     esc = html.escape
     county = rng.choice(_NAME_A) + rng.choice(_NAME_B) + ("县" if report.unit != "区" else "市")
+    county = report.region or county  # a report of a panel is published on its own region's portal
     site = report.jurisdiction + "人民政府" if report.unit in ("区", "县") else county + "人民政府"
     title = report.title or report.jurisdiction + f"{report.year_end}年度法治政府建设情况报告"
     y1 = report.year_end + 1

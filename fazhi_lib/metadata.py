@@ -918,7 +918,8 @@ def read_metadata_csv(path: str | Path) -> pd.DataFrame:
         path: a CSV file encoded as UTF-8 (with or without BOM) or GB18030 (Excel on Chinese Windows),
             comma-, semicolon- or tab-separated. Its key column is ``file_name`` (``file``, ``filename`` or
             ``文件名`` are accepted): the input file's name (any folder part is dropped). Other columns are
-            among title, jurisdiction, admin_level, region, year_start, year_end, plus any others (kept).
+            among title, jurisdiction, admin_level, region, year_start, year_end, panel (the key linking a
+            jurisdiction's reports across years, see ``fazhi_lib.panels``), plus any others (kept).
 
     Returns:
         A DataFrame with column ``file_name`` first, one row per file name, all values as strings or None
@@ -939,7 +940,7 @@ def read_metadata_csv(path: str | Path) -> pd.DataFrame:
             f"{path}: no file-name column; expected one of {', '.join(_KEY_ALIASES)}; "
             f"found {list(df.columns)}"
         )
-    df = df.rename(columns={c: canon[c] for c in df.columns if canon[c] in FIELDS})
+    df = df.rename(columns={c: canon[c] for c in df.columns if canon[c] in (*FIELDS, "panel")})
     df = df.rename(columns={key: "file_name"})
     df = df.astype(object).map(lambda x: x.strip() if isinstance(x, str) else x)
     df["file_name"] = [Path(n.replace("\\", "/")).name if n else "" for n in df["file_name"]]

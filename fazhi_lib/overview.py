@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from fazhi_lib.analysis import ANALYSIS_TABLES
 from fazhi_lib.compare import comparable, report_labels
 from fazhi_lib.pipeline import TABLES, Corpus, read_tables, resolve_path
 from fazhi_lib.safehtml import as_text, escape, fields_html, html_table
@@ -53,9 +54,6 @@ __all__ = [
     "report_structure",
 ]
 
-#: The tables ``fazhi analyze`` writes.
-ANALYSIS_TABLES = ("problem_topics", "topics", "remedies", "shared_sentences")
-
 #: The parts the rules require of an annual report (法治政府建设与责任落实督察工作规定): Chinese label → the canonical
 #: parts (``documents.parts``) any one of which fulfils it.
 REQUIRED_PARTS: dict[str, tuple[str, ...]] = {
@@ -85,12 +83,12 @@ def load_corpus(tables_dir: str | Path = "data/processed/seeds", input_dir: str 
 def load_analysis(tables_dir: str | Path, corpus: Corpus, **analyze_kwargs: object) -> tuple[dict[str, pd.DataFrame],
                                                                                              bool]:
     """The ``fazhi analyze`` tables: read from ``tables_dir`` when all are there, else computed with
-    ``fazhi_lib.topics.analyze`` on ``corpus`` (keyword arguments go to it). Out: (tables by name, whether they were
+    ``fazhi_lib.analysis.analyze`` on ``corpus`` (keyword arguments go to it). Out: (tables by name, whether they were
     read from files)."""
     tables = resolve_path(tables_dir)
     if all((tables / f"{n}.parquet").is_file() for n in ANALYSIS_TABLES):
         return {n: pd.read_parquet(tables / f"{n}.parquet") for n in ANALYSIS_TABLES}, True
-    from fazhi_lib.topics import analyze
+    from fazhi_lib.analysis import analyze
 
     return analyze(corpus, **analyze_kwargs), False  # type: ignore[arg-type]
 

@@ -45,7 +45,8 @@ from fazhi_lib.structure import ITEM_COLUMNS, SECTION_COLUMNS, parse_rows
 
 DOCUMENT_COLUMNS = [
     "doc_id", "source", "file_name", "title", "jurisdiction", "admin_level", "region", "year_start", "year_end",
-    "parts", "n_chars", "n_sections", "n_items", "sha256", "encoding", "format", "status", "message", "duplicate_of",
+    "panel", "parts", "n_chars", "n_sections", "n_items", "sha256", "encoding", "format", "status", "message",
+    "duplicate_of",
 ]
 CLEANING_COLUMNS = ["doc_id", "action", "line", "text", "reason", "count"]
 SKIPPED_COLUMNS = ["source", "reason"]
@@ -56,7 +57,7 @@ STREAMED_TABLES = tuple(t for t in TABLES if t not in WHOLE_TABLES)  # rows per 
 ROW_FIELDS = ("sections", "items", "metrics", "measures", "cleaning")  # DocResult lists giving the same-named tables
 SUMMARY_PARTS = ("problems", "plans")  # item counts shown per document by ``Corpus.summary``
 BATCH_SIZE = 256  # documents per batch (one Parquet row group) when streaming: bounds memory, large enough to be fast
-META_FIELDS = ("title", "jurisdiction", "admin_level", "region", "year_start", "year_end")
+META_FIELDS = ("title", "jurisdiction", "admin_level", "region", "year_start", "year_end", "panel")
 READABLE = ("ok", "warning")  # statuses of documents whose text was read
 MIN_CHARS = 200  # shorter texts are kept with a warning: most likely an index page or a stub
 

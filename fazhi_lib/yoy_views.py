@@ -1,0 +1,274 @@
+"""Views of the year-over-year tables for notebook ``50_year_over_year`` and the "compared with last year" section
+of the one-report brief (notebook 40).
+
+``fazhi_lib.analysis.year_over_year`` computes the tables (panel, promises, recurring_problems, copied_text,
+indicator_trends); this module turns them into readable tables with Chinese column names, report labels and lead
+phrases instead of ids, and into charts. Every function is a pure function of DataFrames (the chart functions return
+a matplotlib Figure). Report text in the tables is left as text: notebooks show it escaped (``overview.html_table``
+or ``Styler.format(escape="html")``).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from fazhi_lib.compare import report_labels
+from fazhi_lib.topic_views import statement_labels
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "copied_share_chart",
+    "copied_view",
+    "last_year",
+    "panel_overview",
+    "promise_rates",
+    "promise_view",
+    "repeated_problems",
+    "timeline_chart",
+    "trend_chart",
+    "trend_view",
+]
+
+VERDICTS = {"kept": "已落实", "restated": "原样列为下一年计划", "open": "未见落实"}
+
+
+def _labels(documents: pd.DataFrame) -> pd.Series:
+    return report_labels(documents.drop_duplicates("doc_id"))
+
+
+def _period(a: object, b: object) -> str:
+    if pd.isna(a) and pd.isna(b):
+        return ""
+    a, b = (b, b) if pd.isna(a) else (a, a) if pd.isna(b) else (a, b)
+    return f"{int(a)}" if int(a) == int(b) else f"{int(a)}–{int(b)}"
+
+
+def _name(panel: pd.DataFrame) -> pd.Series:
+    """A label per panel_id: region and jurisdiction of its latest report."""
+    last = panel.sort_values("position").drop_duplicates("panel_id", keep="last").set_index("panel_id")
+    region = last["region"].astype("object").where(last["region"].notna(), "")
+    return (region.astype(str) + last["jurisdiction"].astype("object").fillna("").astype(str)).where(
+        last["jurisdiction"].notna(), last.index.to_series())
+
+
+def panel_overview(panel: pd.DataFrame) -> pd.DataFrame:
+    """The jurisdictions with several reports: 地区, 级别, 年份 (the periods, in order), 报告数; most reports first."""
+    p = panel[panel["n_reports"] > 1]
+    if p.empty:
+        return pd.DataFrame(columns=["地区", "级别", "年份", "报告数"])
+    names = _name(p)
+    rows = []
+    for pid, g in p.sort_values("position").groupby("panel_id", sort=False):
+        rows.append({"地区": names[pid], "级别": g["admin_level"].dropna().iloc[-1] if g["admin_level"].notna().any()
+                     else "", "年份": "、".join(_period(a, b) for a, b in zip(g["year_start"], g["year_end"],
+                                                                       strict=True)),
+                     "报告数": len(g)})
+    return pd.DataFrame(rows).sort_values(["报告数", "地区"], ascending=[False, True], kind="stable").reset_index(
+        drop=True)
+
+
+def timeline_chart(panel: pd.DataFrame, max_rows: int = 30, title: str = "各地报告覆盖的年份") -> Figure:
+    """One row per jurisdiction (those with most reports first, at most ``max_rows``), a bar per report over the
+    years it covers: which jurisdictions can be followed over time. Drawn for any corpus, with or without panels."""
+    import matplotlib.pyplot as plt
+
+    from fazhi_lib.plotting import use_chinese_font
+
+    use_chinese_font()
+    p = panel[panel["year_end"].notna()].copy()
+    names = _name(p)
+    order = (p.groupby("panel_id")["doc_id"].size().rename("n").to_frame().join(names.rename("name"))
+             .sort_values(["n", "name"], ascending=[False, True]).head(max_rows))
+    fig, ax = plt.subplots(figsize=(8, 0.35 * max(len(order), 3) + 1.2))
+    for y, pid in enumerate(order.index):
+        for r in p[p["panel_id"] == pid].itertuples():
+            start = int(r.year_start) if pd.notna(r.year_start) else int(r.year_end)
+            ax.barh(y, int(r.year_end) - start + 0.8, left=start - 0.4, color="#3B6EA5", height=0.6)
+    ax.set_yticks(range(len(order)), [str(n) for n in order["name"]])
+    ax.invert_yaxis()
+    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.set_xlabel("年份")
+    ax.set_title(title)
+    fig.tight_layout()
+    return fig
+
+
+def _verdict(kept: pd.Series, restated: pd.Series) -> list[str]:
+    return [VERDICTS["kept"] if k else VERDICTS["restated"] if isinstance(r, str) else VERDICTS["open"]
+            for k, r in zip(kept, restated, strict=True)]
+
+
+def promise_view(promises: pd.DataFrame, items: pd.DataFrame, documents: pd.DataFrame, width: int = 40
+                 ) -> pd.DataFrame:
+    """Each plan item with the judgement and its evidence: 报告, 下一份报告, 计划 (lead phrase), 判断 (已落实 /
+    原样列为下一年计划 / 未见落实), 相似度, 落实条目 (lead phrase of the work-done item), 依据."""
+    labels = _labels(documents)
+    lead = statement_labels(items, width=width)
+    return pd.DataFrame({
+        "报告": promises["doc_id"].map(labels).to_numpy(),
+        "下一份报告": promises["next_doc_id"].map(labels).to_numpy(),
+        "计划": promises["plan_item_id"].map(lead).to_numpy(),
+        "判断": _verdict(promises["kept"], promises["restated_item_id"]),
+        "相似度": promises["similarity"].astype(float).round(2).to_numpy(),
+        "落实条目": promises["next_item_id"].map(lead).fillna("").to_numpy(),
+        "依据": promises["evidence"].fillna("").to_numpy(),
+    })
+
+
+def promise_rates(promises: pd.DataFrame, panel: pd.DataFrame, by: str = "jurisdiction") -> pd.DataFrame:
+    """Promise-keeping rate: plan items, kept, restated as next year's plan, and the share kept, per jurisdiction
+    (``by="jurisdiction"``: the panel) or per administrative level (``by="admin_level"``); largest first."""
+    cols = ["计划条数", "已落实", "原样列为下一年计划", "落实率"]
+    if promises.empty:
+        return pd.DataFrame(columns=[by, *cols])
+    p = panel.drop_duplicates("doc_id").set_index("doc_id")
+    key = (promises["doc_id"].map(p["panel_id"]).map(_name(panel)) if by == "jurisdiction"
+           else promises["doc_id"].map(p["admin_level"]).fillna("未知"))
+    g = promises.assign(_key=key.to_numpy(), _restated=promises["restated_item_id"].notna()).groupby("_key")
+    out = pd.DataFrame({"计划条数": g.size(), "已落实": g["kept"].sum().astype(int),
+                        "原样列为下一年计划": g["_restated"].sum().astype(int)})
+    out["落实率"] = out["已落实"] / out["计划条数"]
+    label = "地区" if by == "jurisdiction" else "级别"
+    return out.rename_axis(label).reset_index().sort_values(["计划条数", label], ascending=[False, True],
+                                                             kind="stable").reset_index(drop=True)
+
+
+def repeated_problems(recurring: pd.DataFrame, items: pd.DataFrame, documents: pd.DataFrame,
+                      verbatim_only: bool = True) -> pd.DataFrame:
+    """Problems stated again in the next report (word for word only, unless ``verbatim_only=False``): 报告,
+    下一份报告, 问题 (as first written), 再次表述, 原样重复, 同一主题, 相似度."""
+    r = recurring[recurring["next_item_id"].notna()]
+    if verbatim_only:
+        r = r[r["verbatim"]]
+    labels = _labels(documents)
+    text = items.drop_duplicates("item_id").set_index("item_id")["text"]
+    return pd.DataFrame({
+        "报告": r["doc_id"].map(labels).to_numpy(), "下一份报告": r["next_doc_id"].map(labels).to_numpy(),
+        "问题": r["item_id"].map(text).to_numpy(), "再次表述": r["next_item_id"].map(text).to_numpy(),
+        "原样重复": r["verbatim"].map({True: "是", False: "否"}).to_numpy(),
+        "同一主题": r["same_topic"].map({True: "是", False: "否"}).to_numpy(),
+        "相似度": r["similarity"].astype(float).round(2).to_numpy(),
+    })
+
+
+def copied_view(copied: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
+    """Each pair of consecutive reports with its share of copied text: 地区, 年度, 下一年度, 句段数, 照搬句段,
+    照搬比例; highest share first."""
+    names = _name(panel)
+    out = pd.DataFrame({"地区": copied["panel_id"].map(names).to_numpy(), "年度": copied["year_end"].to_numpy(),
+                        "下一年度": copied["next_year_end"].to_numpy(), "句段数": copied["segments"].to_numpy(),
+                        "照搬句段": copied["copied"].to_numpy(), "照搬比例": copied["share"].astype(float).to_numpy()})
+    return out.sort_values(["照搬比例", "地区"], ascending=[False, True], kind="stable").reset_index(drop=True)
+
+
+def copied_share_chart(copied: pd.DataFrame, panel: pd.DataFrame, max_lines: int = 12,
+                       title: str = "与上一份报告雷同的句段比例") -> Figure:
+    """The share of each report copied from the jurisdiction's previous one, by year: one line per jurisdiction
+    (the ``max_lines`` with most pairs), and the median of all pairs of each year."""
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator, PercentFormatter
+
+    from fazhi_lib.plotting import use_chinese_font
+
+    use_chinese_font()
+    names = _name(panel)
+    fig, ax = plt.subplots(figsize=(8, 4))
+    top = copied["panel_id"].value_counts().head(max_lines).index
+    for pid in sorted(top, key=lambda x: str(names.get(x, x))):
+        g = copied[copied["panel_id"] == pid].sort_values("next_year_end")
+        ax.plot(g["next_year_end"], g["share"], marker="o", alpha=0.6, label=str(names.get(pid, pid)))
+    med = copied.groupby("next_year_end")["share"].median()
+    ax.plot(med.index, med.to_numpy(), color="black", linewidth=2.5, marker="_", markersize=14, label="中位数")
+    years = copied["next_year_end"].astype(int)
+    ax.set_xlim(years.min() - 0.5, years.max() + 0.5)
+    ax.set_ylim(0, min(1.0, float(copied["share"].max()) * 1.15 + 0.05))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.yaxis.set_major_formatter(PercentFormatter(1.0))
+    ax.set_xlabel("报告年度")
+    ax.set_ylabel("照搬上一份报告的句段比例")
+    ax.set_title(title)
+    ax.legend(fontsize=7, ncol=2, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    fig.tight_layout()
+    return fig
+
+
+def trend_view(trends: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
+    """The indicators of each jurisdiction over its reports: 地区, 指标, 年份, 数值 (per year where divided), 单位,
+    原文."""
+    names = _name(panel)
+    return pd.DataFrame({
+        "地区": trends["panel_id"].map(names).to_numpy(), "指标": trends["canonical_indicator"].to_numpy(),
+        "年份": [_period(a, b) for a, b in zip(trends["year_start"], trends["year_end"], strict=True)],
+        "数值": trends["value_per_year"].astype(float).to_numpy(), "单位": trends["unit"].to_numpy(),
+        "原文": trends["sentence"].to_numpy(),
+    })
+
+
+def trend_chart(trends: pd.DataFrame, panel: pd.DataFrame, indicator: str, max_lines: int = 12) -> Figure:
+    """One indicator over the years, one line per jurisdiction stating it in several reports (at most
+    ``max_lines``)."""
+    import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
+
+    from fazhi_lib.plotting import use_chinese_font
+
+    use_chinese_font()
+    names = _name(panel)
+    t = trends[trends["canonical_indicator"] == indicator]
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    for pid in t["panel_id"].value_counts().head(max_lines).index:
+        g = t[t["panel_id"] == pid].sort_values("position")
+        ax.plot(g["year_end"].astype(int), g["value_per_year"].astype(float), marker="o",
+                label=str(names.get(pid, pid)))
+    if len(t):
+        years = t["year_end"].astype(int)
+        ax.set_xlim(years.min() - 0.5, years.max() + 0.5)
+    unit = t["unit"].mode().iat[0] if len(t) else ""
+    divided = bool(t["per_year_applied"].any()) if len(t) else False
+    ax.set_title(f"{indicator}（{unit}{'，按年平均' if divided else ''}）")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set_xlabel("报告年度")
+    ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
+    fig.tight_layout()
+    return fig
+
+
+def last_year(doc_id: str, tables: dict[str, pd.DataFrame], items: pd.DataFrame, documents: pd.DataFrame
+              ) -> dict[str, object]:
+    """The "compared with last year" section of one report's brief.
+
+    Out: ``previous`` (doc_id of the jurisdiction's previous report, or None when the report has none in the
+    corpus), ``label`` (its label), ``promises`` (``promise_view`` of the previous report's plans, as judged against
+    this report), ``problems`` (``repeated_problems`` of the previous report found again here, word for word or
+    not), ``copied`` (share of this report copied from the previous one, or None) and ``indicators`` (the numbers
+    of both reports side by side: 指标, 上一年, 本年, 单位, 变化)."""
+    pairs = tables["copied_text"]
+    prev = pairs.loc[pairs["next_doc_id"] == doc_id, "doc_id"]
+    if prev.empty:
+        return {"previous": None, "label": "", "promises": None, "problems": None, "copied": None,
+                "indicators": None}
+    previous = prev.iloc[0]
+    promises = tables["promises"]
+    recurring = tables["recurring_problems"]
+    trends = tables["indicator_trends"]
+    both = trends[trends["doc_id"].isin([previous, doc_id])]
+    wide = both.pivot_table(index="canonical_indicator", columns="doc_id", values="value_per_year", aggfunc="first")
+    unit = both.groupby("canonical_indicator")["unit"].first()
+    indicators = pd.DataFrame({"指标": wide.index, "上一年": wide.get(previous, pd.Series(dtype=float)).to_numpy(),
+                               "本年": wide.get(doc_id, pd.Series(dtype=float)).to_numpy(),
+                               "单位": unit.reindex(wide.index).to_numpy()})
+    indicators["变化"] = (indicators["本年"] - indicators["上一年"]) / indicators["上一年"]
+    share = pairs.loc[pairs["next_doc_id"] == doc_id, "share"].iloc[0]
+    return {
+        "previous": previous, "label": _labels(documents).get(previous, previous),
+        "promises": promise_view(promises[(promises["doc_id"] == previous) & (promises["next_doc_id"] == doc_id)],
+                                 items, documents),
+        "problems": repeated_problems(recurring[(recurring["doc_id"] == previous)
+                                                & (recurring["next_doc_id"] == doc_id)], items, documents,
+                                      verbatim_only=False),
+        "copied": float(share), "indicators": indicators.dropna(subset=["上一年", "本年"]).reset_index(drop=True),
+    }
