@@ -237,6 +237,8 @@ SPECS: dict[str, Spec] = {
     "dimension": Choice(options=_dimensions, none=True),
     "indicators": TextList(options=_indicators, what="canonical indicators (vocab/indicators.csv)", none=True),
     "per_year": Flag(),
+    "max_jurisdictions": Integer(1, 10_000),
+    "top_indicators": Integer(1, 1_000),
 }
 
 #: The commands' numeric options, checked by argparse (``argument``).
