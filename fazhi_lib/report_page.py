@@ -34,8 +34,8 @@ from fazhi_lib.pipeline import _atomic_write
 from fazhi_lib.plotting import format_value
 from fazhi_lib.topics import shared_share
 
-__all__ = ["CorpusContext", "LoadedCorpus", "corpus_context", "load_corpus", "page_names", "render_reports",
-           "report_page", "safe_file_stem"]
+__all__ = ["CorpusContext", "LoadedCorpus", "corpus_context", "load_corpus", "page_names", "readable",
+           "render_reports", "report_page", "safe_file_stem"]
 
 #: The ingest tables a page is made from (the analysis tables, problem_topics, remedies and shared_sentences, are
 #: used when all are present).
@@ -379,8 +379,9 @@ def page_names(documents: pd.DataFrame, suffix: str = ".html") -> dict[str, str]
 
     Names are unique whatever the case sensitivity of the file system and do not depend on the order of the
     documents: reports that would share a name get their region in front (``重庆市永川区_大安街道_2024``), and those
-    still sharing one the first characters of their doc_id at the end. Every name is ``safe_file_stem``.
-    Out: {doc_id: file name}."""
+    still sharing one the first characters of their doc_id at the end. Every name is ``safe_file_stem``. Give it
+    the reports that get a brief (``readable``): a duplicate or a failed file would otherwise push its twin's name
+    to the longer form. Out: {doc_id: file name}."""
     ids = [str(d) for d in documents["doc_id"]]
     plain, qualified = _name_parts(documents)
 
@@ -463,14 +464,20 @@ def _render_chunk(args: tuple[str, str, str, list[tuple[str, str]]]) -> list[dic
     return [_render_one(loaded, doc, Path(out_dir) / name, lang) for doc, name in jobs]
 
 
+def readable(documents: pd.DataFrame) -> pd.DataFrame:
+    """The reports that get a brief: read without failure (status ok or warning), duplicates left out."""
+    return documents[documents["status"].isin(["ok", "warning"])]
+
+
 def _reports_to_render(documents: pd.DataFrame, doc_ids: Iterable[str] | None) -> list[str]:
-    readable = documents[documents["status"].isin(["ok", "warning"])]["doc_id"].astype(str).tolist()
+    reports = readable(documents)["doc_id"].astype(str).tolist()
     if doc_ids is None:
-        return readable
+        return reports
     wanted = [str(d) for d in doc_ids]
-    unknown = sorted(set(wanted) - set(documents["doc_id"].astype(str)))
+    unknown = sorted(set(wanted) - set(reports))
     if unknown:
-        raise ValueError(f"no document with doc_id {', '.join(unknown)}")
+        raise ValueError(f"no report read without failure has doc_id {', '.join(unknown)} (unknown, failed or "
+                         "a duplicate)")
     return wanted
 
 
@@ -482,7 +489,8 @@ def render_reports(tables_dir: str | Path, out_dir: str | Path, lang: str = "en"
     The tables are read once per process and every page's comparisons computed once (``load_corpus``); with
     ``jobs`` > 1 the reports are split into that many parts rendered in parallel processes. Each page is written
     atomically under ``page_names`` (a failed page leaves an older file of that name untouched, and the others are
-    rendered). Reports whose reading failed and duplicates get no page.
+    rendered). Reports whose reading failed and duplicates get no page (asking for one in ``doc_ids`` is a
+    ValueError).
 
     Returns
     -------
@@ -494,7 +502,7 @@ def render_reports(tables_dir: str | Path, out_dir: str | Path, lang: str = "en"
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     documents = pd.read_parquet(Path(tables_dir) / "documents.parquet")
-    names = page_names(documents)
+    names = page_names(readable(documents))  # of every report, whichever are rendered now: links stay valid
     todo = [(doc, names[doc]) for doc in _reports_to_render(documents, doc_ids)]
     jobs = max(1, min(int(jobs), len(todo) or 1))
     chunks = [todo[i::jobs] for i in range(jobs)]

@@ -277,6 +277,22 @@ def test_page_names_are_readable_and_unique():
     assert rp.page_names(docs.iloc[::-1]) == names
 
 
+def test_a_duplicate_does_not_change_the_name_of_its_original(tmp_path):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    seed = ROOT / "seeds" / "001_686202f34865f4ac.txt"
+    for name in ("a.txt", "b.txt"):  # the same report twice: the second is a duplicate
+        (corpus / name).write_bytes(seed.read_bytes())
+    assert fazhi(["ingest", str(corpus), "-o", str(tmp_path / "tables"), "--quiet", "--jobs", "1"]) == 0
+    docs = pd.read_parquet(tmp_path / "tables" / "documents.parquet")
+    assert sorted(docs["status"]) == ["duplicate", "ok"]
+    results = rp.render_reports(tmp_path / "tables", tmp_path / "out")
+    assert [r["file"] for r in results] == ["大安街道_2024.html"]
+    assert rp.page_names(docs)[results[0]["doc_id"]] != "大安街道_2024.html"  # why readable() comes first
+    with pytest.raises(ValueError, match="a duplicate"):
+        rp.render_reports(tmp_path / "tables", tmp_path / "out", doc_ids=[docs["doc_id"].iat[1]])
+
+
 def test_page_names_differ_beyond_case():
     docs = _docs(doc_id=["a1", "b2"], jurisdiction=["Town", "TOWN"])
     assert len({n.casefold() for n in rp.page_names(docs).values()}) == 2
@@ -349,7 +365,7 @@ def test_one_failing_page_stops_nothing_and_keeps_the_older_file(seeds, tmp_path
 
 
 def test_render_reports_rejects_unknown_reports_and_missing_tables(seeds, tmp_path):
-    with pytest.raises(ValueError, match="no document with doc_id nope"):
+    with pytest.raises(ValueError, match="no report read without failure has doc_id nope"):
         rp.render_reports(seeds, tmp_path / "x", doc_ids=["nope"])
     with pytest.raises(FileNotFoundError, match="lacks"):
         rp.load_corpus(tmp_path)
