@@ -167,10 +167,10 @@ def _headers(columns: Iterable[str], lang: str, table: str = "") -> dict[str, st
     return out
 
 
-def header_fields(documents: pd.DataFrame, doc_id: str, lang: str) -> list[tuple[str, str]]:
-    """``overview.brief_header`` with its labels and values in ``lang``."""
+def header_fields(header: dict[str, object], lang: str) -> list[tuple[str, str]]:
+    """A report's ``overview.brief_header`` with its labels and values in ``lang``."""
     fields = []
-    for key, value in ov.brief_header(documents, doc_id).items():
+    for key, value in header.items():
         shown = str(value)
         if key == "标题" and value == "（无标题）":
             shown = t("hdr.untitled", lang)
@@ -302,8 +302,10 @@ def report_page(doc_id: str, documents: pd.DataFrame, texts: pd.DataFrame, secti
            (("sections", sections), ("items", items), ("metrics", metrics), ("measures", measures))}
     problems = context.of("problems", doc_id)
     report = str(context.labels.get(doc_id, doc_id))
-    fields = header_fields(documents, doc_id, lang)
-    title = fields[0][1]
+    header = ov.brief_header(documents, doc_id)
+    fields = header_fields(header, lang)
+    untitled = header["标题"] == "（无标题）"
+    title = report if untitled else str(header["标题"])  # a report without a title goes by its place and period
     body = "".join([
         _section("header", lang, fields_table(fields)),
         _structure(own["sections"], own["items"], doc_id, lang),

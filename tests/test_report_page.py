@@ -249,6 +249,16 @@ def test_a_page_of_one_reports_rows_alone(seeds):
     assert "三湖镇" in root.text()
 
 
+def test_a_report_without_a_title_is_headed_by_its_place_and_period(loaded):
+    docs = loaded.context.documents
+    untitled = docs["doc_id"][docs["title"].isna()].iat[0]
+    root = parse(loaded.page(untitled, "en"))
+    (h1,) = [el.text() for el in root.iter() if el.tag == "h1"]
+    assert h1 == "金龙坪街道 2022–2024"
+    assert ("Title", "(no title)") in [(el.parent.children[0].text(), el.text()) for el in root.iter()
+                                       if el.tag == "td" and el.parent.children[0].tag == "th"]
+
+
 def test_rendering_is_deterministic(loaded):
     assert loaded.page("b2543d616647078e", "zh") == loaded.page("b2543d616647078e", "zh")
 
