@@ -45,7 +45,7 @@ def cpu_seconds() -> float:
 
 def long_report(loaded, n_chars: int) -> dict:
     """The tables of one report of at least ``n_chars`` characters made of consecutive reports of ``loaded`` (a
-    ``LoadedCorpus``), doc_id ``long``: their texts joined by line breaks, their rows' offsets moved."""
+    ``BriefTables``), doc_id ``long``: their texts joined by line breaks, their rows' offsets moved."""
     import pandas as pd
 
     texts, frames, offset = [], {n: [] for n in ROW_TABLES}, 0
@@ -72,7 +72,7 @@ def time_long_page(tables_dir: Path, n_chars: int, lang: str) -> dict:
 
     from fazhi_lib import report_page as rp
 
-    loaded = rp.load_corpus(tables_dir)
+    loaded = rp.load_brief_tables(tables_dir)
     long = long_report(loaded, n_chars)
     corpus = {n: pd.concat([pd.read_parquet(tables_dir / f"{n}.parquet"), long[n]], ignore_index=True)
               for n in ("texts", "items", "metrics", "measures")}
@@ -108,9 +108,9 @@ def run(docs: int, seed: int, jobs: int, lang: str, long_chars: int, work: Path)
     results = render_reports(tables, out, lang=lang, jobs=jobs)
     seconds, cpu = time.perf_counter() - t0, cpu_seconds() - c0
     t1 = time.perf_counter()
-    from fazhi_lib.report_page import load_corpus
+    from fazhi_lib.report_page import load_brief_tables
 
-    load_corpus(tables)
+    load_brief_tables(tables)
     load_seconds = time.perf_counter() - t1
     written = sum((out / r["file"]).stat().st_size for r in results if r["status"] == "ok")
     print(f"timing one page of a {long_chars:,}-character report ...", flush=True)

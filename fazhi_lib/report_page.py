@@ -34,7 +34,7 @@ from fazhi_lib.pipeline import _atomic_write
 from fazhi_lib.plotting import format_value
 from fazhi_lib.topics import shared_share
 
-__all__ = ["CorpusContext", "LoadedCorpus", "corpus_context", "load_corpus", "page_names", "readable",
+__all__ = ["BriefTables", "CorpusContext", "corpus_context", "load_brief_tables", "page_names", "readable",
            "render_reports", "report_page", "safe_file_stem"]
 
 #: The ingest tables a page is made from (the analysis tables, problem_topics, remedies and shared_sentences, are
@@ -409,7 +409,7 @@ def page_names(documents: pd.DataFrame, suffix: str = ".html") -> dict[str, str]
 
 
 @dataclass(frozen=True)
-class LoadedCorpus:
+class BriefTables:
     """A tables directory read once for many pages: each report's rows of the ingest tables and the
     ``CorpusContext``."""
 
@@ -424,7 +424,7 @@ class LoadedCorpus:
         return report_page(doc_id, self.context.documents, lang=lang, context=self.context, **tables)
 
 
-def load_corpus(tables_dir: str | Path) -> LoadedCorpus:
+def load_brief_tables(tables_dir: str | Path) -> BriefTables:
     """Read a tables directory once for many pages: every table, split by report, and the ``CorpusContext``
     (analysis tables used when all are present). Raises FileNotFoundError when an ingest table is missing."""
     tables_dir = Path(tables_dir)
@@ -444,10 +444,10 @@ def load_corpus(tables_dir: str | Path) -> LoadedCorpus:
         for doc, part in _by_doc(tables[name], keep=True).items():
             if doc:
                 rows.setdefault(doc, {})[name] = part
-    return LoadedCorpus(rows, {n: tables[n].iloc[:0] for n in _REPORT_ROWS}, context)
+    return BriefTables(rows, {n: tables[n].iloc[:0] for n in _REPORT_ROWS}, context)
 
 
-def _render_one(loaded: LoadedCorpus, doc_id: str, path: Path, lang: str) -> dict:
+def _render_one(loaded: BriefTables, doc_id: str, path: Path, lang: str) -> dict:
     """Render and write one page; never raises (a failure is recorded and leaves any older page in place)."""
     t0 = time.perf_counter()
     try:
@@ -462,7 +462,7 @@ def _render_one(loaded: LoadedCorpus, doc_id: str, path: Path, lang: str) -> dic
 
 def _render_chunk(args: tuple[str, str, str, list[tuple[str, str]]]) -> list[dict]:
     tables_dir, out_dir, lang, jobs = args
-    loaded = load_corpus(tables_dir)
+    loaded = load_brief_tables(tables_dir)
     return [_render_one(loaded, doc, Path(out_dir) / name, lang) for doc, name in jobs]
 
 
@@ -488,7 +488,7 @@ def render_reports(tables_dir: str | Path, out_dir: str | Path, lang: str = "en"
                    log: Callable[[str], object] | None = None) -> list[dict]:
     """Write the brief page of every report of a corpus (or of ``doc_ids``) into ``out_dir``.
 
-    The tables are read once per process and every page's comparisons computed once (``load_corpus``); with
+    The tables are read once per process and every page's comparisons computed once (``load_brief_tables``); with
     ``jobs`` > 1 the reports are split into that many parts rendered in parallel processes. Each page is written
     atomically under ``page_names`` (a failed page leaves an older file of that name untouched, and the others are
     rendered). Reports whose reading failed and duplicates get no page (asking for one in ``doc_ids`` is a

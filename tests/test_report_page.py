@@ -40,7 +40,7 @@ def seeds(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def loaded(seeds):
-    return rp.load_corpus(seeds)
+    return rp.load_brief_tables(seeds)
 
 
 def hostile_corpus(folder: Path) -> Path:
@@ -199,7 +199,7 @@ def _script_hash(page: str) -> str:
 
 
 def test_hostile_report_text_is_shown_not_run(hostile):
-    loaded = rp.load_corpus(hostile)
+    loaded = rp.load_brief_tables(hostile)
     docs = loaded.context.documents
     assert any(PAYLOAD in str(t) for t in docs["title"])  # the payload really reached the tables
     for doc_id in docs["doc_id"]:
@@ -378,7 +378,7 @@ def test_render_reports_rejects_unknown_reports_and_missing_tables(seeds, tmp_pa
     with pytest.raises(ValueError, match="no report read without failure has doc_id nope"):
         rp.render_reports(seeds, tmp_path / "x", doc_ids=["nope"])
     with pytest.raises(FileNotFoundError, match="lacks"):
-        rp.load_corpus(tmp_path)
+        rp.load_brief_tables(tmp_path)
     assert rp.render_reports(seeds, tmp_path / "one", doc_ids=["b2543d616647078e"])[0]["status"] == "ok"
 
 
