@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from fazhi_lib.analysis import ANALYSIS_TABLES
@@ -45,13 +46,18 @@ __all__ = [
     "load_analysis",
     "load_corpus",
     "mechanisms",
+    "mechanisms_by_report",
     "metric_benchmark",
     "metric_benchmark_chart",
+    "metric_benchmarks",
     "period_label",
     "problem_documents",
+    "problems_by_report",
     "problems_with_remedies",
     "report_shared",
     "report_structure",
+    "shared_by_report",
+    "shared_stats",
 ]
 
 #: The parts the rules require of an annual report (法治政府建设与责任落实督察工作规定): Chinese label → the canonical
@@ -312,15 +318,47 @@ def report_structure(sections: pd.DataFrame, items: pd.DataFrame, doc_id: str) -
     (itself included) and of items in it."""
     s = sections[sections["doc_id"].eq(doc_id)].sort_values("start", kind="stable")
     it = items[items["doc_id"].eq(doc_id)]
-    tops = s[s["level"].eq(s["level"].min())] if len(s) else s
+    cols = ["marker", "heading", "part", "sections", "items"]
+    if s.empty:
+        return pd.DataFrame(columns=cols)
+    level = s["level"].to_numpy()
+    tops = s[level == level.min()]
+    s_start, s_end = s["start"].to_numpy(), s["end"].to_numpy()
+    i_start, i_end = it["start"].to_numpy(), it["end"].to_numpy()
     rows = []
-    for top in tops.itertuples():
-        inside = s[(s["start"] >= top.start) & (s["end"] <= top.end)]
-        n_items = int(((it["start"] >= top.start) & (it["end"] <= top.end)).sum())
-        rows.append({"marker": as_text(top.marker), "heading": as_text(top.heading),
-                     "part": PART_LABELS.get(as_text(top.part), as_text(top.part)), "sections": len(inside),
-                     "items": n_items})
-    return pd.DataFrame(rows, columns=["marker", "heading", "part", "sections", "items"])
+    for marker, heading, part, a, b in zip(tops["marker"].tolist(), tops["heading"].tolist(), tops["part"].tolist(),
+                                           tops["start"].tolist(), tops["end"].tolist(), strict=True):
+        rows.append({"marker": as_text(marker), "heading": as_text(heading),
+                     "part": PART_LABELS.get(as_text(part), as_text(part)),
+                     "sections": int(((s_start >= a) & (s_end <= b)).sum()),
+                     "items": int(((i_start >= a) & (i_end <= b)).sum())})
+    return pd.DataFrame(rows, columns=cols)
+
+
+#: The columns of ``metric_benchmark``.
+BENCHMARK_COLUMNS = ["indicator", "unit", "value", "median", "n_reports", "ratio", "sentence"]
+
+
+def metric_benchmarks(table: pd.DataFrame) -> pd.DataFrame:
+    """Every report's canonical indicators against the corpus, from the corpus's comparable numbers
+    (``fazhi_lib.compare.comparable``): doc_id and the columns of ``metric_benchmark``; each report's rows in the
+    order ``metric_benchmark`` gives them. One pass for all reports (briefs of many reports)."""
+    cols = ["doc_id", *BENCHMARK_COLUMNS]
+    if table.empty:
+        return pd.DataFrame(columns=cols)
+    stats = table.groupby("canonical_indicator").agg(median=("value_per_year", "median"),
+                                                     n_reports=("doc_id", "nunique"))
+    out = table[["doc_id", "canonical_indicator", "unit", "value_per_year", "sentence"]].join(
+        stats, on="canonical_indicator")
+    out = out.rename(columns={"value_per_year": "value", "canonical_indicator": "indicator"})
+    out["ratio"] = out["value"] / out["median"].where(out["median"] != 0)
+    out = out.sort_values(["doc_id", "n_reports", "indicator"], ascending=[True, False, True], kind="stable")
+    return out[cols].reset_index(drop=True)
+
+
+def _of_report(frame: pd.DataFrame, doc_id: str) -> pd.DataFrame:
+    """The rows of one report of a ``…_by_report`` / ``metric_benchmarks`` frame, without its doc_id column."""
+    return frame[frame["doc_id"].eq(doc_id)].drop(columns="doc_id").reset_index(drop=True)
 
 
 def metric_benchmark(metrics: pd.DataFrame, documents: pd.DataFrame, doc_id: str, per_year: bool = True
@@ -328,18 +366,7 @@ def metric_benchmark(metrics: pd.DataFrame, documents: pd.DataFrame, doc_id: str
     """A report's canonical indicators against the corpus: for each indicator the report states (one comparable
     number, ``fazhi_lib.compare.comparable``), its value, unit, the corpus median, the number of reports stating it
     and the ratio value ÷ median; with the source sentence."""
-    cols = ["indicator", "unit", "value", "median", "n_reports", "ratio", "sentence"]
-    table = comparable(metrics, documents, per_year=per_year)
-    if table.empty:
-        return pd.DataFrame(columns=cols)
-    stats = table.groupby("canonical_indicator").agg(median=("value_per_year", "median"),
-                                                     n_reports=("doc_id", "nunique"))
-    mine = table[table["doc_id"].eq(doc_id)].set_index("canonical_indicator")
-    out = mine[["unit", "value_per_year", "sentence"]].join(stats)
-    out = out.rename(columns={"value_per_year": "value"}).rename_axis("indicator").reset_index()
-    out["ratio"] = out["value"] / out["median"].where(out["median"] != 0)
-    out = out.sort_values(["n_reports", "indicator"], ascending=[False, True], kind="stable")
-    return out[cols].reset_index(drop=True)
+    return _of_report(metric_benchmarks(comparable(metrics, documents, per_year=per_year)), doc_id)
 
 
 def metric_benchmark_chart(bench: pd.DataFrame, title: str = "本报告指标与全部报告中位数之比", max_bars: int = 20
@@ -369,60 +396,99 @@ def metric_benchmark_chart(bench: pd.DataFrame, title: str = "本报告指标与
     return fig
 
 
-def mechanisms(measures: pd.DataFrame, doc_id: str) -> pd.DataFrame:
-    """A report's mechanisms: term, kind, dimension, mentions as done and as planned, and first surface form."""
-    m = measures[measures["doc_id"].eq(doc_id)]
-    cols = ["term", "kind", "dimension", "done", "planned", "surface"]
-    if m.empty:
+#: The columns of ``mechanisms``.
+MECHANISM_COLUMNS = ["term", "kind", "dimension", "done", "planned", "surface"]
+
+
+def mechanisms_by_report(measures: pd.DataFrame) -> pd.DataFrame:
+    """Every report's mechanisms (``mechanisms``) in one pass: doc_id and the columns of ``mechanisms``, each
+    report's rows in its order."""
+    cols = ["doc_id", *MECHANISM_COLUMNS]
+    if measures.empty:
         return pd.DataFrame(columns=cols)
-    planned = m["planned"].fillna(False).astype(bool)
-    out = m.assign(done=~planned, planned_=planned).groupby("term", as_index=False).agg(
+    planned = measures["planned"].fillna(False).astype(bool)
+    out = measures.assign(done=~planned, planned_=planned).groupby(["doc_id", "term"], as_index=False).agg(
         kind=("kind", "first"), dimension=("dimension", "first"), done=("done", "sum"), planned=("planned_", "sum"),
         surface=("surface", "first"))
-    out = out.sort_values(["done", "planned", "term"], ascending=[False, False, True], kind="stable")
+    out = out.sort_values(["doc_id", "done", "planned", "term"], ascending=[True, False, False, True], kind="stable")
     return out[cols].reset_index(drop=True)
 
 
-def problems_with_remedies(items: pd.DataFrame, problem_topics: pd.DataFrame, remedies: pd.DataFrame, doc_id: str
-                           ) -> pd.DataFrame:
-    """A report's problem statements in order: title, text, topic label, whether a plan item remedies it, the
-    similarity and the matched plan item's title and text."""
-    cols = ["problem", "text", "topic", "has_remedy", "similarity", "plan_item", "plan_text"]
-    it = items[items["doc_id"].eq(doc_id)].set_index("item_id")
-    probs = it[it["part"].eq("problems")].sort_values("start", kind="stable")
+def mechanisms(measures: pd.DataFrame, doc_id: str) -> pd.DataFrame:
+    """A report's mechanisms: term, kind, dimension, mentions as done and as planned, and first surface form."""
+    return _of_report(mechanisms_by_report(measures[measures["doc_id"].eq(doc_id)]), doc_id)
+
+
+#: The columns of ``problems_with_remedies``.
+PROBLEM_COLUMNS = ["problem", "text", "topic", "has_remedy", "similarity", "plan_item", "plan_text"]
+
+
+def problems_by_report(items: pd.DataFrame, problem_topics: pd.DataFrame, remedies: pd.DataFrame) -> pd.DataFrame:
+    """Every report's problem statements (``problems_with_remedies``) in one pass: doc_id, the problem's item_id,
+    the columns of ``problems_with_remedies`` and the matched plan's plan_item_id ("" when none); each report's rows
+    in the order of its text. A plan item counts only when it is an item of the same report."""
+    cols = ["doc_id", "item_id", *PROBLEM_COLUMNS, "plan_item_id"]
+    probs = items[items["part"].eq("problems")].sort_values("start", kind="stable")
     if probs.empty:
         return pd.DataFrame(columns=cols)
-    topics = problem_topics.drop_duplicates("item_id").set_index("item_id")["topic_label"]
-    rem = remedies.drop_duplicates("problem_item_id").set_index("problem_item_id")
-    rows = []
-    for item_id, p in probs.iterrows():
-        r = rem.loc[item_id] if item_id in rem.index else None
-        plan_id = as_text(r["plan_item_id"]) if r is not None else ""
-        matched = bool(r["matched"]) if r is not None and pd.notna(r["matched"]) else False
-        plan = it.loc[plan_id] if plan_id in it.index else None
-        rows.append({"problem": as_text(p["title"]), "text": as_text(p["text"]), "topic": as_text(topics.get(item_id)),
-                     "has_remedy": "✓" if matched else "✗",
-                     "similarity": float(r["similarity"]) if r is not None else float("nan"),
-                     "plan_item": as_text(plan["title"]) if plan is not None and matched else "",
-                     "plan_text": as_text(plan["text"]) if plan is not None and matched else ""})
-    return pd.DataFrame(rows, columns=cols)
+    topics = problem_topics.drop_duplicates("item_id")[["item_id", "topic_label"]]
+    rem = remedies.drop_duplicates("problem_item_id")[["problem_item_id", "plan_item_id", "similarity", "matched"]]
+    plans = items.drop_duplicates(["doc_id", "item_id"])[["doc_id", "item_id", "title", "text"]].set_axis(
+        ["doc_id", "plan_item_id", "plan_title", "plan_body"], axis=1).assign(found=True)
+    m = (probs[["doc_id", "item_id", "title", "text"]]
+         .merge(topics, on="item_id", how="left")
+         .merge(rem.rename(columns={"problem_item_id": "item_id"}), on="item_id", how="left")
+         .merge(plans, on=["doc_id", "plan_item_id"], how="left"))
+    matched = m["matched"].eq(True).to_numpy(dtype=bool)
+    answered = matched & m["found"].eq(True).to_numpy(dtype=bool)
+    return pd.DataFrame({
+        "doc_id": m["doc_id"].to_numpy(), "item_id": m["item_id"].to_numpy(),
+        "problem": m["title"].map(_text).to_numpy(), "text": m["text"].map(_text).to_numpy(),
+        "topic": m["topic_label"].map(_text).to_numpy(), "has_remedy": np.where(matched, "✓", "✗"),
+        "similarity": pd.to_numeric(m["similarity"], errors="coerce").astype(float).to_numpy(),
+        "plan_item": np.where(answered, m["plan_title"].map(_text), ""),
+        "plan_text": np.where(answered, m["plan_body"].map(_text), ""),
+        "plan_item_id": np.where(answered, m["plan_item_id"].map(_text), ""),
+    }, columns=cols)
+
+
+def problems_with_remedies(items: pd.DataFrame, problem_topics: pd.DataFrame, remedies: pd.DataFrame, doc_id: str,
+                           with_ids: bool = False) -> pd.DataFrame:
+    """A report's problem statements in order: title, text, topic label, whether a plan item remedies it, the
+    similarity and the matched plan item's title and text; ``with_ids`` adds the problem's ``item_id`` first and the
+    matched plan's ``plan_item_id`` last (to find both in the text)."""
+    out = _of_report(problems_by_report(items[items["doc_id"].eq(doc_id)], problem_topics, remedies), doc_id)
+    return out if with_ids else out[PROBLEM_COLUMNS]
+
+
+#: The columns of the shared segments of ``report_shared``.
+SHARED_COLUMNS = ["text", "other_report", "other_text", "similarity"]
+
+
+def shared_by_report(shared: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
+    """Every report's shared segments (``report_shared``) in one pass: doc_id and the columns of its view, most
+    similar first; ``labels`` are the reports' ``compare.report_labels``."""
+    sides = [pd.DataFrame({"doc_id": shared[f"doc_id_{me}"].to_numpy(), "text": shared[f"text_{me}"].to_numpy(),
+                           "other_report": labels.reindex(shared[f"doc_id_{other}"]).to_numpy(),
+                           "other_text": shared[f"text_{other}"].to_numpy(),
+                           "similarity": shared["similarity"].to_numpy()})
+             for me, other in (("a", "b"), ("b", "a"))]
+    view = pd.concat(sides, ignore_index=True).sort_values("similarity", ascending=False, kind="stable")
+    return view[["doc_id", *SHARED_COLUMNS]].reset_index(drop=True)
+
+
+def shared_stats(share: pd.DataFrame, doc_id: str) -> dict[str, float]:
+    """A report's sentence segments, how many recur in another report and the share (zeros for a report not in
+    ``share``, the frame of ``fazhi_lib.topics.shared_share``)."""
+    row = share[share["doc_id"].eq(doc_id)]
+    return {"segments": int(row["segments"].iat[0]) if len(row) else 0,
+            "shared": int(row["shared"].iat[0]) if len(row) else 0,
+            "share": float(row["share"].iat[0]) if len(row) else 0.0}
 
 
 def report_shared(shared: pd.DataFrame, share: pd.DataFrame, documents: pd.DataFrame, doc_id: str
                   ) -> tuple[dict[str, float], pd.DataFrame]:
     """A report's share of sentence segments found in other reports (from ``fazhi_lib.topics.shared_share``) and
     the shared segments: its text, the other report and that report's text, similarity."""
-    row = share[share["doc_id"].eq(doc_id)]
-    stats = {"segments": int(row["segments"].iat[0]) if len(row) else 0,
-             "shared": int(row["shared"].iat[0]) if len(row) else 0,
-             "share": float(row["share"].iat[0]) if len(row) else 0.0}
-    labels = report_labels(documents)
-    a = shared[shared["doc_id_a"].eq(doc_id)]
-    b = shared[shared["doc_id_b"].eq(doc_id)]
-    view = pd.concat([
-        pd.DataFrame({"text": a["text_a"], "other_report": labels.reindex(a["doc_id_b"]).to_numpy(),
-                      "other_text": a["text_b"], "similarity": a["similarity"]}),
-        pd.DataFrame({"text": b["text_b"], "other_report": labels.reindex(b["doc_id_a"]).to_numpy(),
-                      "other_text": b["text_a"], "similarity": b["similarity"]}),
-    ], ignore_index=True)
-    return stats, view.sort_values("similarity", ascending=False, kind="stable").reset_index(drop=True)
+    mine = shared[shared["doc_id_a"].eq(doc_id) | shared["doc_id_b"].eq(doc_id)]
+    return shared_stats(share, doc_id), _of_report(shared_by_report(mine, report_labels(documents)), doc_id)

@@ -241,3 +241,48 @@ def test_metric_benchmark_on_the_seeds(seeds):
     import matplotlib.pyplot as plt
 
     plt.close("all")
+
+
+# ---- every report at once ------------------------------------------------------------------------------------------
+
+
+def test_views_of_every_report_at_once_equal_the_views_of_each(seeds):
+    """The ``…_by_report`` views (briefs of many reports compute them once) give each report what its own view
+    gives, in the same order."""
+    from fazhi_lib.compare import comparable, report_labels
+    from fazhi_lib.topics import analyze, shared_share
+
+    analysis = analyze(seeds)
+    labels = report_labels(seeds.documents)
+    share = shared_share(seeds.texts, analysis["shared_sentences"])
+    every = {"bench": ov.metric_benchmarks(comparable(seeds.metrics, seeds.documents, per_year=True)),
+             "mech": ov.mechanisms_by_report(seeds.measures),
+             "problems": ov.problems_by_report(seeds.items, analysis["problem_topics"], analysis["remedies"]),
+             "shared": ov.shared_by_report(analysis["shared_sentences"], labels)}
+    assert len(every["shared"]) == 2 * len(analysis["shared_sentences"])
+    for doc in seeds.documents["doc_id"]:
+        one = {"bench": ov.metric_benchmark(seeds.metrics, seeds.documents, doc),
+               "mech": ov.mechanisms(seeds.measures, doc),
+               "problems": ov.problems_with_remedies(seeds.items, analysis["problem_topics"], analysis["remedies"],
+                                                     doc, with_ids=True),
+               "shared": ov.report_shared(analysis["shared_sentences"], share, seeds.documents, doc)[1]}
+        for name, frame in every.items():
+            mine = frame[frame["doc_id"].eq(doc)].drop(columns="doc_id").reset_index(drop=True)
+            pd.testing.assert_frame_equal(mine, one[name], check_dtype=False)
+        assert len(one["mech"]) and len(one["bench"])
+
+
+def test_problems_by_report_takes_plans_of_the_same_report_only():
+    items = pd.DataFrame({"doc_id": ["a", "a", "b"], "item_id": ["p1", "q1", "q2"],
+                          "part": ["problems", "plans", "plans"], "title": ["执法薄弱", "加强执法", "别的计划"],
+                          "text": ["执法力量薄弱", "加强执法队伍", "别的计划"], "start": [0, 10, 0]})
+    topics = pd.DataFrame({"doc_id": ["a"], "item_id": ["p1"], "topic": [0], "topic_label": ["执法"],
+                           "score": [1.0]})
+    for plan, shown in (("q1", "加强执法"), ("q2", "")):
+        remedies = pd.DataFrame({"doc_id": ["a"], "problem_item_id": ["p1"], "plan_item_id": [plan],
+                                 "similarity": [0.5], "matched": [True]})
+        out = ov.problems_by_report(items, topics, remedies)
+        assert out.columns.tolist() == ["doc_id", "item_id", *ov.PROBLEM_COLUMNS, "plan_item_id"]
+        assert out["plan_item"].tolist() == [shown] and out["plan_item_id"].tolist() == [plan if shown else ""]
+        assert out["has_remedy"].tolist() == ["✓"] and out["similarity"].tolist() == [0.5]
+    assert ov.problems_by_report(items[items["part"].eq("plans")], topics, remedies).empty

@@ -1,0 +1,127 @@
+"""Readable HTML tables for rendered briefs: Chinese text left-aligned and wrapped, numbers right-aligned with
+thousands separators, wide tables scrolling sideways instead of squeezing their columns.
+
+pandas' ``to_html`` right-aligns every header, leaves long report sentences on one line and prints ``12345.0``;
+a brief forwarded to a colleague should read like a table in a printed report. Every cell and header is escaped
+(``overview.escape``): cells hold report text.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import namedtuple
+from collections.abc import Iterable, Mapping
+from functools import cache
+
+import pandas as pd
+
+from fazhi_lib.overview import escape
+
+__all__ = ["LONG_TEXT", "TABLE_CSS", "column_class", "fields_table", "format_number", "readable_table", "records"]
+
+#: A text column whose longest value has more characters than this is wrapped with a minimum width (a sentence);
+#: shorter ones (markers, units, terms) stay on one line.
+LONG_TEXT = 16
+
+TABLE_CSS = """
+.fz-scroll{overflow-x:auto;max-width:100%;margin:.6em 0 1.2em}
+table.fz{border-collapse:collapse;font-size:.92em;line-height:1.55}
+table.fz th,table.fz td{padding:.35em .7em;border-bottom:1px solid #dfe3e8;vertical-align:top}
+table.fz thead th{background:#f3f5f8;border-bottom:2px solid #c9d0d8;text-align:left;white-space:nowrap}
+table.fz th.n,table.fz td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+table.fz td.s{text-align:left;white-space:nowrap}
+table.fz td.t{text-align:left;white-space:normal;min-width:12em;max-width:40em;overflow-wrap:anywhere}
+table.fz tbody tr:hover{background:#fafbfc}
+table.fz-fields th{text-align:left;font-weight:600;background:none;border-bottom:1px solid #eef0f3;
+white-space:nowrap;color:#444}
+table.fz-fields td{text-align:left;overflow-wrap:anywhere}
+"""
+
+
+def format_number(value: object, decimals: int | None = None) -> str:
+    """A number for a table cell: thousands separators (``12,345``); ``decimals`` places when given (``0.50``),
+    else whole numbers without decimals and others with up to two (``99.1``, ``8,333.33``); None, NaN and NA as
+    ``""``; booleans as ✓ / ✗."""
+    if value is None or value is pd.NA:
+        return ""
+    if isinstance(value, bool):
+        return "✓" if value else "✗"
+    try:
+        number = float(value)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return str(value)
+    if math.isnan(number):
+        return ""
+    if math.isinf(number):
+        return "∞" if number > 0 else "−∞"
+    if decimals is not None:
+        return f"{number:,.{decimals}f}"
+    if number.is_integer() and abs(number) < 1e15:
+        return f"{int(number):,}"
+    return f"{number:,.2f}".rstrip("0").rstrip(".")
+
+
+@cache
+def _row_type(columns: tuple[str, ...]) -> type:
+    return namedtuple("row", columns)  # type: ignore[misc]
+
+
+def records(frame: pd.DataFrame, columns: tuple[str, ...]) -> list:
+    """The rows of ``frame`` as named tuples of plain Python values, only ``columns`` (pandas' ``itertuples`` takes
+    milliseconds on a few rows of Arrow strings; a page of a thousand-report run cannot spend that)."""
+    row = _row_type(columns)
+    return [row(*values) for values in zip(*(frame[c].tolist() for c in columns), strict=True)]
+
+
+def _is_number_column(column: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+
+
+def column_class(column: pd.Series, values: list | None = None) -> str:
+    """``n`` for a numeric column, ``t`` for long text (wrapped), ``s`` for short text (``values``: the column as a
+    list, when already at hand)."""
+    if _is_number_column(column):
+        return "n"
+    values = column.tolist() if values is None else values
+    longest = max((len(escape(v)) for v in values), default=0)
+    return "t" if longest > LONG_TEXT else "s"
+
+
+def readable_table(frame: pd.DataFrame, headers: Mapping[str, str] | None = None,
+                   decimals: Mapping[str, int] | None = None) -> str:
+    """A DataFrame as a readable, escaped HTML table wrapped in a sideways-scrolling box (no index shown).
+
+    Parameters
+    ----------
+    frame
+        The rows to show, in order.
+    headers
+        Header text per column name (the language of the page); a column without one keeps its name.
+    decimals
+        Fixed decimal places per numeric column (a ratio: ``0.50``, ``1.00``); other numeric columns show whole
+        numbers whole and others with up to two decimals.
+    """
+    headers = headers or {}
+    decimals = decimals or {}
+    names = [str(c) for c in frame.columns]
+    columns = [frame[c] for c in frame.columns]
+    values = [c.tolist() for c in columns]  # plain Python values: fast to format
+    classes = [column_class(c, v) for c, v in zip(columns, values, strict=True)]
+    cells = []
+    for name, k, column in zip(names, classes, values, strict=True):
+        if k == "n":
+            places = decimals.get(name)
+            cells.append([f'<td class="n">{format_number(v, places)}</td>' for v in column])
+        else:
+            cells.append([f'<td class="{k}">{escape(v)}</td>' for v in column])
+    head = "".join(f'<th class="{k}">{escape(headers.get(name, name))}</th>'
+                   for name, k in zip(names, classes, strict=True))
+    body = "".join(f"<tr>{''.join(row)}</tr>" for row in zip(*cells, strict=True)) if cells else ""
+    return (f'<div class="fz-scroll"><table class="fz"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
+
+
+def fields_table(fields: Iterable[tuple[object, object]]) -> str:
+    """Label–value pairs (a report's header) as an escaped two-column table."""
+    rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in fields)
+    return f'<div class="fz-scroll"><table class="fz fz-fields"><tbody>{rows}</tbody></table></div>'

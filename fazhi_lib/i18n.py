@@ -1,0 +1,76 @@
+"""The words of the rendered briefs in Chinese or English: one message catalogue, ``vocab/messages.csv``.
+
+Every heading, sentence, table header, legend entry and label a rendered page shows comes from the catalogue by key
+(``t("numbers.title", "zh")``), so the code holds no prose and a translator edits one file. Keys are grouped by
+prefix: ``col.`` table headers (``col.<table>.<column>`` where one column name means different things in two
+tables), ``part.``, ``status.``, ``dimension.`` … names of the values the tables hold, ``d.`` labels of an
+extraction's details. A value may hold ``{name}`` placeholders, filled by ``t(key, lang, name=…)``.
+
+The Chinese names of parts, statuses and dimensions mirror their owners (``overview.PART_LABELS``,
+``overview.STATUS_LABELS``, ``vocab/dimensions.csv``); a test keeps them equal.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from functools import cache
+
+from fazhi_lib.vocabulary import vocab_path
+
+__all__ = ["DEFAULT_LANG", "LANGS", "catalogue", "check_lang", "html_lang", "label", "t"]
+
+#: The languages of the catalogue, in its column order.
+LANGS = ("en", "zh")
+DEFAULT_LANG = "en"
+_HTML_LANG = {"en": "en", "zh": "zh-CN"}
+
+
+@cache
+def catalogue() -> dict[str, dict[str, str]]:
+    """{key: {lang: text}} from ``vocab/messages.csv`` (comment lines start with ``#``; fields with commas are
+    quoted). Raises ValueError on a duplicate key or a missing translation, naming the line."""
+    lines = [ln for ln in vocab_path("messages.csv").read_text(encoding="utf-8").splitlines()
+             if not ln.lstrip().startswith("#") and ln.strip()]
+    rows = list(csv.reader(io.StringIO("\n".join(lines))))
+    if not rows or rows[0] != ["key", *LANGS]:
+        raise ValueError(f"vocab/messages.csv: the header must be key,{','.join(LANGS)}")
+    out: dict[str, dict[str, str]] = {}
+    for row in rows[1:]:
+        if len(row) != len(LANGS) + 1 or not all(field.strip() for field in row):
+            raise ValueError(f"vocab/messages.csv: row {row!r} needs a key and one text per language "
+                             "(quote a text that holds a comma)")
+        key, texts = row[0].strip(), {lang: text.strip() for lang, text in zip(LANGS, row[1:], strict=True)}
+        if key in out:
+            raise ValueError(f"vocab/messages.csv: key {key!r} appears twice")
+        out[key] = texts
+    return out
+
+
+def check_lang(lang: str) -> str:
+    """``lang`` when the catalogue has it, else ValueError listing the languages it has."""
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGS)}")
+    return lang
+
+
+def t(key: str, lang: str, **values: object) -> str:
+    """The text of ``key`` in ``lang``, placeholders filled from ``values``. KeyError names a missing key."""
+    try:
+        text = catalogue()[key][check_lang(lang)]
+    except KeyError:
+        raise KeyError(f"vocab/messages.csv has no key {key!r}") from None
+    return text.format(**values) if values else text
+
+
+def label(group: str, value: object, lang: str) -> str:
+    """The name of a table value in ``lang`` (``label("part", "plans", "zh")`` → 下一步打算); a value the
+    catalogue does not know is shown as it is (a researcher's own dimension, a new unit kind)."""
+    text = "" if value is None else str(value)
+    entry = catalogue().get(f"{group}.{text}")
+    return entry[check_lang(lang)] if entry else text
+
+
+def html_lang(lang: str) -> str:
+    """The ``lang`` attribute of a page in ``lang`` (``zh-CN``: browsers then pick Simplified Chinese glyphs)."""
+    return _HTML_LANG[check_lang(lang)]
