@@ -443,12 +443,12 @@ def problems_by_report(items: pd.DataFrame, problem_topics: pd.DataFrame, remedi
     answered = matched & m["found"].eq(True).to_numpy(dtype=bool)
     return pd.DataFrame({
         "doc_id": m["doc_id"].to_numpy(), "item_id": m["item_id"].to_numpy(),
-        "problem": m["title"].map(_text).to_numpy(), "text": m["text"].map(_text).to_numpy(),
-        "topic": m["topic_label"].map(_text).to_numpy(), "has_remedy": np.where(matched, "✓", "✗"),
+        "problem": m["title"].map(as_text).to_numpy(), "text": m["text"].map(as_text).to_numpy(),
+        "topic": m["topic_label"].map(as_text).to_numpy(), "has_remedy": np.where(matched, "✓", "✗"),
         "similarity": pd.to_numeric(m["similarity"], errors="coerce").astype(float).to_numpy(),
-        "plan_item": np.where(answered, m["plan_title"].map(_text), ""),
-        "plan_text": np.where(answered, m["plan_body"].map(_text), ""),
-        "plan_item_id": np.where(answered, m["plan_item_id"].map(_text), ""),
+        "plan_item": np.where(answered, m["plan_title"].map(as_text), ""),
+        "plan_text": np.where(answered, m["plan_body"].map(as_text), ""),
+        "plan_item_id": np.where(answered, m["plan_item_id"].map(as_text), ""),
     }, columns=cols)
 
 
