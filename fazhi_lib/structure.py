@@ -17,12 +17,13 @@ vocabulary in ``vocab/parts.csv``; sub-sections inherit their top-level section'
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pandas as pd
 
-from fazhi_lib.vocabulary import compiled_patterns, read_lines, read_rows
+from fazhi_lib.vocabulary import read_lines, read_rows
 
 SECTION_COLUMNS = ["doc_id", "section_id", "parent_id", "level", "marker", "heading", "part", "start", "end"]
 ITEM_COLUMNS = ["doc_id", "item_id", "section_id", "part", "marker", "title", "text", "start", "end", "kind"]
@@ -40,6 +41,24 @@ _MARKERS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
     ("arabic_paren", 4, re.compile(r"[(（](\d{1,2})[)）]|(\d{1,2})[)）](?!\d)")),
     ("circled", 5, re.compile(r"([①-⑳])")),
 )
+# The same styles as they may stand inside running text, with the words that make them false markers excluded
+# (第一、 其一、 统一、二级; 第（一）项; 2023.1 1.5万 v2.; （1）and ① are mostly the points of a paragraph).
+_RUN_MARKERS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
+    ("part", 0, re.compile(rf"第([{_CN}]{{1,3}})部分[、,.:：]?")),
+    ("bracket", 1, re.compile(r"【([^】\n]{2,12})】")),
+    ("cn", 1, re.compile(rf"(?<![第其之{_CN}])([{_CN}]{{1,3}})[、.．](?![{_CN}、])")),
+    ("cn_paren", 2, re.compile(rf"(?<!第)[(（]([{_CN}]{{1,3}})[)）]|(?<![第(（{_CN}])([{_CN}]{{1,3}})[)）]")),
+    ("arabic", 3, re.compile(r"(?<![\d.．A-Za-z第/\-])(\d{1,2})[、.．](?![\d.．%])")),
+    ("arabic_paren", 4, re.compile(r"(?<!第)[(（](\d{1,2})[)）]")),
+    ("circled", 5, re.compile(r"([①-⑳])")),
+)
+_OPENING_STYLES = ("part", "cn", "cn_paren")  # styles that may open a report's numbering (some start at （一）)
+_TOP_STYLES = ("part", "cn")  # top-level styles: reports skip their numbers (一、 then 四、)
+_LIST_STYLES = ("arabic_paren", "circled")  # styles that mostly number the points of one paragraph
+_STOPS = "。!！?？;；:：…"
+_STOP_RE = re.compile(f"[{_STOPS}]")
+_CLOSERS = "”’」』\"'"
+_BREAKS = " \t\n\u3000"
 _ENUM = re.compile(rf"(十[{_CN[:9]}]?|[{_CN[:9]}])是")
 # Families of inline markers: (pattern, whether a chain may recover a first marker that lost its numeral).
 _ENUM_FAMILIES: tuple[tuple[re.Pattern[str], bool], ...] = (
@@ -52,11 +71,14 @@ _ENUM_FAMILIES: tuple[tuple[re.Pattern[str], bool], ...] = (
 # any marker of any family: most spans hold none, and one search is cheaper than one per family
 _ANY_ENUM = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _ENUM_FAMILIES))
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_GLUED_FIRST_POINT = r"(?<![统唯万之同第单逐归划专合])一是(?![的否])"  # a first point 一是 (not 统一是)
 _LEAD_END = re.compile(r"[。;；:：!！?？]")
 _SENTENCE_END = re.compile(r"[。!！?？]")
 _LEAD_IN = re.compile(r"([:：]|(主要表现在|主要表现为|主要有|具体如下|如下|以下几个方面|以下方面|主要是)[。:：]?)$")
 _DATE_LINE = rf"[\d{_CN}〇零]{{4}}年[\d{_CN}]{{1,2}}月[\d{_CN}]{{1,3}}日"
-_SIGNATURE = re.compile(rf"^({_DATE_LINE}|.{{2,30}}(人民政府|办事处|委员会|局|街道|镇|乡|区|县|司法所))$")
+_SIGNER = r".{2,30}?(人民政府|办事处|委员会|局|街道|镇|乡|区|县|司法所)"
+_SIGNATURE = re.compile(rf"^({_DATE_LINE}|{_SIGNER})$")
+_SIGNATURE_RUN = re.compile(rf"({_SIGNER})?\s*({_DATE_LINE})?")  # both on one line, or glued to the last sentence
 MAX_HEADING = 60
 
 
@@ -91,6 +113,20 @@ class _Node:
     children: list[int] = field(default_factory=list)
     part: str = "other"
     candidates: tuple[str, ...] = ()
+    value: int = 0
+
+
+@dataclass(frozen=True)
+class _Cand:
+    """A numbering marker found in the text, before it is judged to open a heading."""
+
+    start: int
+    end: int
+    style: str
+    rank: int
+    value: int
+    marker: str
+    line_start: bool
 
 
 @dataclass(frozen=True)
@@ -143,14 +179,48 @@ def _split_heading(rest: str) -> tuple[str, int]:
     return lead_phrase(rest), 0  # a long numbered paragraph: its lead is the heading, all of it is text
 
 
+def _heading_and_body(text: str, node: _Node) -> tuple[str, int]:
+    """A node's heading and the offset where its own text starts.
+
+    The heading ends with its line (or at the next heading), at the first stop (。；：), or, for a long numbered
+    paragraph, after its lead phrase. A heading that did not end with its line may have run into its paragraph
+    (（一）强化组织领导我局成立了…): it then ends where a glued 一是 or a paragraph's opening words
+    (``vocab/body_openers.txt``) begin.
+    """
+    if node.style == "bracket":
+        return node.marker.strip("【】"), node.marker_end
+    rest = text[node.marker_end: node.line_end]
+    heading, body_off = _split_heading(rest)
+    ended_with_line = len(rest) <= MAX_HEADING and not _LEAD_END.search(rest)
+    if ended_with_line or not heading:
+        return heading, node.marker_end + body_off
+    lead = len(rest) - len(rest.lstrip())
+    cut = _run_on_body(heading)
+    if cut is None:
+        return heading, node.marker_end + body_off
+    body = node.marker_end + lead + cut
+    return heading[:cut].rstrip(",，、"), (body if body_off else node.marker_end)
+
+
+@lru_cache(maxsize=1)
+def _body_openers() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in (_GLUED_FIRST_POINT, *read_lines("body_openers.txt"))))
+
+
+def _run_on_body(heading: str, min_heading: int = 4) -> int | None:
+    """Where a paragraph run into a heading starts in it, or None."""
+    m = _body_openers().search(heading, min_heading)
+    return m.start() if m else None
+
+
 @lru_cache(maxsize=1)
 def _part_rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((r["part"], re.compile(r["pattern"])) for r in read_rows("parts.csv"))
 
 
 @lru_cache(maxsize=1)
-def _heading_verbs() -> tuple[str, ...]:
-    return read_lines("heading_verbs.txt")
+def _other_headings() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in read_lines("other_headings.txt")))
 
 
 @lru_cache(maxsize=8192)  # headings are formulaic: the same wording recurs across a corpus
@@ -167,18 +237,18 @@ def part_candidates(heading: str) -> tuple[str, ...]:
 def classify_part(heading: str, after_problems_or_plans: bool = False) -> str:
     """Canonical part of a top-level heading, from its wording.
 
-    The first matching row of ``vocab/parts.csv`` wins. A heading it does not name that opens with a verb of
-    ``vocab/heading_verbs.txt`` (一、强化组织领导…) reports work done: ``measures``, unless it comes after the
-    problems or plans part. Otherwise ``other``.
+    The first matching row of ``vocab/parts.csv`` wins. A heading it does not name is a thematic heading of work
+    done (一、强化组织领导…, 一、始终坚持党的领导…, 一、以习近平法治思想为指引…): ``measures``, unless it comes after
+    the problems or plans part, has no words, or is one of the non-report headings of ``vocab/other_headings.txt``
+    (附件, 指导思想 …): then ``other``.
     """
     found = part_candidates(heading)
     if found:
         return found[0]
-    squeezed = "".join(heading.split())
-    squeezed = re.sub(r"^(20\d\d年(度)?|[,，、])+", "", squeezed)
-    if not after_problems_or_plans and squeezed.startswith(_heading_verbs()):
-        return "measures"
-    return "other"
+    squeezed = re.sub(r"^(20\d\d年(度)?|[,，、])+", "", "".join(heading.split()))
+    if after_problems_or_plans or not _CJK_CHAR.search(squeezed) or _other_headings().match(squeezed):
+        return "other"
+    return "measures"
 
 
 _BARE_NOT = re.compile(r"报告|总结|汇报|[。,，;；!！?？]")
@@ -191,6 +261,12 @@ def _bare_part_heading(line: str) -> bool:
     return 2 <= len(core) <= 16 and not _BARE_NOT.search(core) and bool(part_candidates(core))
 
 
+def _bracket_heading(marker: str) -> bool:
+    """【基本情况】 or 【典型案例】 heads a part; 【打印】 【关闭】 【字体:大】 are a web page's buttons."""
+    content = marker.strip("【】")
+    return bool(part_candidates(content)) or (len(content) >= 4 and not re.search(r"[:：|/\s]", content))
+
+
 def _inline_list(line: str, found: tuple[str, int, str, int]) -> bool:
     """A line opening with ① or （1） that also holds ② or （2） is a paragraph listing points, not a heading."""
     style, _, marker, _ = found
@@ -201,16 +277,136 @@ def _inline_list(line: str, found: tuple[str, int, str, int]) -> bool:
     return following in line.replace("（", "(").replace("）", ")")
 
 
-def _find_headings(text: str, lines: list[tuple[int, int]]) -> list[_Node]:
-    nodes = []
+def _line_start_candidates(text: str, lines: list[tuple[int, int]], title: str | None) -> list[_Cand]:
+    """Markers opening a line (and unnumbered lines naming a part, not the title): headings wherever they stand in
+    the numbering."""
+    found_all = []
+    squeezed_title = "".join((title or "").split())
     for s, e in lines:
-        found = match_marker(text[s:e])
-        if not found and _bare_part_heading(text[s:e]):
+        line = text[s:e]
+        found = match_marker(line)
+        if not found and _bare_part_heading(line) and "".join(line.split()) != squeezed_title:
             found = ("bare", 1, "", 0)
-        if not found or _inline_list(text[s:e], found):
+        if not found or _inline_list(line, found) or (found[0] == "bracket" and not _bracket_heading(found[2])):
             continue
         style, rank, marker, mlen = found
-        nodes.append(_Node(start=s, marker_end=s + mlen, line_end=e, style=style, rank=rank, marker=marker))
+        found_all.append(_Cand(s, s + mlen, style, rank, _marker_value(style, marker), marker, True))
+    return found_all
+
+
+def _running_candidates(text: str, line_starts: set[int]) -> list[_Cand]:
+    """Markers inside running text (not at a line start), as pages that lost their line breaks hold them."""
+    found = []
+    for style, rank, pat in _RUN_MARKERS:
+        for m in pat.finditer(text):
+            s, e = m.start(), m.end()
+            if s in line_starts or e >= len(text) or text[e] in _BREAKS:
+                continue  # a line start is judged as a line; a marker at the end of a paragraph heads nothing
+            marker = m.group(0).strip()
+            found.append(_Cand(s, e, style, rank, _marker_value(style, marker), marker, False))
+    return found
+
+
+def _marker_value(style: str, marker: str) -> int:
+    if style == "bracket":
+        return 0
+    if style == "part":
+        return cn_to_int(marker[1:marker.index("部分")])
+    return cn_to_int(marker.strip("()（）、.．"))
+
+
+def _context(text: str, pos: int) -> str:
+    """How a marker inside running text is entered: ``para`` (only white space since the line start), ``stop``
+    (after the end of a sentence or clause, closing quotes aside) or ``glued`` (straight after a word)."""
+    i = pos - 1
+    while i >= 0 and text[i] in " \t\u3000":
+        i -= 1
+    while i >= 0 and text[i] in _CLOSERS:
+        i -= 1
+    if i < 0 or text[i] == "\n":
+        return "para"
+    return "stop" if text[i] in _STOPS else "glued"
+
+
+def _fits_running(c: _Cand, stack: list[_Node], text: str, stops: list[int]) -> bool:
+    """Whether a marker inside running text opens a heading.
+
+    It must continue the numbering already open. After the end of a sentence: a later number of a heading of its
+    style on the current path (the next one or the one after for lower levels; any later one for 二、 and 第二部分,
+    as reports skip numbers), or number 1 of a style deeper than the innermost open heading. Glued to the word
+    before it: only right after a heading that has no text of its own yet (一、主要工作（一）加强领导… with the line
+    breaks lost), as its first sub-heading or as its next sibling. False markers inside sentences (统一、二级,
+    第一、, 1.5万, dates, lists 主要有：（1）…；（2）…) fail these tests.
+    """
+    if c.style == "bracket":  # 【基本情况】 inside running text: a part's name, or a heading after a sentence
+        named = bool(part_candidates(c.marker.strip("【】")))
+        return named or (_bracket_heading(c.marker) and _context(text, c.start) != "glued")
+    top = stack[-1] if stack else None
+    sib = next((n for n in reversed(stack) if n.style == c.style), None)
+    deeper = sib is None and (top.rank < c.rank if top else c.style in _OPENING_STYLES)
+    if _context(text, c.start) != "glued":
+        if c.style in _LIST_STYLES and (_list_intro(text, c.start) or _inline_list_running(text, c)):
+            return False  # 主要表现在：（1）…；（2）…: points of a paragraph, not headings
+        if sib is not None:
+            return c.value > sib.value if c.style in _TOP_STYLES else c.value - sib.value in (1, 2)
+        return deeper and c.value == 1
+    ref = top if deeper else (sib if sib is not None and sib is top and c.value == sib.value + 1 else None)
+    if ref is None or c.start - ref.marker_end > MAX_HEADING:
+        return False
+    i = bisect_left(stops, ref.marker_end)
+    return i == len(stops) or stops[i] >= c.start
+
+
+def _list_intro(text: str, pos: int) -> bool:
+    """A first list marker after 主要有： or after a clause (；): the points of a sentence."""
+    i = pos - 1
+    while i >= 0 and text[i] in " \t":
+        i -= 1
+    return i >= 0 and text[i] in ":：;；"
+
+
+def _inline_list_running(text: str, c: _Cand) -> bool:
+    """（1）… or ①… whose next number follows in the same sentence: a list inside a paragraph."""
+    window = min(len(text), c.end + 400)  # a sentence is shorter; bounded so that long texts stay linear
+    end = _SENTENCE_END.search(text, c.end, window)
+    stop = end.start() if end else window
+    nl = text.find("\n", c.end, stop)
+    stop = nl if nl != -1 else stop
+    following = chr(ord("①") + c.value) if c.style == "circled" else None
+    if following:
+        return text.find(following, c.end, stop) != -1
+    return any(text.find(f"{o}{c.value + 1}{e}", c.end, stop) != -1 for o in "(（" for e in ")）")
+
+
+def _find_headings(text: str, lines: list[tuple[int, int]], title: str | None = None) -> list[_Node]:
+    """The numbered headings of a text, in reading order.
+
+    A marker opening a line is a heading (as before: skipped numbers are fine). A marker inside running text is one
+    only when it continues the numbering (``_fits_running``), so a report that came as one single line, or with
+    headings run into their paragraphs, gives the same headings as the same report with its line breaks.
+    """
+    line_starts = {s for s, _ in lines}
+    cands = sorted(_line_start_candidates(text, lines, title) + _running_candidates(text, line_starts),
+                   key=lambda c: (c.start, c.rank))
+    stops = [m.start() for m in _STOP_RE.finditer(text)]
+    nodes: list[_Node] = []
+    stack: list[_Node] = []
+    taken = -1
+    for c in cands:
+        if c.start < taken or (not c.line_start and not _fits_running(c, stack, text, stops)):
+            continue
+        while stack and stack[-1].rank >= c.rank:
+            stack.pop()
+        node = _Node(start=c.start, marker_end=c.end, line_end=0, style=c.style, rank=c.rank, marker=c.marker,
+                     value=c.value)
+        nodes.append(node)
+        stack.append(node)
+        taken = c.end
+    starts, ends = [s for s, _ in lines], [e for _, e in lines]
+    for n, node in enumerate(nodes):  # a heading's line ends at its line break or at the next heading
+        line_end = ends[bisect_right(starts, node.start) - 1]
+        nxt = nodes[n + 1].start if n + 1 < len(nodes) else line_end
+        node.line_end = min(line_end, nxt)
     return nodes
 
 
@@ -318,25 +514,76 @@ def _rstrip(text: str, lo: int, hi: int) -> int:
     return hi
 
 
-def _closing_start(text: str, lines: list[tuple[int, int]], after: int, keep_first: bool = False) -> int | None:
-    """Offset where a closing paragraph (未来,… / signature and date) starts after offset ``after``, if any.
+@lru_cache(maxsize=1)
+def _closing_cues() -> tuple[tuple[str, re.Pattern[str]], ...]:
+    return tuple((r["scope"], re.compile(r["pattern"])) for r in read_rows("closing_cues.csv"))
 
-    ``keep_first``: the first line after ``after`` is the body of a heading-only last heading, never a closing.
+
+def _closing_start(text: str, lines: list[tuple[int, int]], last: _Node | None, keep_first: bool = False
+                   ) -> int | None:
+    """Offset where the closing (未来,… / signature and date) starts after the last heading ``last``, if any.
+
+    A closing cue (``vocab/closing_cues.csv``) opens a paragraph after the last heading's line; a cue of scope
+    ``sentence`` may also open a sentence after the last heading's first sentence, when no numbered point follows
+    it (the same closing in a page that lost its line breaks). A trailing block of signature and date lines, or a
+    signature and date after the last sentence, is a closing too. ``keep_first``: the first line after the last
+    heading is the body of a heading-only last heading, never a closing.
     """
-    cues = compiled_patterns("closing_cues.txt")
-    tail = [(s, e) for s, e in lines if s > after and e > s]
+    if last is None:
+        return None
+    found = [s for s in (_closing_paragraph(text, lines, last.line_end, keep_first),
+                         _closing_sentence(text, last.marker_end)) if s is not None]
+    if found:
+        return min(found)
+    return _signature_start(text, lines, last)
+
+
+def _closing_paragraph(text: str, lines: list[tuple[int, int]], after: int, keep_first: bool) -> int | None:
+    cues = [p for _, p in _closing_cues()]
+    tail = [(s, e) for s, e in lines[bisect_right([s for s, _ in lines], after):] if e > s]
     for s, e in tail[1:] if keep_first else tail:
         line = text[s:e]
         if any(p.match(line) for p in cues) and not _ENUM.match(line):
             return s
-    # a trailing block of signature and date lines
+    return None
+
+
+def _closing_sentence(text: str, after: int) -> int | None:
+    cues = [p for scope, p in _closing_cues() if scope == "sentence"]
+    first = _SENTENCE_END.search(text, after)
+    if first is None:
+        return None
+    last_point = max((m.start() for m in _ANY_ENUM.finditer(text, first.end())), default=-1)
+    for m in _SENTENCE_END.finditer(text, first.end()):
+        pos = m.end()
+        while pos < len(text) and text[pos] in _CLOSERS + _BREAKS:
+            pos += 1
+        if pos > last_point and any(p.match(text, pos) for p in cues) and not _ENUM.match(text, pos):
+            return pos
+    return None
+
+
+def _signature_start(text: str, lines: list[tuple[int, int]], last: _Node) -> int | None:
+    tail = [(s, e) for s, e in lines if s > last.line_end and e > s]
     start = None
     for s, e in reversed(tail[-3:]):
         if _SIGNATURE.match(text[s:e]):
             start = s
         else:
             break
-    return start
+    if start is not None:
+        return start
+    # signature and date run on after the last sentence: …提供法治保障。某某镇人民政府2025年1月10日
+    end = _rstrip(text, 0, len(text))
+    window = max(last.marker_end, end - 60)
+    stops = [m.end() for m in _SENTENCE_END.finditer(text, window, end)]
+    signature = text[stops[-1]:end].strip() if stops else ""
+    if signature and _SIGNATURE_RUN.fullmatch(signature):
+        pos = stops[-1]
+        while pos < end and text[pos] in _BREAKS + _CLOSERS:
+            pos += 1
+        return pos
+    return None
 
 
 def _heading_points(text: str, node: _Node, lines: list[tuple[int, int]]) -> list[_Point]:
@@ -384,25 +631,19 @@ def parse_structure(text: str, doc_id: str = "", title: str | None = None) -> tu
 def parse_rows(text: str, doc_id: str = "", title: str | None = None) -> tuple[list[dict], list[dict]]:
     """``parse_structure`` as lists of row dicts (cheaper when many documents are combined into one table)."""
     lines = _lines(text)
-    nodes = _find_headings(text, lines)
+    nodes = _find_headings(text, lines, title)
     last = nodes[-1] if nodes else None
     last_rest = text[last.marker_end: last.line_end] if last else ""
     last_heading_only = bool(last) and _split_heading(last_rest)[1] >= len(last_rest)
-    closing = _closing_start(text, lines, last.line_end if last else len(text), keep_first=last_heading_only)
+    closing = _closing_start(text, lines, last, keep_first=last_heading_only)
     end_of_body = closing if closing is not None else len(text)
     _build_tree(nodes, end_of_body)
 
     # heading text, own-body start and inline points of every node
     points_of: dict[int, list[_Point]] = {}
     for idx, node in enumerate(nodes):
-        rest = text[node.marker_end: node.line_end]
         own_end = nodes[node.children[0]].start if node.children else node.end
-        if node.style == "bracket":
-            node.heading = node.marker.strip("【】")
-            body = node.marker_end
-        else:
-            heading, body_off = _split_heading(rest)
-            node.heading, body = heading, node.marker_end + body_off
+        node.heading, body = _heading_and_body(text, node)
         points = find_enumeration(text, node.marker_end, own_end)
         first_stop = _LEAD_END.search(text, node.marker_end, node.line_end)
         if points and points[0].start < (first_stop.start() if first_stop else node.line_end):

@@ -262,3 +262,93 @@ def test_parser_never_crashes_and_spans_nest(pieces):
 def test_degenerate_inputs(text):
     sections, items = parse(text)
     assert isinstance(sections, pd.DataFrame) and isinstance(items, pd.DataFrame)
+
+
+# -- pages that lost their line breaks ------------------------------------------------------------------------
+def _one_line(text: str) -> str:
+    return "".join(ln.strip() for ln in text.split("\n"))
+
+
+def _shape(sections: pd.DataFrame, items: pd.DataFrame) -> tuple[list, list]:
+    secs = [(r.level, r.marker, r.part) for r in sections.itertuples() if r.part != "preamble"]
+    its = [(r.part, r.marker, "".join(r.text.split())) for r in items.itertuples() if r.kind == "inline"]
+    return secs, its
+
+
+def test_a_one_line_page_gives_the_sections_and_points_of_its_lines():
+    lines = parse(FULL_WIDTH)
+    flat = parse(_one_line(FULL_WIDTH))
+    assert _shape(*flat) == _shape(*lines)
+    assert top_parts(flat[0]) == ["preamble", "measures", "problems", "plans"]
+    assert titles(flat[1], "plans") == ["加强法治队伍建设", "创新普法宣传方式", "深化矛盾纠纷化解"]
+    # full-width indents between the paragraphs change nothing
+    spaced = parse("".join("\u3000\u3000" + ln for ln in FULL_WIDTH.split("\n")))
+    assert _shape(*spaced) == _shape(*lines)
+
+
+def test_headings_run_into_each_other_and_into_their_paragraphs():
+    text = ("2023年，某局扎实推进法治建设，现将有关情况报告如下：一、主要工作（一）强化组织领导我局成立了法治建设"
+            "领导小组，全年召开会议4次。（二）坚持依法行政按照上级要求，全面推行行政执法“三项制度”。二、存在的问题"
+            "一是执法力量不足。二是宣传形式单一。三、下一步工作打算1.加强队伍建设。2.创新宣传方式。")
+    sections, items = parse(text)
+    got = [(r.level, r.marker, r.heading) for r in sections.itertuples() if r.part != "preamble"]
+    assert got == [(1, "一、", "主要工作"), (2, "（一）", "强化组织领导"), (2, "（二）", "坚持依法行政"),
+                   (1, "二、", "存在的问题"), (1, "三、", "下一步工作打算"), (2, "1.", "加强队伍建设"),
+                   (2, "2.", "创新宣传方式")]
+    assert titles(items, "problems") == ["执法力量不足", "宣传形式单一"]
+
+
+def test_false_markers_inside_sentences_do_not_split_a_one_line_page():
+    text = ("一、主要工作（一）规范执法。开展一、二级风险排查，第一、第二季度各检查1次，发放资料1.5万份，"
+            "2023.1.5起施行新规；依照第（一）项规定办理。主要有：（1）执法人员不足；（2）装备落后。做好三、四季度"
+            "工作，统一、规范执法文书。唯一、权威的版本已公布。（二）推进普法。开展活动12次。")
+    sections, items = parse(text)
+    assert list(sections["marker"]) == ["一、", "（一）", "（二）"]
+    first = items[items["marker"] == "（1）"]
+    assert list(first["kind"]) == ["inline"]  # the points of a paragraph, not headings
+
+
+def test_running_text_keeps_skipped_numbers_of_top_level_headings():
+    text = "一、工作开展情况（一）推进依法行政。聘请法律顾问。四、存在的问题一是机制不全。二是普法不深入。"
+    sections, items = parse(text)
+    assert top_parts(sections) == ["measures", "problems"]
+    assert titles(items, "problems") == ["机制不全", "普法不深入"]
+
+
+def test_closing_and_signature_inside_running_text():
+    text = ("一、主要工作1.加强领导。召开会议。二、下一步打算1.强化宣传。创新方式。2.加强队伍。开展培训。"
+            "未来，我镇将持续推进法治政府建设，为高质量发展提供法治保障。某某镇人民政府2025年1月10日")
+    sections, items = parse(text)
+    assert top_parts(sections) == ["measures", "plans", "closing"]
+    assert not items["text"].str.contains("未来|人民政府").any()
+    signed = "一、下一步打算1.强化宣传。创新方式。2.加强队伍。开展培训。某某街道办事处2024年12月30日"
+    sections, items = parse(signed)
+    assert top_parts(sections) == ["plans", "closing"]
+    assert not items["text"].str.contains("办事处").any()
+    # 今后，… inside a point that other points follow is no closing
+    text = "一、下一步打算一是强化宣传。今后，每年开展活动2次。二是加强队伍。开展培训。"
+    sections, items = parse(text)
+    assert top_parts(sections) == ["plans"] and len(items) == 2
+
+
+def test_page_buttons_in_brackets_and_a_title_naming_a_part_are_no_headings():
+    text = "【打印】\n【关闭窗口】\n【典型案例】\n某村调解纠纷12件。\n【主要做法】\n一是加强领导。二是完善机制。"
+    sections, _ = parse(text)
+    assert [m for m in sections["marker"] if m] == ["【关闭窗口】", "【典型案例】", "【主要做法】"]
+    titled = "2025年某某县法治政府建设情况\n2025年，我县扎实推进法治政府建设。\n一、强化组织领导\n召开会议3次。"
+    sections, _ = parse_structure(titled, "doc", title="2025年某某县法治政府建设情况")
+    assert list(sections["marker"]) == ["", "一、"]
+
+
+def test_thematic_headings_of_work_done():
+    assert classify_part("始终坚持党对法治政府建设的全面领导，加快构建职责明确、依法行政的政府治理体系") == "measures"
+    assert classify_part("以习近平法治思想为指引，党对法治政府建设的领导全面加强") == "measures"
+    assert classify_part("牢固树立法治思想，加强法治建设组织领导") == "measures"
+    assert classify_part("基本情况和主要做法") == "measures"
+    assert classify_part("附件：2024年度法治建设工作台账") == "other"
+    assert classify_part("指导思想") == "other"
+    assert classify_part("以习近平法治思想为指引", after_problems_or_plans=True) == "other"
+    # a report that starts at （一）: its headings are its parts
+    sections, _ = parse("2024年，某局推进法治建设。\n（一）党建引领，凝聚合力\n召开会议3次。\n"
+                        "（二）存在的不足\n宣传不够。")
+    assert top_parts(sections) == ["preamble", "measures", "problems"]
