@@ -24,7 +24,7 @@ import pandas as pd
 
 from fazhi_lib.compare import canonical_indicator
 from fazhi_lib.numerals import parse_number
-from fazhi_lib.structure import locate
+from fazhi_lib.structure import Locator
 from fazhi_lib.vocabulary import read_rows
 
 METRIC_COLUMNS = [
@@ -330,9 +330,10 @@ def _link_changes(text: str, rows: list[dict]) -> None:
 
 def _place(rows: list[dict], sections: list[dict], items: list[dict]) -> None:
     """Give each row its item, innermost section, part and target flag."""
+    locate = Locator(sections, items)
     for r in rows:
         pos = r["start"]
-        item, sec, r["part"] = locate(pos, sections, items)
+        item, sec, r["part"] = locate(pos)
         r["item_id"] = item["item_id"] if item else None
         r["section_id"] = sec["section_id"] if sec else None
         # a goal, not an achievement: stated in the plans part, or marked as future elsewhere

@@ -30,6 +30,7 @@ ITEM_COLUMNS = ["doc_id", "item_id", "section_id", "part", "marker", "title", "t
 PARTS = ("preamble", "overview", "measures", "effects", "leader_duty", "problems", "plans", "closing", "other")
 
 _CN = "一二三四五六七八九十"
+_ASCII_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _CN_VALUE = {c: i + 1 for i, c in enumerate(_CN)}
 # (style, rank, pattern at the start of a line). Rank orders the official hierarchy; levels come from nesting.
 _MARKERS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
@@ -41,17 +42,23 @@ _MARKERS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
     ("arabic_paren", 4, re.compile(r"[(（](\d{1,2})[)）]|(\d{1,2})[)）](?!\d)")),
     ("circled", 5, re.compile(r"([①-⑳])")),
 )
-# The same styles as they may stand inside running text, with the words that make them false markers excluded
-# (第一、 其一、 统一、二级; 第（一）项; 2023.1 1.5万 v2.; （1）and ① are mostly the points of a paragraph).
-_RUN_MARKERS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
-    ("part", 0, re.compile(rf"第([{_CN}]{{1,3}})部分[、,.:：]?")),
-    ("bracket", 1, re.compile(r"【([^】\n]{2,12})】")),
-    ("cn", 1, re.compile(rf"(?<![第其之{_CN}])([{_CN}]{{1,3}})[、.．](?![{_CN}、])")),
-    ("cn_paren", 2, re.compile(rf"(?<!第)[(（]([{_CN}]{{1,3}})[)）]|(?<![第(（{_CN}])([{_CN}]{{1,3}})[)）]")),
-    ("arabic", 3, re.compile(r"(?<![\d.．A-Za-z第/\-])(\d{1,2})[、.．](?![\d.．%])")),
-    ("arabic_paren", 4, re.compile(r"(?<!第)[(（](\d{1,2})[)）]")),
-    ("circled", 5, re.compile(r"([①-⑳])")),
+_MARKER_FIRST = frozenset("第【(（" + _CN + "0123456789" + "".join(chr(c) for c in range(ord("①"), ord("⑳") + 1)))
+# The same styles as they may stand inside running text, with the characters before them that make them false
+# markers (第一、 其一、 统一、二级; 第（一）项; 2023.1 1.5万 v2.). Each pattern opens with a character class, which
+# ``re`` scans for quickly; the character before is tested on the few matches.
+_RUN_MARKERS: tuple[tuple[str, int, re.Pattern[str], str], ...] = (
+    ("part", 0, re.compile(rf"第([{_CN}]{{1,3}})部分[、,.:：]?"), ""),
+    ("bracket", 1, re.compile(r"【([^】\n]{2,12})】"), ""),
+    ("cn", 1, re.compile(rf"([{_CN}]{{1,3}})[、.．](?![{_CN}、])"), "第其之" + _CN),
+    ("cn_paren", 2, re.compile(rf"[(（]([{_CN}]{{1,3}})[)）]"), "第"),
+    ("cn_paren", 2, re.compile(rf"([{_CN}]{{1,3}})[)）]"), "第(（" + _CN),  # 一) without its opening bracket
+    ("arabic", 3, re.compile(r"(\d{1,2})[、.．](?![\d.．%])"), "0123456789.．第/-" + _ASCII_LETTERS),
+    ("arabic_paren", 4, re.compile(r"[(（](\d{1,2})[)）]"), "第"),
+    ("circled", 5, re.compile(r"([①-⑳])"), ""),
 )
+_ANY_RUN_MARKER = re.compile("|".join(f"(?P<m{n}>{p.pattern})" for n, (_, _, p, _) in enumerate(_RUN_MARKERS)))
+_MARKER_CHARS = "第【(（" + _CN + "0-9①-⑳"
+_MARKER_START = re.compile(f"[{_MARKER_CHARS}]")
 _OPENING_STYLES = ("part", "cn", "cn_paren")  # styles that may open a report's numbering (some start at （一）)
 _TOP_STYLES = ("part", "cn")  # top-level styles: reports skip their numbers (一、 then 四、)
 _LIST_STYLES = ("arabic_paren", "circled")  # styles that mostly number the points of one paragraph
@@ -59,6 +66,8 @@ _STOPS = "。!！?？;；:：…"
 _STOP_RE = re.compile(f"[{_STOPS}]")
 _CLOSERS = "”’」』\"'"
 _BREAKS = " \t\n\u3000"
+# where a marker after the end of a sentence may begin
+_AFTER_STOP = re.compile(f"[{_STOPS}][{_CLOSERS} \t\u3000]*(?=[{_MARKER_CHARS}])")
 _ENUM = re.compile(rf"(十[{_CN[:9]}]?|[{_CN[:9]}])是")
 # Families of inline markers: (pattern, whether a chain may recover a first marker that lost its numeral).
 _ENUM_FAMILIES: tuple[tuple[re.Pattern[str], bool], ...] = (
@@ -116,7 +125,7 @@ class _Node:
     value: int = 0
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Cand:
     """A numbering marker found in the text, before it is judged to open a heading."""
 
@@ -149,6 +158,8 @@ def _lines(text: str) -> list[tuple[int, int]]:
 
 def match_marker(line: str) -> tuple[str, int, str, int] | None:
     """The numbering marker opening a line: (style, rank, marker text, marker length), or None."""
+    if not line or line[0] not in _MARKER_FIRST:  # most lines: no marker can open them
+        return None
     for style, rank, pat in _MARKERS:
         m = pat.match(line)
         # a bare number alone on its line is not a heading; a bracket or 第一部分 heading may stand alone
@@ -294,17 +305,45 @@ def _line_start_candidates(text: str, lines: list[tuple[int, int]], title: str |
     return found_all
 
 
-def _running_candidates(text: str, line_starts: set[int]) -> list[_Cand]:
-    """Markers inside running text (not at a line start), as pages that lost their line breaks hold them."""
-    found = []
-    for style, rank, pat in _RUN_MARKERS:
-        for m in pat.finditer(text):
-            s, e = m.start(), m.end()
-            if s in line_starts or e >= len(text) or text[e] in _BREAKS:
-                continue  # a line start is judged as a line; a marker at the end of a paragraph heads nothing
-            marker = m.group(0).strip()
-            found.append(_Cand(s, e, style, rank, _marker_value(style, marker), marker, False))
-    return found
+def _run_marker_at(text: str, pos: int, hi: int) -> _Cand | None:
+    """The running-text marker starting at ``pos`` (within ``text[:hi]``), if any."""
+    m = _ANY_RUN_MARKER.match(text, pos, hi)
+    if m is None:
+        return None
+    style, rank, _, not_after = _RUN_MARKERS[int(m.lastgroup[1:])]
+    e = m.end()
+    if e >= len(text) or text[e] in _BREAKS or (pos and text[pos - 1] in not_after):
+        return None  # a marker at the end of a paragraph heads nothing
+    marker = m.group(0).strip()
+    return _Cand(pos, e, style, rank, _marker_value(style, marker), marker, False)
+
+
+def _running_candidates(text: str, line_starts: set[int], seeds: list[_Cand]) -> list[_Cand]:
+    """Markers inside running text (not at a line start), as pages that lost their line breaks hold them.
+
+    Only two places can hold one that opens a heading (see ``_fits_running``): right after the end of a sentence,
+    and glued to the words of a heading within its first ``MAX_HEADING`` characters before any stop. Looking only
+    there is several times cheaper than scanning every numeral of a report.
+    """
+    found = {}
+    for m in _AFTER_STOP.finditer(text):
+        c = _run_marker_at(text, m.end(), len(text))
+        if c is not None and c.start not in line_starts:
+            found[c.start] = c
+    todo = [*seeds, *found.values()]
+    while todo:  # the window after each possible heading, and after each marker found there
+        c = todo.pop()
+        hi = min(len(text), c.end + MAX_HEADING + 1)
+        stop = _STOP_RE.search(text, c.end, hi)
+        hi = stop.start() if stop else hi
+        nl = text.find("\n", c.end, hi)
+        hi = nl if nl != -1 else hi
+        for m in _MARKER_START.finditer(text, c.end, hi):
+            g = _run_marker_at(text, m.start(), hi)
+            if g is not None and g.start not in found and g.start not in line_starts:
+                found[g.start] = g
+                todo.append(g)
+    return list(found.values())
 
 
 def _marker_value(style: str, marker: str) -> int:
@@ -328,7 +367,7 @@ def _context(text: str, pos: int) -> str:
     return "stop" if text[i] in _STOPS else "glued"
 
 
-def _fits_running(c: _Cand, stack: list[_Node], text: str, stops: list[int]) -> bool:
+def _fits_running(c: _Cand, stack: list[_Node], text: str) -> bool:
     """Whether a marker inside running text opens a heading.
 
     It must continue the numbering already open. After the end of a sentence: a later number of a heading of its
@@ -353,8 +392,7 @@ def _fits_running(c: _Cand, stack: list[_Node], text: str, stops: list[int]) -> 
     ref = top if deeper else (sib if sib is not None and sib is top and c.value == sib.value + 1 else None)
     if ref is None or c.start - ref.marker_end > MAX_HEADING:
         return False
-    i = bisect_left(stops, ref.marker_end)
-    return i == len(stops) or stops[i] >= c.start
+    return _STOP_RE.search(text, ref.marker_end, c.start) is None
 
 
 def _list_intro(text: str, pos: int) -> bool:
@@ -386,14 +424,14 @@ def _find_headings(text: str, lines: list[tuple[int, int]], title: str | None = 
     headings run into their paragraphs, gives the same headings as the same report with its line breaks.
     """
     line_starts = {s for s, _ in lines}
-    cands = sorted(_line_start_candidates(text, lines, title) + _running_candidates(text, line_starts),
+    at_line_start = _line_start_candidates(text, lines, title)
+    cands = sorted(at_line_start + _running_candidates(text, line_starts, at_line_start),
                    key=lambda c: (c.start, c.rank))
-    stops = [m.start() for m in _STOP_RE.finditer(text)]
     nodes: list[_Node] = []
     stack: list[_Node] = []
     taken = -1
     for c in cands:
-        if c.start < taken or (not c.line_start and not _fits_running(c, stack, text, stops)):
+        if c.start < taken or (not c.line_start and not _fits_running(c, stack, text)):
             continue
         while stack and stack[-1].rank >= c.rank:
             stack.pop()
@@ -449,9 +487,20 @@ def find_enumeration(text: str, lo: int, hi: int) -> list[_Point]:
     return best
 
 
+def _next_strong(cands: list[tuple[int, int, int, bool]], value: int) -> list[int]:
+    """For each candidate index k, the index of the first strong candidate after k with ``value`` (len if none)."""
+    out = [len(cands)] * (len(cands) + 1)
+    for k in range(len(cands) - 1, -1, -1):
+        out[k] = k + 1 if k + 1 < len(cands) and cands[k + 1][2] == value and cands[k + 1][3] else out[k + 1]
+    return out
+
+
 def _chains(text: str, lo: int, hi: int, pattern: re.Pattern[str], recover: bool) -> list[_Point]:
     cands = [(m.start(), m.end(), cn_to_int(m.group(1)), _is_strong(text, m.start(), lo))
              for m in pattern.finditer(text, lo, hi)]
+    # lookups of the next strong 一是/二是/三是 in constant time: a long text holds thousands of candidates
+    next_one, next_two, next_three = (_next_strong(cands, v) for v in (1, 2, 3))
+    starts = [c[0] for c in cands]
     points: list[_Point] = []
     cursor = lo
     i = 0
@@ -463,8 +512,8 @@ def _chains(text: str, lo: int, hi: int, pattern: re.Pattern[str], recover: bool
         chain: list[tuple[int, int, int]] = []
         if value == 1:
             # the next strong 二是, with no strong 一是 between that would start the chain instead
-            j = next((k for k in range(i + 1, len(cands)) if cands[k][2] == 2 and cands[k][3]), None)
-            if j is None:
+            j = next_two[i]
+            if j == len(cands):
                 i += 1
                 continue
             ones = [c for c in cands[i:j] if c[2] == 1]
@@ -472,11 +521,7 @@ def _chains(text: str, lo: int, hi: int, pattern: re.Pattern[str], recover: bool
             first = (strong_ones or ones)[-1]
             chain = [first[:3], cands[j][:3]]
         else:  # a chain opening at 二是: needs 三是 and a recoverable first point
-            if not recover:
-                i += 1
-                continue
-            k3 = next((k for k in range(i + 1, len(cands)) if cands[k][2] == 3 and cands[k][3]), None)
-            if k3 is None:
+            if not recover or next_three[i] == len(cands):
                 i += 1
                 continue
             first_sentence_end = _SENTENCE_END.search(text, cursor, start)
@@ -488,14 +533,10 @@ def _chains(text: str, lo: int, hi: int, pattern: re.Pattern[str], recover: bool
             chain = [(shi, shi + 1, 1), cands[i][:3]]
             j = i
         # extend with 三是, 四是 … (one gap tolerated), stopping where a new chain would start
-        k = j + 1
-        while k < len(cands):
+        for k in range(j + 1, next_one[j]):
             s, e, v, st = cands[k]
-            if st and v == 1:
-                break
             if st and v in (chain[-1][2] + 1, chain[-1][2] + 2):
                 chain.append((s, e, v))
-            k += 1
         for n, (s, e, _) in enumerate(chain):
             if n + 1 < len(chain):
                 end = chain[n + 1][0]
@@ -504,7 +545,7 @@ def _chains(text: str, lo: int, hi: int, pattern: re.Pattern[str], recover: bool
                 end = hi if nl == -1 else nl
             points.append(_Point(start=s, content_start=e, end=_rstrip(text, s, end), marker=text[s:e], kind="inline"))
         cursor = points[-1].end
-        i = next((k for k in range(len(cands)) if cands[k][0] >= cursor), len(cands))
+        i = bisect_left(starts, cursor, i + 1)
     return points
 
 
@@ -548,19 +589,19 @@ def _closing_paragraph(text: str, lines: list[tuple[int, int]], after: int, keep
     return None
 
 
+@lru_cache(maxsize=1)
+def _sentence_closing_cue() -> re.Pattern[str]:
+    cues = "|".join(f"(?:{p.pattern})" for scope, p in _closing_cues() if scope == "sentence")
+    return re.compile(f"[。!！?？][{_CLOSERS}{_BREAKS}]*(?P<cue>{cues})")
+
+
 def _closing_sentence(text: str, after: int) -> int | None:
-    cues = [p for scope, p in _closing_cues() if scope == "sentence"]
     first = _SENTENCE_END.search(text, after)
     if first is None:
         return None
     last_point = max((m.start() for m in _ANY_ENUM.finditer(text, first.end())), default=-1)
-    for m in _SENTENCE_END.finditer(text, first.end()):
-        pos = m.end()
-        while pos < len(text) and text[pos] in _CLOSERS + _BREAKS:
-            pos += 1
-        if pos > last_point and any(p.match(text, pos) for p in cues) and not _ENUM.match(text, pos):
-            return pos
-    return None
+    m = _sentence_closing_cue().search(text, max(first.end(), last_point + 1))
+    return m.start("cue") if m else None
 
 
 def _signature_start(text: str, lines: list[tuple[int, int]], last: _Node) -> int | None:
@@ -586,10 +627,17 @@ def _signature_start(text: str, lines: list[tuple[int, int]], last: _Node) -> in
     return None
 
 
-def _heading_points(text: str, node: _Node, lines: list[tuple[int, int]]) -> list[_Point]:
-    """Items of a leaf section without inline points: the section itself, or its paragraphs."""
+def _heading_points(text: str, node: _Node, lines: list[tuple[int, int]], starts: list[int]) -> list[_Point]:
+    """Items of a leaf section without inline points: the section itself, or its paragraphs. ``starts`` are the
+    lines' start offsets."""
     end = node.end
-    paras = [(s, e) for s, e in lines if s >= node.line_end + 1 and e <= end and e > s]
+    paras = []
+    for i in range(bisect_left(starts, node.line_end + 1), len(lines)):
+        s, e = lines[i]
+        if e > end:
+            break
+        if e > s:
+            paras.append((s, e))
     # a heading that names a part (二、存在的问题) is no point itself: its paragraphs are the points
     own = part_candidates(node.heading)
     names_part = node.heading_only and bool(own) and own[0] == node.part
@@ -604,17 +652,33 @@ def _heading_points(text: str, node: _Node, lines: list[tuple[int, int]]) -> lis
     return points
 
 
-def locate(pos: int, sections: list[dict], items: list[dict]) -> tuple[dict | None, dict | None, str | None]:
-    """The item and innermost section holding offset ``pos`` of a parsed text, and its part (the item's, else the
-    section's): how extracted rows (metrics, measures) get their provenance."""
-    item = next((i for i in items if i["start"] <= pos < i["end"]), None)
-    sec = None  # the deepest (then latest) section holding pos; an empty section holds its start
-    for s in sections:
-        if s["start"] <= pos and (pos < s["end"] or pos == s["start"]) and (
-                sec is None or (s["level"], s["start"]) > (sec["level"], sec["start"])):
-            sec = s
-    part = item["part"] if item else (sec["part"] if sec else None)
-    return item, sec, part
+class Locator:
+    """Where an offset of a parsed text lies: how extracted rows (metrics, measures) get their provenance.
+
+    Built once per document from its section and item rows; each lookup takes logarithmic time, so a document's
+    rows are placed in time linear in their number, however long the report.
+    """
+
+    def __init__(self, sections: list[dict], items: list[dict]) -> None:
+        self._items = sorted(items, key=lambda r: r["start"])
+        self._item_starts = [r["start"] for r in self._items]
+        # by start, then level: the last one starting at or before an offset is the deepest candidate, and the
+        # innermost section holding the offset is it or one of its ancestors (sections nest)
+        self._sections = sorted(sections, key=lambda r: (r["start"], r["level"]))
+        self._section_starts = [r["start"] for r in self._sections]
+        self._by_id = {r["section_id"]: r for r in sections}
+
+    def __call__(self, pos: int) -> tuple[dict | None, dict | None, str | None]:
+        """The item and the innermost section holding offset ``pos`` (an empty section holds its start), and the
+        part (the item's, else the section's)."""
+        i = bisect_right(self._item_starts, pos) - 1
+        item = self._items[i] if i >= 0 and pos < self._items[i]["end"] else None
+        j = bisect_right(self._section_starts, pos) - 1
+        sec = self._sections[j] if j >= 0 else None
+        while sec is not None and not (pos < sec["end"] or pos == sec["start"]):
+            sec = self._by_id.get(sec["parent_id"]) if sec["parent_id"] is not None else None
+        part = item["part"] if item else (sec["part"] if sec else None)
+        return item, sec, part
 
 
 def parse_structure(text: str, doc_id: str = "", title: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -631,6 +695,7 @@ def parse_structure(text: str, doc_id: str = "", title: str | None = None) -> tu
 def parse_rows(text: str, doc_id: str = "", title: str | None = None) -> tuple[list[dict], list[dict]]:
     """``parse_structure`` as lists of row dicts (cheaper when many documents are combined into one table)."""
     lines = _lines(text)
+    line_starts = [s for s, _ in lines]
     nodes = _find_headings(text, lines, title)
     last = nodes[-1] if nodes else None
     last_rest = text[last.marker_end: last.line_end] if last else ""
@@ -701,7 +766,7 @@ def parse_rows(text: str, doc_id: str = "", title: str | None = None) -> tuple[l
     for idx, node in enumerate(nodes):
         points = list(points_of[idx])
         if not node.children and not points:
-            points = _heading_points(text, node, lines)
+            points = _heading_points(text, node, lines, line_starts)
         for p in points:
             body = text[p.content_start: p.end].strip()
             if not body:
