@@ -48,7 +48,9 @@ _KEPT_FIELDS = {"发布机构", "发布单位", "发文机关", "信息来源", 
 def web_fields(line: str) -> dict[str, str]:
     """Meta fields named in one line of a web page's info block, e.g. ``[发布机构]丰都县栗子乡人民政府[有效性]``."""
     found = list(_FIELD.finditer(line))
-    out = {}
+    out: dict[str, str] = {}
+    if not found:  # a line removed as a field whose name this list lacks (有效性/截止日期:)
+        return out
     for m, nxt in zip(found, [*found[1:], None], strict=True):
         value = line[m.end(): nxt.start() if nxt else len(line)].strip(" |[]【】-•*")
         if value and m.group(1) in _KEPT_FIELDS:
