@@ -48,7 +48,7 @@ _MARKER_FIRST = frozenset("第【(（" + _CN + "0123456789" + "".join(chr(c) for
 # ``re`` scans for quickly; the character before is tested on the few matches.
 _RUN_MARKERS: tuple[tuple[str, int, re.Pattern[str], str], ...] = (
     ("part", 0, re.compile(rf"第([{_CN}]{{1,3}})部分[、,.:：]?"), ""),
-    ("bracket", 1, re.compile(r"【([^】\n]{2,12})】"), ""),
+    ("bracket", 1, re.compile(r"【([^】\n]{2,24})】"), ""),
     ("cn", 1, re.compile(rf"([{_CN}]{{1,3}})[、.．](?![{_CN}、])"), "第其之" + _CN),
     ("cn_paren", 2, re.compile(rf"[(（]([{_CN}]{{1,3}})[)）]"), "第"),
     ("cn_paren", 2, re.compile(rf"([{_CN}]{{1,3}})[)）]"), "第(（" + _CN),  # 一) without its opening bracket
@@ -89,6 +89,7 @@ _SIGNER = r".{2,30}?(人民政府|办事处|委员会|局|街道|镇|乡|区|县
 _SIGNATURE = re.compile(rf"^({_DATE_LINE}|{_SIGNER})$")
 _SIGNATURE_RUN = re.compile(rf"({_SIGNER})?\s*({_DATE_LINE})?")  # both on one line, or glued to the last sentence
 MAX_HEADING = 60
+_CLOSING_TAIL = 200  # characters: how long a closing paragraph run into the last point may be
 
 
 def cn_to_int(s: str) -> int:
@@ -384,7 +385,7 @@ def _fits_running(c: _Cand, stack: list[_Node], text: str) -> bool:
     sib = next((n for n in reversed(stack) if n.style == c.style), None)
     deeper = sib is None and (top.rank < c.rank if top else c.style in _OPENING_STYLES)
     if _context(text, c.start) != "glued":
-        if c.style in _LIST_STYLES and (_list_intro(text, c.start) or _inline_list_running(text, c)):
+        if c.style in _LIST_STYLES and _inline_list_running(text, c):
             return False  # 主要表现在：（1）…；（2）…: points of a paragraph, not headings
         if sib is not None:
             return c.value > sib.value if c.style in _TOP_STYLES else c.value - sib.value in (1, 2)
@@ -393,14 +394,6 @@ def _fits_running(c: _Cand, stack: list[_Node], text: str) -> bool:
     if ref is None or c.start - ref.marker_end > MAX_HEADING:
         return False
     return _STOP_RE.search(text, ref.marker_end, c.start) is None
-
-
-def _list_intro(text: str, pos: int) -> bool:
-    """A first list marker after 主要有： or after a clause (；): the points of a sentence."""
-    i = pos - 1
-    while i >= 0 and text[i] in " \t":
-        i -= 1
-    return i >= 0 and text[i] in ":：;；"
 
 
 def _inline_list_running(text: str, c: _Cand) -> bool:
@@ -589,19 +582,26 @@ def _closing_paragraph(text: str, lines: list[tuple[int, int]], after: int, keep
     return None
 
 
-@lru_cache(maxsize=1)
-def _sentence_closing_cue() -> re.Pattern[str]:
-    cues = "|".join(f"(?:{p.pattern})" for scope, p in _closing_cues() if scope == "sentence")
+@lru_cache(maxsize=2)
+def _closing_cue_after_sentence(scope: str | None) -> re.Pattern[str]:
+    """The closing cues of ``scope`` (all when None), each right after the end of a sentence."""
+    cues = "|".join(f"(?:{p.pattern})" for sc, p in _closing_cues() if scope is None or sc == scope)
     return re.compile(f"[。!！?？][{_CLOSERS}{_BREAKS}]*(?P<cue>{cues})")
 
 
 def _closing_sentence(text: str, after: int) -> int | None:
+    """A closing that starts inside a paragraph after the last numbered point: at a cue of scope ``sentence``, or at
+    any cue when only a short last stretch of the text follows (…三是…。某某街道将以…为引领，…提供法治保障。)."""
     first = _SENTENCE_END.search(text, after)
     if first is None:
         return None
     last_point = max((m.start() for m in _ANY_ENUM.finditer(text, first.end())), default=-1)
-    m = _sentence_closing_cue().search(text, max(first.end(), last_point + 1))
-    return m.start("cue") if m else None
+    lo = max(first.start(), last_point + 1)  # from the stop that ends the first sentence
+    found = [m.start("cue") for m in (
+        _closing_cue_after_sentence("sentence").search(text, lo),
+        _closing_cue_after_sentence(None).search(text, max(lo, len(text) - _CLOSING_TAIL)),
+    ) if m]
+    return min(found, default=None)
 
 
 def _signature_start(text: str, lines: list[tuple[int, int]], last: _Node) -> int | None:
@@ -638,11 +638,15 @@ def _heading_points(text: str, node: _Node, lines: list[tuple[int, int]], starts
             break
         if e > s:
             paras.append((s, e))
-    # a heading that names a part (二、存在的问题) is no point itself: its paragraphs are the points
+    # a heading that names a part (二、存在的问题) is no point itself: its paragraphs are the points; without
+    # paragraphs, a "heading" holding a whole sentence is a point that ran into its text (a page without line breaks)
     own = part_candidates(node.heading)
     names_part = node.heading_only and bool(own) and own[0] == node.part
+    itself = _Point(node.start, node.marker_end, _rstrip(text, node.start, end), node.marker, "heading")
     if not names_part and (not node.heading_only or len(paras) < 2):
-        return [_Point(node.start, node.marker_end, _rstrip(text, node.start, end), node.marker, "heading")]
+        return [itself]
+    if not paras and _SENTENCE_END.search(text, node.marker_end, end):
+        return [itself]
     points = []
     for n, (s, e) in enumerate(paras):
         line = text[s:e]
@@ -711,7 +715,8 @@ def parse_rows(text: str, doc_id: str = "", title: str | None = None) -> tuple[l
         node.heading, body = _heading_and_body(text, node)
         points = find_enumeration(text, node.marker_end, own_end)
         first_stop = _LEAD_END.search(text, node.marker_end, node.line_end)
-        if points and points[0].start < (first_stop.start() if first_stop else node.line_end):
+        if node.style != "bracket" and points and points[0].start < (first_stop.start() if first_stop
+                                                                     else node.line_end):
             # the heading and its first point share one line: the heading ends where the point starts
             node.heading = text[node.marker_end: points[0].start].strip().rstrip("。,，:：")
             body = points[0].start

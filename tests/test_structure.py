@@ -352,3 +352,20 @@ def test_thematic_headings_of_work_done():
     sections, _ = parse("2024年，某局推进法治建设。\n（一）党建引领，凝聚合力\n召开会议3次。\n"
                         "（二）存在的不足\n宣传不够。")
     assert top_parts(sections) == ["preamble", "measures", "problems"]
+
+
+def test_one_line_pages_of_bracket_parts_lists_after_a_colon_and_a_closing_sentence():
+    text = ("2023年，某街道扎实推进法治建设。【主要做法】一是加强领导。召开会议3次。二是完善机制。建立台账。"
+            "【存在的不足】一是宣传不够深入。二是执法力量薄弱。【下一步打算】重点抓好以下工作：（1）压实法治建设责任。"
+            "完善责任清单。（2）创新普法方式。开展活动。某某街道将以习近平法治思想为引领，持续深化法治政府建设。")
+    sections, items = parse(text)
+    assert top_parts(sections) == ["preamble", "measures", "problems", "plans", "closing"]
+    assert titles(items, "problems") == ["宣传不够深入", "执法力量薄弱"]
+    assert titles(items, "plans") == ["压实法治建设责任", "创新普法方式"]
+    assert not items["text"].str.contains("引领").any()
+
+
+def test_a_point_whose_heading_ran_into_its_sentence_is_still_an_item():
+    text = "一、主要工作（一）加强领导。召开会议。（二）强化督导考核通过月汇报推进全区法治建设情况的督导。"
+    _, items = parse(text)
+    assert list(items["marker"]) == ["（一）", "（二）"]
