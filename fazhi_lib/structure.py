@@ -12,6 +12,11 @@ inside paragraphs 一是…二是…三是…. ``parse_structure`` turns the cle
 Levels come from the nesting actually found (a 1. directly under 一、 is level 2), so skipped levels and skipped
 numbers (一、 then 四、) do not break the tree. Canonical parts are decided by the heading's wording with the
 vocabulary in ``vocab/parts.csv``; sub-sections inherit their top-level section's part.
+
+A marker opening a line is a heading. A marker inside running text (a page that came as one single line, or a
+heading run into the one before it) is a heading only when it continues the numbering already open, so that the same
+report gives the same sections with or without its line breaks, and the false markers inside sentences (统一、二级,
+第一、, 1.5万, dates, 主要有：（1）…；（2）…) split nothing. Parsing time is linear in the length of the text.
 """
 
 from __future__ import annotations
