@@ -360,17 +360,23 @@ def _marker_value(style: str, marker: str) -> int:
     return cn_to_int(marker.strip("()（）、.．"))
 
 
-def _context(text: str, pos: int) -> str:
-    """How a marker inside running text is entered: ``para`` (only white space since the line start), ``stop``
-    (after the end of a sentence or clause, closing quotes aside) or ``glued`` (straight after a word)."""
+def _char_before(text: str, pos: int) -> str:
+    """The character a marker at ``pos`` follows, white space and closing quotes aside ("\n" at the start)."""
     i = pos - 1
     while i >= 0 and text[i] in " \t\u3000":
         i -= 1
     while i >= 0 and text[i] in _CLOSERS:
         i -= 1
-    if i < 0 or text[i] == "\n":
+    return text[i] if i >= 0 else "\n"
+
+
+def _context(text: str, pos: int) -> str:
+    """How a marker inside running text is entered: ``para`` (only white space since the line start), ``stop``
+    (after the end of a sentence or clause, closing quotes aside) or ``glued`` (straight after a word)."""
+    before = _char_before(text, pos)
+    if before == "\n":
         return "para"
-    return "stop" if text[i] in _STOPS else "glued"
+    return "stop" if before in _STOPS else "glued"
 
 
 def _fits_running(c: _Cand, stack: list[_Node], text: str) -> bool:
@@ -392,8 +398,11 @@ def _fits_running(c: _Cand, stack: list[_Node], text: str) -> bool:
     if _context(text, c.start) != "glued":
         if c.style in _LIST_STYLES and _inline_list_running(text, c):
             return False  # 主要表现在：（1）…；（2）…: points of a paragraph, not headings
+        if sib is not None and c.style in _TOP_STYLES:
+            # 二、 after a full stop; after ；or ：it is the next item of a list inside a paragraph
+            return c.value > sib.value and _char_before(text, c.start) not in ";；:："
         if sib is not None:
-            return c.value > sib.value if c.style in _TOP_STYLES else c.value - sib.value in (1, 2)
+            return c.value - sib.value in (1, 2)
         return deeper and c.value == 1
     ref = top if deeper else (sib if sib is not None and sib is top and c.value == sib.value + 1 else None)
     if ref is None or c.start - ref.marker_end > MAX_HEADING:

@@ -369,3 +369,11 @@ def test_a_point_whose_heading_ran_into_its_sentence_is_still_an_item():
     text = "一、主要工作（一）加强领导。召开会议。（二）强化督导考核通过月汇报推进全区法治建设情况的督导。"
     _, items = parse(text)
     assert list(items["marker"]) == ["（一）", "（二）"]
+
+
+def test_a_list_numbered_like_top_level_headings_inside_a_paragraph_splits_nothing():
+    text = ("一、主要工作\n（一）规范执法。依据规定，分三步推进：一、摸清底数；二、集中整治；三、总结提升。"
+            "全年开展检查12次。\n二、存在的问题\n宣传不够深入。")
+    sections, _ = parse(text)
+    assert list(sections["marker"]) == ["一、", "（一）", "二、"]
+    assert _shape(*parse(_one_line(text)))[0] == _shape(*parse(text))[0]
