@@ -97,6 +97,7 @@ def _dimension_rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((r["dimension"], re.compile(r["pattern"])) for r in read_rows("dimensions.csv"))
 
 
+@lru_cache(maxsize=8192)  # terms recur across a corpus
 def dimension_of(term: str) -> str | None:
     """Dimension of a term: from the lexicon, else the first row of ``vocab/dimensions.csv`` matching its words."""
     lex = lexicon()
@@ -205,12 +206,13 @@ def extract_measures(text: str, doc_id: str = "", sections: list[dict] | None = 
         i = bisect_right(ends, pos)
         s_start, s_end = (ends[i - 1] if i else 0), (ends[i] if i < len(ends) else len(text))
         item, sec, part = locate(pos)
-        rows.append(dict(
-            doc_id=doc_id, measure_id=f"{doc_id}-t{n + 1:03d}", item_id=item["item_id"] if item else None,
-            section_id=sec["section_id"] if sec else None, part=part, planned=part == "plans",
-            sentence=text[s_start:s_end].strip(), **r,
-        ))
-    return [{k: r.get(k) for k in MEASURE_COLUMNS} for r in rows]
+        rows.append({  # in the order of MEASURE_COLUMNS
+            "doc_id": doc_id, "measure_id": f"{doc_id}-t{n + 1:03d}", "item_id": item["item_id"] if item else None,
+            "section_id": sec["section_id"] if sec else None, "part": part, "planned": part == "plans",
+            "term": r["term"], "surface": r["surface"], "kind": r["kind"], "dimension": r["dimension"],
+            "source": r["source"], "sentence": text[s_start:s_end].strip(), "start": r["start"], "end": r["end"],
+        })
+    return rows
 
 
 def measures_frame(rows: list[dict]) -> pd.DataFrame:

@@ -505,6 +505,8 @@ def _next_strong(cands: list[tuple[int, int, int, bool]], value: int) -> list[in
 def _chains(text: str, lo: int, hi: int, pattern: re.Pattern[str], recover: bool) -> list[_Point]:
     cands = [(m.start(), m.end(), cn_to_int(m.group(1)), _is_strong(text, m.start(), lo))
              for m in pattern.finditer(text, lo, hi)]
+    if len(cands) < 2:  # a chain needs two markers
+        return []
     # lookups of the next strong 一是/二是/三是 in constant time: a long text holds thousands of candidates
     next_one, next_two, next_three = (_next_strong(cands, v) for v in (1, 2, 3))
     starts = [c[0] for c in cands]
