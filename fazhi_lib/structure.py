@@ -92,7 +92,7 @@ _LEAD_IN = re.compile(r"([:：]|(主要表现在|主要表现为|主要有|具�
 _DATE_LINE = rf"[\d{_CN}〇零]{{4}}年[\d{_CN}]{{1,2}}月[\d{_CN}]{{1,3}}日"
 _SIGNER = r".{2,30}?(人民政府|办事处|委员会|局|街道|镇|乡|区|县|司法所)"
 _SIGNATURE = re.compile(rf"^({_DATE_LINE}|{_SIGNER})$")
-_SIGNATURE_RUN = re.compile(rf"({_SIGNER})?\s*({_DATE_LINE})?")  # both on one line, or glued to the last sentence
+_SIGNATURE_RUN = re.compile(rf"({_SIGNER})?\s*{_DATE_LINE}")  # with its date, glued to the last sentence
 MAX_HEADING = 60
 _CLOSING_TAIL = 200  # characters: how long a closing paragraph run into the last point may be
 

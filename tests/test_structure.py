@@ -377,3 +377,9 @@ def test_a_list_numbered_like_top_level_headings_inside_a_paragraph_splits_nothi
     sections, _ = parse(text)
     assert list(sections["marker"]) == ["一、", "（一）", "二、"]
     assert _shape(*parse(_one_line(text)))[0] == _shape(*parse(text))[0]
+
+
+def test_a_cut_last_sentence_naming_a_place_is_no_signature():
+    sections, items = parse("一、主要工作\n1.加强领导。召开会议3次。深入推进依法治县")
+    assert top_parts(sections) == ["measures"]
+    assert items["text"].iloc[-1].endswith("依法治县")
