@@ -35,6 +35,9 @@ ITEM_COLUMNS = ["doc_id", "item_id", "section_id", "part", "marker", "title", "t
 PARTS = ("preamble", "overview", "measures", "effects", "leader_duty", "problems", "plans", "closing", "other")
 
 _CN = "一二三四五六七八九十"
+# numbers in one character, as word processors and some sites write them: ㈠ = （一）, ⑴ = （1）, ⒈ = 1.
+_ENCLOSED = {**{chr(0x3220 + i): i + 1 for i in range(10)}, **{chr(0x2474 + i): i + 1 for i in range(20)},
+             **{chr(0x2488 + i): i + 1 for i in range(20)}}
 _ASCII_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 _CN_VALUE = {c: i + 1 for i, c in enumerate(_CN)}
 # (style, rank, pattern at the start of a line). Rank orders the official hierarchy; levels come from nesting.
@@ -42,12 +45,13 @@ _MARKERS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
     ("part", 0, re.compile(rf"第([{_CN}]{{1,3}})部分[、,.:：\s]*")),
     ("bracket", 1, re.compile(r"【([^】\n]{2,24})】")),
     ("cn", 1, re.compile(rf"([{_CN}]{{1,3}})[、.．](?![{_CN}、])")),
-    ("cn_paren", 2, re.compile(rf"[(（]([{_CN}]{{1,3}})[)）]|([{_CN}]{{1,3}})[)）]")),
-    ("arabic", 3, re.compile(r"(\d{1,2})[、.．](?![\d.．])")),
-    ("arabic_paren", 4, re.compile(r"[(（](\d{1,2})[)）]|(\d{1,2})[)）](?!\d)")),
+    ("cn_paren", 2, re.compile(rf"[(（]([{_CN}]{{1,3}})[)）]|([{_CN}]{{1,3}})[)）]|([㈠-㈩])")),
+    ("arabic", 3, re.compile(r"(\d{1,2})[、.．](?![\d.．])|([⒈-⒛])")),
+    ("arabic_paren", 4, re.compile(r"[(（](\d{1,2})[)）]|(\d{1,2})[)）](?!\d)|([⑴-⒇])")),
     ("circled", 5, re.compile(r"([①-⑳])")),
 )
-_MARKER_FIRST = frozenset("第【(（" + _CN + "0123456789" + "".join(chr(c) for c in range(ord("①"), ord("⑳") + 1)))
+_MARKER_FIRST = frozenset("第【(（" + _CN + "0123456789" + "".join(chr(c) for c in range(ord("①"), ord("⑳") + 1))
+                          + "".join(_ENCLOSED))
 # The same styles as they may stand inside running text, with the characters before them that make them false
 # markers (第一、 其一、 统一、二级; 第（一）项; 2023.1 1.5万 v2.). Each pattern opens with a character class, which
 # ``re`` scans for quickly; the character before is tested on the few matches.
@@ -55,14 +59,14 @@ _RUN_MARKERS: tuple[tuple[str, int, re.Pattern[str], str], ...] = (
     ("part", 0, re.compile(rf"第([{_CN}]{{1,3}})部分[、,.:：]?"), ""),
     ("bracket", 1, re.compile(r"【([^】\n]{2,24})】"), ""),
     ("cn", 1, re.compile(rf"([{_CN}]{{1,3}})[、.．](?![{_CN}、])"), "第其之" + _CN),
-    ("cn_paren", 2, re.compile(rf"[(（]([{_CN}]{{1,3}})[)）]"), "第"),
+    ("cn_paren", 2, re.compile(rf"[(（]([{_CN}]{{1,3}})[)）]|([㈠-㈩])"), "第"),
     ("cn_paren", 2, re.compile(rf"([{_CN}]{{1,3}})[)）]"), "第(（" + _CN),  # 一) without its opening bracket
-    ("arabic", 3, re.compile(r"(\d{1,2})[、.．](?![\d.．%])"), "0123456789.．第/-" + _ASCII_LETTERS),
-    ("arabic_paren", 4, re.compile(r"[(（](\d{1,2})[)）]"), "第"),
+    ("arabic", 3, re.compile(r"(\d{1,2})[、.．](?![\d.．%])|([⒈-⒛])"), "0123456789.．第/-" + _ASCII_LETTERS),
+    ("arabic_paren", 4, re.compile(r"[(（](\d{1,2})[)）]|([⑴-⒇])"), "第"),
     ("circled", 5, re.compile(r"([①-⑳])"), ""),
 )
 _ANY_RUN_MARKER = re.compile("|".join(f"(?P<m{n}>{p.pattern})" for n, (_, _, p, _) in enumerate(_RUN_MARKERS)))
-_MARKER_CHARS = "第【(（" + _CN + "0-9①-⑳"
+_MARKER_CHARS = "第【(（" + _CN + "0-9①-⑳㈠-㈩⑴-⒛"
 _MARKER_START = re.compile(f"[{_MARKER_CHARS}]")
 _OPENING_STYLES = ("part", "cn", "cn_paren")  # styles that may open a report's numbering (some start at （一）)
 _TOP_STYLES = ("part", "cn")  # top-level styles: reports skip their numbers (一、 then 四、)
@@ -103,6 +107,8 @@ def cn_to_int(s: str) -> int:
         return int(s)
     if s in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳" and len(s) == 1:
         return ord(s) - ord("①") + 1
+    if s in _ENCLOSED:
+        return _ENCLOSED[s]
     if "十" in s:
         tens, _, ones = s.partition("十")
         return (_CN_VALUE.get(tens, 1) if tens else 1) * 10 + (_CN_VALUE.get(ones, 0) if ones else 0)
@@ -287,11 +293,17 @@ def _bracket_heading(marker: str) -> bool:
 def _inline_list(line: str, found: tuple[str, int, str, int]) -> bool:
     """A line opening with ① or （1） that also holds ② or （2） is a paragraph listing points, not a heading."""
     style, _, marker, _ = found
-    if style not in ("circled", "arabic_paren"):
+    if style not in _LIST_STYLES:
         return False
-    nxt = cn_to_int(marker.strip("()（）")) + 1
-    following = chr(ord("①") + nxt - 1) if style == "circled" else f"({nxt})"
-    return following in line.replace("（", "(").replace("）", ")")
+    return any(f in line for f in _next_numbers(style, cn_to_int(marker.strip("()（）"))))
+
+
+def _next_numbers(style: str, value: int) -> tuple[str, ...]:
+    """How the number after ``value`` of a list style is written: ② after ①; （2） (2) ⑵ after （1）."""
+    if style == "circled":
+        return (chr(ord("①") + value),) if value < 20 else ()
+    n = value + 1
+    return (*(f"{o}{n}{e}" for o in "(（" for e in ")）"), *((chr(0x2474 + value),) if value < 20 else ()))
 
 
 def _line_start_candidates(text: str, lines: list[tuple[int, int]], title: str | None) -> list[_Cand]:
@@ -417,10 +429,7 @@ def _inline_list_running(text: str, c: _Cand) -> bool:
     stop = end.start() if end else window
     nl = text.find("\n", c.end, stop)
     stop = nl if nl != -1 else stop
-    following = chr(ord("①") + c.value) if c.style == "circled" else None
-    if following:
-        return text.find(following, c.end, stop) != -1
-    return any(text.find(f"{o}{c.value + 1}{e}", c.end, stop) != -1 for o in "(（" for e in ")）")
+    return any(text.find(f, c.end, stop) != -1 for f in _next_numbers(c.style, c.value))
 
 
 def _find_headings(text: str, lines: list[tuple[int, int]], title: str | None = None) -> list[_Node]:

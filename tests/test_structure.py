@@ -383,3 +383,14 @@ def test_a_cut_last_sentence_naming_a_place_is_no_signature():
     sections, items = parse("一、主要工作\n1.加强领导。召开会议3次。深入推进依法治县")
     assert top_parts(sections) == ["measures"]
     assert items["text"].iloc[-1].endswith("依法治县")
+
+
+def test_numbers_written_in_one_character():
+    text = ("一、主要工作\n㈠加强领导\n⒈召开会议3次。\n⒉建立台账。\n㈡规范执法\n⑴检查12次。\n⑵整改问题。\n"
+            "二、存在的问题\n一是宣传不够。二是队伍薄弱。")
+    for layout in (text, _one_line(text)):
+        sections, items = parse(layout)
+        assert [(r.level, r.marker) for r in sections.itertuples()] == [
+            (1, "一、"), (2, "㈠"), (3, "⒈"), (3, "⒉"), (2, "㈡"), (3, "⑴"), (3, "⑵"), (1, "二、")]
+        assert titles(items, "measures") == ["召开会议3次", "建立台账", "检查12次", "整改问题"]
+    assert [cn_to_int(c) for c in "㈠㈩⑴⒇⒈⒛"] == [1, 10, 1, 20, 1, 20]
