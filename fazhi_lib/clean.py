@@ -10,6 +10,7 @@ an audit of every removed line and every kind of change. Character normalisation
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -47,7 +48,9 @@ _KEPT_FIELDS = {"发布机构", "发布单位", "发文机关", "信息来源", 
 def web_fields(line: str) -> dict[str, str]:
     """Meta fields named in one line of a web page's info block, e.g. ``[发布机构]丰都县栗子乡人民政府[有效性]``."""
     found = list(_FIELD.finditer(line))
-    out = {}
+    out: dict[str, str] = {}
+    if not found:  # a line removed as a field whose name this list lacks (有效性/截止日期:)
+        return out
     for m, nxt in zip(found, [*found[1:], None], strict=True):
         value = line[m.end(): nxt.start() if nxt else len(line)].strip(" |[]【】-•*")
         if value and m.group(1) in _KEPT_FIELDS:
@@ -238,16 +241,25 @@ def _body_start(lines: list[str]) -> int:
 
 def _orphans(lines: list[str], candidates: list[int]) -> set[int]:
     """Short lines sharing no two-character word with the rest of the text (spam and ads put before a title)."""
-    orphans = set()
+    orphans: set[int] = set()
+    if not candidates:
+        return orphans
+    # a word is in the rest of the text when the whole text holds it more often than the line: counted in one
+    # pass when there are many candidate lines, so that a text of many short lines is not read once per line
+    full = "\n".join(lines)
+    counts = Counter(_CJK_BIGRAM.findall(full)) if len(candidates) > 16 else None
     for i in candidates:
         line = lines[i]
         if len(line) > 20 or _SENTENCE_END.search(line):
             continue
-        grams = set(_CJK_BIGRAM.findall(line))
+        grams = Counter(_CJK_BIGRAM.findall(line))
         if not grams:
             continue
-        rest = "\n".join(lines[:i] + lines[i + 1:])
-        if not any(g in rest for g in grams):
+        if counts is not None:
+            in_rest = any(counts[g] > n for g, n in grams.items())
+        else:
+            in_rest = any(full.count(g) > line.count(g) for g in grams)
+        if not in_rest:
             orphans.add(i)
     return orphans
 

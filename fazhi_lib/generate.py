@@ -42,6 +42,7 @@ __all__ = [
     "CANONICAL_PARTS",
     "Carry",
     "Leaf",
+    "LONG_SHAPES",
     "Material",
     "PanelSlot",
     "Report",
@@ -50,6 +51,7 @@ __all__ = [
     "generate_document",
     "iter_corpus",
     "load_material",
+    "long_report",
     "main",
     "render_html",
     "render_txt",
@@ -1097,6 +1099,31 @@ def iter_corpus(n: int, seed: int = 0, mat: Material | None = None) -> Iterator[
         orig_name, data, truth = generate_document(mat, seed, j, width)
         name = _file_name(i, f"{rng.getrandbits(64):016x}", truth["format"], width)
         yield name, data, {**truth, "file": name, "duplicate_of": orig_name}
+
+
+LONG_SHAPES = ("lines", "one_line", "short_lines")
+
+
+def long_report(shape: str, n_bytes: int, seeds_dir: str | Path | None = None) -> str:
+    """A very long report text of about ``n_bytes`` UTF-8 bytes, for timing the parser on large files.
+
+    ``shape`` is ``lines`` (the seed reports one after the other, a paragraph per line: numbered headings, points,
+    closings and signatures recur all along), ``one_line`` (the same without any line break, as a page copied from a
+    PDF) or ``short_lines`` (a page of short lines with no sentence, like menus and lists of links, which cleaning
+    examines line by line).
+    """
+    seeds_dir = Path(seeds_dir) if seeds_dir is not None else DEFAULT_SEEDS_DIR
+    seeds = [_read_seed(p).strip() for p in sorted(seeds_dir.glob("*.txt"))]
+    if shape == "lines":
+        unit = "\n".join(seeds) + "\n"
+    elif shape == "one_line":
+        unit = "".join(ln.strip() for s in seeds for ln in s.splitlines())
+    elif shape == "short_lines":
+        unit = "".join(f"栏目{i} 首页 政务公开 专题专栏 第{i}页\n" for i in range(100))
+    else:
+        raise ValueError(f"unknown shape {shape!r}; one of {', '.join(LONG_SHAPES)}")
+    text = unit * (n_bytes // len(unit.encode("utf-8")) + 1)
+    return text.encode("utf-8")[:n_bytes].decode("utf-8", errors="ignore")
 
 
 def generate_corpus(

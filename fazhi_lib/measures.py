@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from fazhi_lib.structure import locate
+from fazhi_lib.structure import Locator
 from fazhi_lib.vocabulary import read_rows, words_pattern
 
 MEASURE_COLUMNS = [
@@ -97,6 +97,7 @@ def _dimension_rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((r["dimension"], re.compile(r["pattern"])) for r in read_rows("dimensions.csv"))
 
 
+@lru_cache(maxsize=8192)  # terms recur across a corpus
 def dimension_of(term: str) -> str | None:
     """Dimension of a term: from the lexicon, else the first row of ``vocab/dimensions.csv`` matching its words."""
     lex = lexicon()
@@ -113,8 +114,18 @@ def _inside(spans: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
     return i >= 0 and spans[i][0] <= pos < spans[i][1]
 
 
-def _overlaps(taken: list[tuple[int, int]], s: int, e: int) -> bool:
-    return any(a < e and s < b for a, b in taken)
+class _Taken:
+    """The characters of a text already taken by a mention: an overlap test costs the length of the span tested,
+    not the number of mentions found (a long report has thousands)."""
+
+    def __init__(self, n: int) -> None:
+        self._marks = bytearray(n)
+
+    def add(self, s: int, e: int) -> None:
+        self._marks[s:e] = b"\x01" * (e - s)
+
+    def overlaps(self, s: int, e: int) -> bool:
+        return self._marks.find(1, s, e) != -1
 
 
 def find_terms(text: str) -> list[dict]:
@@ -123,12 +134,12 @@ def find_terms(text: str) -> list[dict]:
     titles = [m.span() for m in _TITLE.finditer(text)]
     tstarts = [s for s, _ in titles]
     found: list[dict] = []
-    taken: list[tuple[int, int]] = []
+    taken = _Taken(len(text))
 
     def add(term: str, surface: str, kind: str, source: str, s: int, e: int) -> None:
         found.append(dict(term=term, surface=surface, kind=kind, dimension=dimension_of(term), source=source,
                           start=s, end=e))
-        taken.append((s, e))
+        taken.add(s, e)
 
     for m in lex.pattern.finditer(text):
         if not _inside(titles, tstarts, m.start()):
@@ -136,7 +147,7 @@ def find_terms(text: str) -> list[dict]:
             add(term, m.group(), lex.kind.get(term, ""), "lexicon", m.start(), m.end())
     for m in _QUOTE.finditer(text):
         name = m.group(1).strip()
-        if _inside(titles, tstarts, m.start()) or _NOT_NAME.search(name) or _overlaps(taken, m.start(1), m.end(1)):
+        if _inside(titles, tstarts, m.start()) or _NOT_NAME.search(name) or taken.overlaps(m.start(1), m.end(1)):
             continue
         if "+" in name and frozenset(name.split("+")) in lex.plus_terms:
             term = lex.plus_terms[frozenset(name.split("+"))]
@@ -155,7 +166,7 @@ def find_terms(text: str) -> list[dict]:
         if head_start is None or _inside(titles, tstarts, m.start()):
             continue
         stem = text[head_start: m.start()]
-        if len(stem) < 3 or _GENERIC_STEM.match(stem) or _overlaps(taken, head_start, m.end()):
+        if len(stem) < 3 or _GENERIC_STEM.match(stem) or taken.overlaps(head_start, m.end()):
             continue
         term = stem + m.group(1)
         add(term, term, _SUFFIX_KIND.get(m.group(1), m.group(1)), "suffix", head_start, m.end())
@@ -188,18 +199,20 @@ def extract_measures(text: str, doc_id: str = "", sections: list[dict] | None = 
     sections = sections or []
     items = items or []
     ends = [m.end() for m in _SENT_END.finditer(text)]
+    locate = Locator(sections, items)
     rows = []
     for n, r in enumerate(find_terms(text)):
         pos = r["start"]
         i = bisect_right(ends, pos)
         s_start, s_end = (ends[i - 1] if i else 0), (ends[i] if i < len(ends) else len(text))
-        item, sec, part = locate(pos, sections, items)
-        rows.append(dict(
-            doc_id=doc_id, measure_id=f"{doc_id}-t{n + 1:03d}", item_id=item["item_id"] if item else None,
-            section_id=sec["section_id"] if sec else None, part=part, planned=part == "plans",
-            sentence=text[s_start:s_end].strip(), **r,
-        ))
-    return [{k: r.get(k) for k in MEASURE_COLUMNS} for r in rows]
+        item, sec, part = locate(pos)
+        rows.append({  # in the order of MEASURE_COLUMNS
+            "doc_id": doc_id, "measure_id": f"{doc_id}-t{n + 1:03d}", "item_id": item["item_id"] if item else None,
+            "section_id": sec["section_id"] if sec else None, "part": part, "planned": part == "plans",
+            "term": r["term"], "surface": r["surface"], "kind": r["kind"], "dimension": r["dimension"],
+            "source": r["source"], "sentence": text[s_start:s_end].strip(), "start": r["start"], "end": r["end"],
+        })
+    return rows
 
 
 def measures_frame(rows: list[dict]) -> pd.DataFrame:

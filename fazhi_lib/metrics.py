@@ -24,7 +24,7 @@ import pandas as pd
 
 from fazhi_lib.compare import canonical_indicator
 from fazhi_lib.numerals import parse_number
-from fazhi_lib.structure import locate
+from fazhi_lib.structure import Locator
 from fazhi_lib.vocabulary import read_rows
 
 METRIC_COLUMNS = [
@@ -127,11 +127,15 @@ def _sentence_ends(text: str) -> tuple[int, ...]:
     return tuple(m.end() for m in _SENT_END.finditer(text))
 
 
-def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
-    """(start, end) of the sentence holding ``pos``: it ends after 。!? and before a line break."""
+def _sentence_bounds(text: str, pos: int, heads: list[int] | None = None) -> tuple[int, int]:
+    """(start, end) of the sentence holding ``pos``: it ends after 。!? and before a line break; a numbered heading
+    (``heads``: their offsets) starts a new one, also where a page lost the line break after it."""
     ends = _sentence_ends(text)
     i = bisect_right(ends, pos)
     start = ends[i - 1] if i else 0
+    if heads:
+        j = bisect_right(heads, pos)
+        start = max(start, heads[j - 1] if j else 0)
     end = ends[i] if i < len(ends) else len(text)
     if end > start and text[end - 1] == "\n":
         end -= 1
@@ -201,12 +205,13 @@ def extract_metrics(text: str, doc_id: str = "", sections: list[dict] | None = N
     items = items or []
     masked = _masked_spans(text)
     mstarts = [s for s, _ in masked]
+    heads = sorted(r["start"] for r in sections if r.get("marker"))
     rows: list[dict] = []
     consumed = 0
     for m in _number_re().finditer(text):
         if m.start() < consumed:
             continue  # the second number of a range already read
-        found = _read_quantity(text, m, masked, mstarts)
+        found = _read_quantity(text, m, masked, mstarts, heads=heads)
         if found:
             rows.extend(found)
             consumed = max(r["end"] for r in found)
@@ -223,7 +228,7 @@ def extract_metrics(text: str, doc_id: str = "", sections: list[dict] | None = N
 
 
 def _read_quantity(text: str, m: re.Match[str], masked: list[tuple[int, int]], mstarts: list[int],
-                   in_range: bool = False) -> list[dict] | None:
+                   in_range: bool = False, heads: list[int] | None = None) -> list[dict] | None:
     """The row(s) of the number matched by ``m``, or None when it is no quantity."""
     num, unit = m.group("num"), m.group("unit") or ""
     is_cn = not num[0].isdigit()
@@ -258,16 +263,16 @@ def _read_quantity(text: str, m: re.Match[str], masked: list[tuple[int, int]], m
     if mult:
         value *= {"万": 1e4, "亿": 1e8, "千": 1e3}[mult]
     if not unit and not (mult or m.group("a1") or m.group("a2")):
-        return _range_rows(text, m, masked, mstarts)  # a bare number: a quantity only as the low end of a range
+        return _range_rows(text, m, masked, mstarts, heads)  # a bare number: a quantity only as the low end of a range
     raw_end = m.end()
     kind = _unit_kind(unit) if unit else ""
-    sent_start, sent_end = _sentence_bounds(text, start)
+    sent_start, sent_end = _sentence_bounds(text, start, heads)
     clause_start = _clause_start(text, sent_start, start)
     if not unit:
         if _MONEY_CONTEXT.search(text[clause_start:start]) and (mult or m.group("a1") or m.group("a2")):
             unit, kind = "元", "money"
         else:
-            return _range_rows(text, m, masked, mstarts)
+            return _range_rows(text, m, masked, mstarts, heads)
     post = m.group("post") or ""
     approx = approx_bare or bool(m.group("a1") or m.group("a2") or post in ("余", "多", "左右")
                                  or _APPROX_BEFORE.search(before))
@@ -294,7 +299,8 @@ def _read_quantity(text: str, m: re.Match[str], masked: list[tuple[int, int]], m
     return [row]
 
 
-def _range_rows(text: str, m: re.Match[str], masked: list[tuple[int, int]], mstarts: list[int]) -> list[dict] | None:
+def _range_rows(text: str, m: re.Match[str], masked: list[tuple[int, int]], mstarts: list[int],
+                heads: list[int] | None = None) -> list[dict] | None:
     """5-8名, 16至45周岁: a number without unit joined by a dash or 至 to a number with one gives two rows."""
     conn = _RANGE_JOIN.match(text, m.end())
     if not conn:
@@ -302,7 +308,7 @@ def _range_rows(text: str, m: re.Match[str], masked: list[tuple[int, int]], msta
     m2 = _number_re().match(text, conn.end())
     if not m2 or not m2.group("unit") or not m.group("num")[0].isdigit():
         return None
-    high = _read_quantity(text, m2, masked, mstarts, in_range=True)
+    high = _read_quantity(text, m2, masked, mstarts, in_range=True, heads=heads)
     low_value = parse_number(m.group("num"))
     if not high or low_value is None:
         return None
@@ -330,9 +336,10 @@ def _link_changes(text: str, rows: list[dict]) -> None:
 
 def _place(rows: list[dict], sections: list[dict], items: list[dict]) -> None:
     """Give each row its item, innermost section, part and target flag."""
+    locate = Locator(sections, items)
     for r in rows:
         pos = r["start"]
-        item, sec, r["part"] = locate(pos, sections, items)
+        item, sec, r["part"] = locate(pos)
         r["item_id"] = item["item_id"] if item else None
         r["section_id"] = sec["section_id"] if sec else None
         # a goal, not an achievement: stated in the plans part, or marked as future elsewhere

@@ -93,28 +93,65 @@ def process_file(path: str | Path, override: dict | None = None, max_mb: float =
                format=raw.format, status=raw.status, message=raw.message, n_chars=0, n_sections=0, n_items=0,
                parts="")
     if raw.status == "failed":
-        doc["doc_id"] = hashlib.sha256(f"{raw.sha256}\0{raw.source}".encode()).hexdigest()[:16]
+        doc["doc_id"] = _failure_id(raw.sha256, raw.source)
         if override:
             doc.update({k: v for k, v in apply_overrides({}, override).items() if k in META_FIELDS and v})
         return DocResult(document=doc)
+    progress = _Progress()
     try:
-        return _process_text(raw.text, doc, raw.meta, override)
-    except Exception as exc:  # a parser bug must not stop a corpus: report it on the document
-        doc.update(doc_id=hashlib.sha256(f"{raw.sha256}\0{raw.source}".encode()).hexdigest()[:16],
-                   status="failed", message=f"internal error while parsing ({type(exc).__name__}: {exc})")
-        return DocResult(document=doc)
+        return _process_text(raw.text, doc, raw.meta, override, progress)
+    except Exception as exc:  # a parser bug must not stop a corpus: report it on the document, keep the text
+        return _internal_error(doc, raw.text, raw.sha256, raw.source, progress, exc)
 
 
-def _process_text(text: str, doc: dict, page_meta: dict, override: dict | None) -> DocResult:
+def _failure_id(sha256: str, source: str) -> str:
+    """Id of a document that could not be parsed: from its bytes and its path (its content gave no id)."""
+    return hashlib.sha256(f"{sha256}\0{source}".encode()).hexdigest()[:16]
+
+
+@dataclass
+class _Progress:
+    """How far the per-document step got: the step running, and the cleaned text once there is one."""
+
+    step: str = "cleaning"
+    cleaned: str | None = None
+
+
+def _internal_error(doc: dict, raw_text: str, sha256: str, source: str, progress: _Progress,
+                    exc: Exception) -> DocResult:
+    """The result of a document whose parsing raised: failed, with a message naming the step and the error, its
+    text (cleaned if cleaning finished, else as read) kept for the ``texts`` table and no other rows."""
+    detail = f"{type(exc).__name__}: {exc}"
+    kept = "cleaned" if progress.cleaned is not None else "extracted"
+    message = (f"internal error in the {progress.step} step ({detail[:300]}); the {kept} text is kept in texts, "
+               "no rows in the other tables")
+    doc.update(doc_id=_failure_id(sha256, source), status="failed", n_sections=0, n_items=0,
+               message="; ".join(m for m in (doc["message"], message) if m))
+    text = progress.cleaned if progress.cleaned is not None else raw_text
+    doc["n_chars"] = len(text)
+    return DocResult(document=doc, text=text)
+
+
+def _process_text(text: str, doc: dict, page_meta: dict, override: dict | None,
+                  progress: _Progress | None = None) -> DocResult:
+    progress = progress or _Progress()
+    progress.step = "cleaning"
     cleaned = clean_text(text)
+    progress.cleaned = cleaned.text
     doc_id = content_id(cleaned.text)
+    progress.step = "metadata"
     hints = {**{k: v for k, v in page_meta.items() if v}, **cleaned.fields}
     meta = infer_metadata(cleaned.text, title=cleaned.title or page_meta.get("ArticleTitle"), extra=hints)
     if override:
         meta = apply_overrides(meta, override)
+    doc.update({k: meta.get(k) for k in META_FIELDS})
+    progress.step = "structure"
     sections, items = parse_rows(cleaned.text, doc_id, title=meta.get("title"))
+    progress.step = "metrics"
     metrics = extract_metrics(cleaned.text, doc_id, sections, items)
+    progress.step = "measures"
     measures = extract_measures(cleaned.text, doc_id, sections, items)
+    progress.step = "summary"
     top = [r["part"] for r in sections if r["level"] == 1]
     parts = [p for p in top if p not in ("preamble", "closing")]
     messages = [doc["message"]] if doc["message"] else []
@@ -127,7 +164,6 @@ def _process_text(text: str, doc: dict, page_meta: dict, override: dict | None) 
     if 0 < len(cleaned.text) < MIN_CHARS:
         messages.append(f"very short text ({len(cleaned.text)} characters)")
     status = "failed" if not cleaned.text.strip() else ("warning" if messages else "ok")
-    doc.update({k: meta.get(k) for k in META_FIELDS})
     doc.update(doc_id=doc_id, n_chars=len(cleaned.text), n_sections=len(sections), n_items=len(items),
                parts=",".join(dict.fromkeys(parts)), status=status, message="; ".join(messages))
     audit = [dict(doc_id=doc_id, action="removed", line=r["line"], text=r["text"], reason=r["reason"], count=1)
@@ -639,7 +675,8 @@ def table_frames(results: Iterable[DocResult], skipped: list[tuple[str, str]] | 
     """The tables named in ``names`` (all by default) as DataFrames, from results already passed through
     ``flag_duplicates`` and the skipped (source, reason) pairs.
 
-    Every result gives a documents row; only readable (ok/warning) ones give rows of the other tables. This is the
+    Every result gives a documents row; only readable (ok/warning) ones give rows of the other tables, but for
+    ``texts``, which also keeps the text of a document whose parsing failed. This is the
     one place that fixes the tables' columns and dtypes: ``assemble`` applies it to a whole corpus, ``write_stream``
     to each batch, so both write the same tables."""
     docs: list[dict] = []
@@ -647,8 +684,10 @@ def table_frames(results: Iterable[DocResult], skipped: list[tuple[str, str]] | 
     rows: dict[str, list[dict]] = {name: [] for name in ROW_FIELDS}
     for r in results:
         docs.append(r.document)
-        if r.document["status"] in ("ok", "warning"):
+        readable = r.document["status"] in ("ok", "warning")
+        if readable or r.text:  # a document whose parsing failed keeps its text
             texts.append({"doc_id": r.document["doc_id"], "text": r.text})
+        if readable:
             for name in ROW_FIELDS:
                 rows[name].extend(getattr(r, name))
     build: dict[str, Callable[[], pd.DataFrame]] = {

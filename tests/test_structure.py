@@ -262,3 +262,135 @@ def test_parser_never_crashes_and_spans_nest(pieces):
 def test_degenerate_inputs(text):
     sections, items = parse(text)
     assert isinstance(sections, pd.DataFrame) and isinstance(items, pd.DataFrame)
+
+
+# -- pages that lost their line breaks ------------------------------------------------------------------------
+def _one_line(text: str) -> str:
+    return "".join(ln.strip() for ln in text.split("\n"))
+
+
+def _shape(sections: pd.DataFrame, items: pd.DataFrame) -> tuple[list, list]:
+    secs = [(r.level, r.marker, r.part) for r in sections.itertuples() if r.part != "preamble"]
+    its = [(r.part, r.marker, "".join(r.text.split())) for r in items.itertuples() if r.kind == "inline"]
+    return secs, its
+
+
+def test_a_one_line_page_gives_the_sections_and_points_of_its_lines():
+    lines = parse(FULL_WIDTH)
+    flat = parse(_one_line(FULL_WIDTH))
+    assert _shape(*flat) == _shape(*lines)
+    assert top_parts(flat[0]) == ["preamble", "measures", "problems", "plans"]
+    assert titles(flat[1], "plans") == ["加强法治队伍建设", "创新普法宣传方式", "深化矛盾纠纷化解"]
+    # full-width indents between the paragraphs change nothing
+    spaced = parse("".join("\u3000\u3000" + ln for ln in FULL_WIDTH.split("\n")))
+    assert _shape(*spaced) == _shape(*lines)
+
+
+def test_headings_run_into_each_other_and_into_their_paragraphs():
+    text = ("2023年，某局扎实推进法治建设，现将有关情况报告如下：一、主要工作（一）强化组织领导我局成立了法治建设"
+            "领导小组，全年召开会议4次。（二）坚持依法行政按照上级要求，全面推行行政执法“三项制度”。二、存在的问题"
+            "一是执法力量不足。二是宣传形式单一。三、下一步工作打算1.加强队伍建设。2.创新宣传方式。")
+    sections, items = parse(text)
+    got = [(r.level, r.marker, r.heading) for r in sections.itertuples() if r.part != "preamble"]
+    assert got == [(1, "一、", "主要工作"), (2, "（一）", "强化组织领导"), (2, "（二）", "坚持依法行政"),
+                   (1, "二、", "存在的问题"), (1, "三、", "下一步工作打算"), (2, "1.", "加强队伍建设"),
+                   (2, "2.", "创新宣传方式")]
+    assert titles(items, "problems") == ["执法力量不足", "宣传形式单一"]
+
+
+def test_false_markers_inside_sentences_do_not_split_a_one_line_page():
+    text = ("一、主要工作（一）规范执法。开展一、二级风险排查，第一、第二季度各检查1次，发放资料1.5万份，"
+            "2023.1.5起施行新规；依照第（一）项规定办理。主要有：（1）执法人员不足；（2）装备落后。做好三、四季度"
+            "工作，统一、规范执法文书。唯一、权威的版本已公布。（二）推进普法。开展活动12次。")
+    sections, items = parse(text)
+    assert list(sections["marker"]) == ["一、", "（一）", "（二）"]
+    first = items[items["marker"] == "（1）"]
+    assert list(first["kind"]) == ["inline"]  # the points of a paragraph, not headings
+
+
+def test_running_text_keeps_skipped_numbers_of_top_level_headings():
+    text = "一、工作开展情况（一）推进依法行政。聘请法律顾问。四、存在的问题一是机制不全。二是普法不深入。"
+    sections, items = parse(text)
+    assert top_parts(sections) == ["measures", "problems"]
+    assert titles(items, "problems") == ["机制不全", "普法不深入"]
+
+
+def test_closing_and_signature_inside_running_text():
+    text = ("一、主要工作1.加强领导。召开会议。二、下一步打算1.强化宣传。创新方式。2.加强队伍。开展培训。"
+            "未来，我镇将持续推进法治政府建设，为高质量发展提供法治保障。某某镇人民政府2025年1月10日")
+    sections, items = parse(text)
+    assert top_parts(sections) == ["measures", "plans", "closing"]
+    assert not items["text"].str.contains("未来|人民政府").any()
+    signed = "一、下一步打算1.强化宣传。创新方式。2.加强队伍。开展培训。某某街道办事处2024年12月30日"
+    sections, items = parse(signed)
+    assert top_parts(sections) == ["plans", "closing"]
+    assert not items["text"].str.contains("办事处").any()
+    # 今后，… inside a point that other points follow is no closing
+    text = "一、下一步打算一是强化宣传。今后，每年开展活动2次。二是加强队伍。开展培训。"
+    sections, items = parse(text)
+    assert top_parts(sections) == ["plans"] and len(items) == 2
+
+
+def test_page_buttons_in_brackets_and_a_title_naming_a_part_are_no_headings():
+    text = "【打印】\n【关闭窗口】\n【典型案例】\n某村调解纠纷12件。\n【主要做法】\n一是加强领导。二是完善机制。"
+    sections, _ = parse(text)
+    assert [m for m in sections["marker"] if m] == ["【关闭窗口】", "【典型案例】", "【主要做法】"]
+    titled = "2025年某某县法治政府建设情况\n2025年，我县扎实推进法治政府建设。\n一、强化组织领导\n召开会议3次。"
+    sections, _ = parse_structure(titled, "doc", title="2025年某某县法治政府建设情况")
+    assert list(sections["marker"]) == ["", "一、"]
+
+
+def test_thematic_headings_of_work_done():
+    assert classify_part("始终坚持党对法治政府建设的全面领导，加快构建职责明确、依法行政的政府治理体系") == "measures"
+    assert classify_part("以习近平法治思想为指引，党对法治政府建设的领导全面加强") == "measures"
+    assert classify_part("牢固树立法治思想，加强法治建设组织领导") == "measures"
+    assert classify_part("基本情况和主要做法") == "measures"
+    assert classify_part("附件：2024年度法治建设工作台账") == "other"
+    assert classify_part("指导思想") == "other"
+    assert classify_part("以习近平法治思想为指引", after_problems_or_plans=True) == "other"
+    # a report that starts at （一）: its headings are its parts
+    sections, _ = parse("2024年，某局推进法治建设。\n（一）党建引领，凝聚合力\n召开会议3次。\n"
+                        "（二）存在的不足\n宣传不够。")
+    assert top_parts(sections) == ["preamble", "measures", "problems"]
+
+
+def test_one_line_pages_of_bracket_parts_lists_after_a_colon_and_a_closing_sentence():
+    text = ("2023年，某街道扎实推进法治建设。【主要做法】一是加强领导。召开会议3次。二是完善机制。建立台账。"
+            "【存在的不足】一是宣传不够深入。二是执法力量薄弱。【下一步打算】重点抓好以下工作：（1）压实法治建设责任。"
+            "完善责任清单。（2）创新普法方式。开展活动。某某街道将以习近平法治思想为引领，持续深化法治政府建设。")
+    sections, items = parse(text)
+    assert top_parts(sections) == ["preamble", "measures", "problems", "plans", "closing"]
+    assert titles(items, "problems") == ["宣传不够深入", "执法力量薄弱"]
+    assert titles(items, "plans") == ["压实法治建设责任", "创新普法方式"]
+    assert not items["text"].str.contains("引领").any()
+
+
+def test_a_point_whose_heading_ran_into_its_sentence_is_still_an_item():
+    text = "一、主要工作（一）加强领导。召开会议。（二）强化督导考核通过月汇报推进全区法治建设情况的督导。"
+    _, items = parse(text)
+    assert list(items["marker"]) == ["（一）", "（二）"]
+
+
+def test_a_list_numbered_like_top_level_headings_inside_a_paragraph_splits_nothing():
+    text = ("一、主要工作\n（一）规范执法。依据规定，分三步推进：一、摸清底数；二、集中整治；三、总结提升。"
+            "全年开展检查12次。\n二、存在的问题\n宣传不够深入。")
+    sections, _ = parse(text)
+    assert list(sections["marker"]) == ["一、", "（一）", "二、"]
+    assert _shape(*parse(_one_line(text)))[0] == _shape(*parse(text))[0]
+
+
+def test_a_cut_last_sentence_naming_a_place_is_no_signature():
+    sections, items = parse("一、主要工作\n1.加强领导。召开会议3次。深入推进依法治县")
+    assert top_parts(sections) == ["measures"]
+    assert items["text"].iloc[-1].endswith("依法治县")
+
+
+def test_numbers_written_in_one_character():
+    text = ("一、主要工作\n㈠加强领导\n⒈召开会议3次。\n⒉建立台账。\n㈡规范执法\n⑴检查12次。\n⑵整改问题。\n"
+            "二、存在的问题\n一是宣传不够。二是队伍薄弱。")
+    for layout in (text, _one_line(text)):
+        sections, items = parse(layout)
+        assert [(r.level, r.marker) for r in sections.itertuples()] == [
+            (1, "一、"), (2, "㈠"), (3, "⒈"), (3, "⒉"), (2, "㈡"), (3, "⑴"), (3, "⑵"), (1, "二、")]
+        assert titles(items, "measures") == ["召开会议3次", "建立台账", "检查12次", "整改问题"]
+    assert [cn_to_int(c) for c in "㈠㈩⑴⒇⒈⒛"] == [1, 10, 1, 20, 1, 20]
