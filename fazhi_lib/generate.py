@@ -40,9 +40,9 @@ from pathlib import Path
 __all__ = [
     "ADMIN_LEVELS",
     "CANONICAL_PARTS",
+    "LONG_SHAPES",
     "Carry",
     "Leaf",
-    "LONG_SHAPES",
     "Material",
     "PanelSlot",
     "Report",
