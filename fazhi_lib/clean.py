@@ -1,10 +1,15 @@
 """Cleaning: from extracted text to the cleaned text every offset of the tables points into.
 
 ``clean_text`` normalises characters (full-width ASCII and spaces, broken and invisible characters, traditional
-characters), then removes web boilerplate line by line by general rules kept in ``vocab/boilerplate.csv``
-(breadcrumbs, index-number blocks, share and print bars, lone 图片, footers, spam lines before the title), and keeps
-an audit of every removed line and every kind of change. Character normalisation stays within NFKC equivalence
-(plus removal of invisible characters), so a quote from the cleaned text still matches the source after NFKC.
+characters), then removes page junk by kind — never by the string of one page: publishing blocks and index numbers
+(also one field per line), date-and-source stamps, breadcrumbs, portal menus in any language, print, font, share and
+QR bars, site names glued to the title, footers, mirror and wiki tails, cover-page remnants, document-site watermarks,
+gambling spam and redaction marks (also inside a sentence) and spam lines before the title. The kinds live in
+``vocab/boilerplate.csv``, ``vocab/page_fields.csv`` and ``vocab/portal_words.csv`` (read by :mod:`fazhi_lib.junk`).
+A page copied as one single line loses the same junk, and its title and addressee get lines of their own.
+The audit keeps every removed line or span with its kind as the reason, and counts every kind of character change.
+Character normalisation stays within NFKC equivalence (plus removal of invisible characters), so a quote from the
+cleaned text still matches the source after NFKC.
 """
 
 from __future__ import annotations
@@ -14,8 +19,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from fazhi_lib.metadata import find_title
-from fazhi_lib.vocabulary import read_rows
+from fazhi_lib.junk import (
+    FIELD_ROLES,
+    JunkSpan,
+    field_roles,
+    head_spans,
+    is_menu_line,
+    is_separator_residue,
+    tail_start,
+)
+from fazhi_lib.metadata import find_title, is_title_line
+from fazhi_lib.vocabulary import read_rows, words_pattern
 
 # Full-width ASCII (！ … ～) to ASCII, ideographic and other odd spaces to a plain space: both are NFKC mappings.
 _WIDTH_MAP = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
@@ -34,25 +48,12 @@ _NUMBERED_HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十]{1,3}[)）]|【[^】]{2,20}】|第[一二三四五六七八九十]+部分)"
 )
 _CJK_BIGRAM = re.compile(f"(?=([{_CJK}]{{2}}))")
-# Meta fields of a government page. Their values are kept (``CleanResult.fields``) for metadata inference.
-_FIELD_NAMES = ("发布机构|发布单位|发文机关|信息来源|文章来源|稿件来源|来源|所属机构|公文生成日期|成文日期"
-                "|发布日期|发布时间|生成日期|索引号|发文字号|备注/文号|文号|浏览次数|更新时间|时间|日期|有效性"
-                "|是否有效|主题分类|体裁分类|内容分类|公开方式|公开范围|公开形式|关键词|字体大小|字号")
-_FIELD = re.compile(rf"({_FIELD_NAMES})\s*[\]】|:：]\s*\|?")
-_KEPT_FIELDS = {"发布机构", "发布单位", "发文机关", "信息来源", "文章来源", "稿件来源", "来源", "所属机构",
-                "成文日期", "发布日期", "发布时间", "生成日期", "公文生成日期", "索引号", "发文字号", "备注/文号",
-                "文号"}
 
 
 def web_fields(line: str) -> dict[str, str]:
-    """Meta fields named in one line of a web page's info block, e.g. ``[发布机构]丰都县栗子乡人民政府[有效性]``."""
-    found = list(_FIELD.finditer(line))
-    out = {}
-    for m, nxt in zip(found, [*found[1:], None], strict=True):
-        value = line[m.end(): nxt.start() if nxt else len(line)].strip(" |[]【】-•*")
-        if value and m.group(1) in _KEPT_FIELDS:
-            out.setdefault(m.group(1), value)
-    return out
+    """Fields of a web page's publishing block named in one line (``[发布机构]丰都县栗子乡人民政府[有效性]``) whose
+    values help infer metadata: the issuing body, the source and the title (see ``vocab/page_fields.csv``)."""
+    return {s.field: s.value for s in head_spans(line) if s.field and s.value and s.role in FIELD_ROLES}
 
 
 @dataclass(frozen=True)
@@ -60,7 +61,7 @@ class BoilerplateRule:
     """One line-removal rule from ``vocab/boilerplate.csv``."""
 
     reason: str
-    scope: str  # "anywhere" | "head" | "exact"
+    scope: str  # "anywhere" | "head" | "exact" | "span"
     pattern: re.Pattern[str]
 
 
@@ -252,48 +253,343 @@ def _orphans(lines: list[str], candidates: list[int]) -> set[int]:
     return orphans
 
 
+@dataclass
+class _Piece:
+    """A line of the text being cleaned: ``text`` comes from line ``line`` of the input (a page's head or tail line
+    may be cut into several pieces, a run-on line into its title, addressee and body)."""
+
+    line: int
+    text: str
+
+
+def _row(line: int, text: str, reason: str) -> dict:
+    return {"line": line, "text": text, "reason": reason}
+
+
+def _line_rule(rules: tuple[BoilerplateRule, ...], joined: tuple[re.Pattern[str] | None, re.Pattern[str] | None],
+               line: str) -> str | None:
+    """The reason of the first exact or anywhere rule removing ``line`` whole, or None."""
+    squeezed = "".join(line.split())
+    if not _may_match(joined, squeezed, line):
+        return None
+    for rule in rules:
+        if rule.scope in ("exact", "anywhere") and _matches(rule, squeezed, line):
+            return rule.reason
+    return None
+
+
 def remove_boilerplate(lines: list[str], rules: tuple[BoilerplateRule, ...] | None = None
                        ) -> tuple[list[str], list[dict], dict[str, str]]:
-    """Drop boilerplate lines.
+    """Drop boilerplate: junk lines, junk spans of a page's head and tail, and junk inside sentences.
 
     Takes the lines of a character-normalised text; returns (kept lines, removed rows with ``line``/``text``/``reason``,
-    web meta fields found in removed lines). Rules with scope ``head`` and the orphan rule apply only before the body
-    (before the title when there is one).
+    web meta fields found in removed junk). Three passes:
+
+    1. the page's head (the lines before its first sentence, and the first sentence line up to that sentence's end)
+       and its tail (after the last sentence) are searched for junk spans by kind (:mod:`fazhi_lib.junk`): a line
+       that holds only junk goes whole; a title glued to a site name, to a date-and-source stamp or, in a page
+       copied as one single line, to the whole page is cut there, and a title or addressee glued to the report's
+       first sentence is put on a line of its own;
+    2. the line rules of ``vocab/boilerplate.csv`` (scopes exact, anywhere, head) and the orphan rule;
+    3. rules of scope ``span`` cut junk that is never a report's words (watermarks, spam, redaction marks) out of
+       whatever line holds it.
     """
     rules = boilerplate_rules() if rules is None else rules
+    pieces, rows, fields = _trim_edges(lines, rules)
+    pieces, line_rows, line_fields = _drop_lines(pieces, rules)
+    pieces, span_rows = _cut_spans(pieces, rules)
+    for k, v in line_fields.items():
+        fields.setdefault(k, v)
+    all_rows = sorted(rows + line_rows + span_rows, key=lambda r: r["line"])
+    return [p.text for p in pieces], all_rows, fields
+
+
+def _drop_lines(pieces: list[_Piece], rules: tuple[BoilerplateRule, ...]
+                ) -> tuple[list[_Piece], list[dict], dict[str, str]]:
+    """Pass 2 of :func:`remove_boilerplate`: whole-line rules."""
     joined = _any_rule(rules)
     removed: dict[int, str] = {}
     fields: dict[str, str] = {}
+    for i, piece in enumerate(pieces):
+        reason = _line_rule(rules, joined, piece.text) or (
+            "portal menu" if is_menu_line(piece.text) else None)
+        if reason is None:
+            continue
+        removed[i] = reason
+        if reason == "web meta field":
+            for k, v in web_fields(piece.text).items():
+                fields.setdefault(k, v)
+    kept_idx = [i for i in range(len(pieces)) if i not in removed]
+    kept = [pieces[i].text for i in kept_idx]
+    title_pos = find_title(kept)
+    body = _body_start(kept)
+    head = kept_idx[:title_pos if title_pos is not None else body]
+    for scope, where in (("head", head), ("top", kept_idx[:body])):
+        scoped = [r for r in rules if r.scope == scope]
+        for i in where:
+            squeezed = "".join(pieces[i].text.split())
+            reason = next((r.reason for r in scoped if r.pattern.fullmatch(squeezed)), None)
+            if reason and i not in removed:
+                removed[i] = reason
+    texts = [p.text if j not in removed else "" for j, p in enumerate(pieces)]
+    for i in _orphans(texts, [i for i in head if i not in removed]):
+        removed[i] = "orphan line before the title (spam or ad)"
+    rows = [_row(pieces[i].line, pieces[i].text, r) for i, r in sorted(removed.items())]
+    return [p for i, p in enumerate(pieces) if i not in removed], rows, fields
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# pass 1: the page's head and tail
+# ---------------------------------------------------------------------------------------------------------------------
+
+# The head ends where the report's first sentence ends, at the latest after this many lines.
+_HEAD_LINES = 60
+# A title or an addressee glued to what follows (a page copied as one line): 县委、县政府:2024年以来,…
+_ORG_END = r"(?:委|政府|委员会|常委会|办公室|局|厅|党委|党工委|管委会|办事处|指挥部|领导小组)"
+_ADDRESSEE = re.compile(rf"^(?:[^,，。;；:：!?！？\s]{{1,24}}?{_ORG_END}[,，、]\s*){{0,4}}"
+                        rf"[^,，。;；:：!?！？\s]{{1,24}}?{_ORG_END}[:：](?=\S)")
+_TITLE_NOUN_END = re.compile(r"报告|总结")
+_TITLE_WEAK_END = re.compile(r"情况|工作要点")
+_NOT_AFTER_TITLE = re.compile(r"[的和及与暨、之,，。;；:：(（]|如下|制度|会议|工作|机制|要求|等")
+_AFTER_WEAK_TITLE = re.compile(r"(?:19|20)\d\d|按照|根据|依据|现将|今年|近年|一年来")
+_PUNCT = re.compile(r"[,，。;；:：!?！？]")
+_LEADING_SEPARATORS = re.compile(r"[\s|｜•·\-_/\\>»›→*#:：,，;；]*")
+_BYLINE = re.compile(rf"[{_CJK}]{{2,12}}")
+
+
+def _title_end(seg: str) -> int | None:
+    """End of a report title at the start of ``seg`` when more text is glued after it, else None."""
+    window = seg[:80]
+    stop = _PUNCT.search(window)
+    window = window[:stop.start()] if stop else window
+    for pattern, after in ((_TITLE_NOUN_END, None), (_TITLE_WEAK_END, _AFTER_WEAK_TITLE)):
+        for m in pattern.finditer(window):
+            rest = seg[m.end():]
+            if not rest.strip() or _NOT_AFTER_TITLE.match(rest):
+                continue
+            if after is not None and not (after.match(rest) or rest.startswith(seg[:4]) or _ADDRESSEE.match(rest)):
+                continue
+            if is_title_line(seg[:m.end()]):
+                return m.end()
+    return None
+
+
+def _unglue(seg: str) -> list[str]:
+    """Split a title, a repeated title and an addressee glued before the report's text into lines of their own."""
+    out: list[str] = []
+    while seg:
+        m = _ADDRESSEE.match(seg)
+        end = m.end() if m else _title_end(seg)
+        if end is None:
+            break
+        out.append(seg[:end].strip())
+        seg = seg[end:].strip()
+    if seg:
+        out.append(seg)
+    return out
+
+
+def _dominant(spans: list[JunkSpan]) -> str:
+    """The kind covering most characters among ``spans``."""
+    size: dict[str, int] = {}
+    for s in spans:
+        size[s.kind] = size.get(s.kind, 0) + s.end - s.start
+    return max(size, key=lambda k: (size[k], -[s.kind for s in spans].index(k)))
+
+
+def _is_byline(text: str, after: JunkSpan | None) -> bool:
+    """An office's name right before a date stamp (政策法规科 2023-12-29): who posted the page."""
+    if after is None or not (after.kind == "publishing stamp" or after.role == "date"):
+        return False
+    return bool(_BYLINE.fullmatch(text)) and not is_title_line(text)
+
+
+def _keep_fields(spans: list[JunkSpan], fields: dict[str, str]) -> None:
+    for s in spans:
+        if s.field and s.value and s.role in FIELD_ROLES:
+            fields.setdefault(s.field, s.value)
+
+
+def _split_head(i: int, line: str, limit: int) -> tuple[list[_Piece], list[dict], dict[str, str], list[JunkSpan]]:
+    """Cut the junk spans out of ``line[:limit]`` (a head line, or the head of the first sentence line).
+
+    A line left with nothing but separators goes whole, as one row; otherwise each run of junk is a row and the
+    text between becomes pieces, titles and addressees glued to what follows split off."""
+    spans = head_spans(line, 0, limit)
+    fields: dict[str, str] = {}
+    if not spans:
+        return [_Piece(i, p) for p in _unglue(line)], [], fields, spans
+    _keep_fields(spans, fields)
+    # the text between spans (the last stretch runs to the end of the line)
+    gaps = [line[a:b] for a, b in zip([0] + [s.end for s in spans], [s.start for s in spans] + [len(line)],
+                                      strict=True)]
+    real = [k for k, g in enumerate(gaps) if not is_separator_residue(g)]
+    spans_after = [*spans, None]
+    if limit == len(line) and (not real or (len(real) == 1 and _is_byline(gaps[real[0]].strip(),
+                                                                         spans_after[real[0]]))):
+        return [], [_row(i, line, _dominant(spans))], fields, spans
+    pieces: list[_Piece] = []
+    rows: list[dict] = []
+    prefix = ""  # separators before the first span, or an office's name before a date stamp
+    for k, gap in enumerate(gaps):
+        if k in real:
+            lead = _LEADING_SEPARATORS.match(gap).group()
+            if lead.strip() and rows:
+                rows[-1]["text"] += lead  # a separator between the junk and the text goes with the junk
+                gap = gap[len(lead):]
+            parts = _unglue(gap.strip())
+            if _is_byline(parts[-1], spans_after[k]):
+                prefix = parts.pop()
+            pieces += [_Piece(i, p) for p in parts]
+        elif rows:
+            rows[-1]["text"] += gap.rstrip()  # separators go with the junk before them
+        else:
+            prefix = gap.strip()
+        if k < len(spans):
+            rows.append(_row(i, prefix + line[spans[k].start:spans[k].end], spans[k].kind))
+            prefix = ""
+    for r in rows:
+        r["text"] = r["text"].strip()
+    return pieces, rows, fields, spans
+
+
+def _trim_tail(piece: _Piece) -> tuple[_Piece | None, list[dict]]:
+    """Cut the junk that follows the last sentence of a run-on line (share bars, related links, the site footer)."""
+    text = piece.text
+    last = max((m.end() for m in _SENTENCE_END.finditer(text)), default=0)
+    found = tail_start(text, last)
+    if found is None:
+        return piece, []
+    pos, kind = found
+    kept = text[:pos].rstrip()
+    return (_Piece(piece.line, kept) if kept else None), [_row(piece.line, text[pos:].strip(), kind)]
+
+
+# fields whose value is never on a line of its own (a page-view count, a font-size switch)
+_VALUELESS = ("count", "font")
+
+
+@lru_cache(maxsize=1)
+def _bare_key_re() -> re.Pattern[str]:
+    return re.compile(rf"[-•·*|\[【\s]*({words_pattern(field_roles())})\s*[\]】]?\s*[:：]?\s*[|｜]?")
+
+
+def _bare_key(line: str) -> tuple[str, str] | None:
+    """(field, role) when ``line`` is a publishing-block field name alone, its value on the next line."""
+    m = _bare_key_re().fullmatch(line)
+    return (m.group(1), field_roles()[m.group(1)]) if m else None
+
+
+_VALUE_SHAPE = {"date": re.compile(r"[\d\s:/.\-年月日]{6,30}"), "index": re.compile(r"[0-9A-Za-z\s/_\-.]{4,60}"),
+                "docno": re.compile(r".{1,16}[〔\[(（]\s*\d{4}\s*[〕\])）]\s*\d{1,5}\s*号")}
+
+
+def _is_field_value(line: str, role: str) -> bool:
+    """Whether ``line`` is the value of a field of role ``role`` whose name stood alone on the line before."""
+    shape = _VALUE_SHAPE.get(role)
+    if shape is not None:
+        return bool(shape.fullmatch(line.strip(" |[]【】-•")))
+    return (len(line) <= 40 and not _SENTENCE_END.search(line) and not _PUNCT.search(line.rstrip(":："))
+            and not is_title_line(line) and not _NUMBERED_HEADING.match(line) and not head_spans(line))
+
+
+def _split_head_line(i: int, line: str, rules: tuple[BoilerplateRule, ...], pending: tuple[str, str] | None,
+                     ) -> tuple[list[_Piece], list[dict], dict[str, str], tuple[str, str] | None]:
+    """One head line: (pieces, rows, fields, the field whose value the next line holds)."""
+    if pending is not None and _is_field_value(line, pending[1]):
+        fields = {pending[0]: line.strip()} if pending[1] in FIELD_ROLES else {}
+        return [], [_row(i, line, "web meta field")], fields, None
+    key = _bare_key(line)
+    if key is not None:
+        return [], [_row(i, line, "web meta field")], {}, (key if key[1] not in _VALUELESS else None)
+    if _line_rule(rules, _any_rule(rules), line):
+        return [_Piece(i, line)], [], {}, None  # left whole to the line rules (pass 2), with their reason
+    if is_menu_line(line):
+        return [], [_row(i, line, "portal menu")], {}, None
+    pieces, rows, fields, spans = _split_head(i, line, len(line))
+    last = spans[-1] if spans and not pieces else None
+    # "发布机构:" ending its line (not an empty table cell "| 文号: | |"): the value is on the next line
+    if (last is not None and last.field and not last.value
+            and last.role not in _VALUELESS and last.end == len(line.rstrip())
+            and not line.rstrip().endswith(("|", "｜"))):
+        return pieces, rows, fields, (last.field, last.role)
+    return pieces, rows, fields, None
+
+
+def _trim_edges(lines: list[str], rules: tuple[BoilerplateRule, ...]
+                ) -> tuple[list[_Piece], list[dict], dict[str, str]]:
+    """Pass 1 of :func:`remove_boilerplate`: junk spans of the page's head and tail.
+
+    The head is every line before the first sentence (at most ``_HEAD_LINES`` lines) and the first sentence line up to
+    that sentence's end; the tail every line after the last sentence and the last sentence line after it."""
+    sentence_lines = [i for i, ln in enumerate(lines) if _SENTENCE_END.search(ln)]
+    first = sentence_lines[0] if sentence_lines else len(lines)
+    last = sentence_lines[-1] if sentence_lines else -1
+    head_end = min(first, _HEAD_LINES)
+    pieces: list[_Piece] = []
+    rows: list[dict] = []
+    fields: dict[str, str] = {}
+    pending = None
     for i, line in enumerate(lines):
         if not line:
             continue
-        squeezed = "".join(line.split())
-        if not _may_match(joined, squeezed, line):
+        if i < head_end or i > last:  # the page's head, or its tail after the last sentence
+            got, got_rows, got_fields, pending = _split_head_line(i, line, rules, pending)
+        elif i == first:
+            got, got_rows, got_fields, _ = _split_head(i, line, _SENTENCE_END.search(line).start())
+        else:
+            got, got_rows, got_fields = [_Piece(i, line)], [], {}
+        if i == last and got:
+            tail, tail_rows = _trim_tail(got[-1])
+            got = got[:-1] + ([tail] if tail else [])
+            got_rows = got_rows + tail_rows
+        pieces += got
+        rows += got_rows
+        for k, v in got_fields.items():
+            fields.setdefault(k, v)
+    return pieces, rows, fields
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# pass 3: junk inside sentences
+# ---------------------------------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=8)
+def _span_re(rules: tuple[BoilerplateRule, ...]) -> tuple[re.Pattern[str] | None, tuple[str, ...]]:
+    """One expression for all rules of scope span (group ``s<k>`` for the k-th), and their reasons."""
+    spans = [r for r in rules if r.scope == "span"]
+    if not spans:
+        return None, ()
+    joined = "|".join(f"(?P<s{k}>{r.pattern.pattern})" for k, r in enumerate(spans))
+    return re.compile(joined, re.IGNORECASE), tuple(r.reason for r in spans)
+
+
+def _cut_spans(pieces: list[_Piece], rules: tuple[BoilerplateRule, ...]) -> tuple[list[_Piece], list[dict]]:
+    """Pass 3 of :func:`remove_boilerplate`: cut what rules of scope span find, wherever it is."""
+    pattern, reasons = _span_re(rules)
+    if pattern is None:
+        return pieces, []
+    out: list[_Piece] = []
+    rows: list[dict] = []
+    for piece in pieces:
+        found = [m for m in pattern.finditer(piece.text) if m.end() > m.start()]
+        if not found:
+            out.append(piece)
             continue
-        for rule in rules:
-            if rule.scope != "head" and _matches(rule, squeezed, line):
-                removed[i] = rule.reason
-                break
-        if removed.get(i) == "web meta field":
-            for k, v in web_fields(line).items():
-                fields.setdefault(k, v)
-    kept_idx = [i for i, ln in enumerate(lines) if ln and i not in removed]
-    kept = [lines[i] for i in kept_idx]
-    title_pos = find_title(kept)
-    head_end = title_pos if title_pos is not None else _body_start(kept)
-    head = kept_idx[:head_end]
-    head_rules = [r for r in rules if r.scope == "head"]
-    for i in head:
-        squeezed = "".join(lines[i].split())
-        for rule in head_rules:
-            if rule.pattern.fullmatch(squeezed):
-                removed[i] = rule.reason
-                break
-    nonempty = [ln if j not in removed else "" for j, ln in enumerate(lines)]
-    for i in _orphans(nonempty, [i for i in head if i not in removed]):
-        removed[i] = "orphan line before the title (spam or ad)"
-    rows = [{"line": i, "text": lines[i], "reason": r} for i, r in sorted(removed.items())]
-    return [ln for i, ln in enumerate(lines) if ln and i not in removed], rows, fields
+        kept, pos = [], 0
+        for m in found:
+            kept.append(piece.text[pos:m.start()])
+            rows.append(_row(piece.line, m.group(), reasons[int(m.lastgroup[1:])]))
+            pos = m.end()
+        kept.append(piece.text[pos:])
+        text = "".join(kept).strip()
+        if is_separator_residue(text):
+            if text:
+                rows[-1]["text"] += text
+        else:
+            out.append(_Piece(piece.line, text))
+    return out, rows
 
 
 def clean_text(text: str, rules: tuple[BoilerplateRule, ...] | None = None, simplify: bool = True) -> CleanResult:

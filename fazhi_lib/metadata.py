@@ -57,6 +57,7 @@ __all__ = [
     "apply_overrides",
     "find_title",
     "infer_metadata",
+    "is_title_line",
     "read_metadata_csv",
 ]
 
@@ -499,7 +500,10 @@ _JUNK_LINE = re.compile(
 )
 
 
-def _is_title_like(line: str) -> bool:
+def is_title_line(line: str) -> bool:
+    """Whether ``line`` reads as a report's title: 6..60 characters naming a report (报告/总结/情况/工作要点) on the
+    rule of law, a year or 年度, with no sentence punctuation, no 现将/如下, not a numbered heading nor a web-page
+    field line (see :func:`find_title`)."""
     s = _norm(line).strip()
     if not 6 <= len(s) <= 60 or s.endswith(("。", ":", ";", ",")) or "。" in s:
         return False
@@ -526,7 +530,7 @@ def find_title(lines: list[str], max_lines: int = 25) -> int | None:
         seen += 1
         if seen > max_lines:
             break
-        if _is_title_like(line):
+        if is_title_line(line):
             candidates.append(i)
     for i in candidates:
         if _orgs_in_title(lines[i]):
@@ -570,7 +574,7 @@ def _opening(lines: list[str], skip: set[int]) -> _Opening:
             continue
         if not body and _ADDRESSEE.match(line) and "报告" not in line and "如下" not in line:
             continue  # 县委、县政府: / 山丹县人民政府: (whom the report is sent to)
-        if not body and (_is_title_like(line) or _is_org_line(line)):
+        if not body and (is_title_line(line) or _is_org_line(line)):
             header.append(line)  # (a copy of) the title, possibly split over lines
             continue
         body.append(line)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -137,15 +138,119 @@ _JUNK = ["扫一扫在手机打开当前页", "图片", "首页 > 政务公开",
          "2024年"]
 
 
+def _chars(texts) -> str:
+    return "".join("".join(t.split()) for t in texts)
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.one_of(st.sampled_from(_JUNK), st.text(max_size=8)), max_size=40))
-def test_clean_never_crashes_and_only_removes_whole_lines(pieces):
+def test_clean_never_crashes_and_accounts_for_every_character(pieces):
     raw = "".join(pieces)
     result = clean_text(raw)
     normalized, _ = normalize_chars(raw)
     kept = result.text.split("\n") if result.text else []
     assert all(kept), "no empty lines"
-    # every kept line is a line of the normalised input (conversion to simplified aside)
-    source_lines = set(to_simplified(normalized)[0].split("\n"))
-    assert all(line in source_lines for line in kept)
-    assert len(kept) + len(result.removed) == sum(1 for ln in normalized.split("\n") if ln)
+    # the kept text is the normalised input, in order, less what the audit says was removed: nothing is lost
+    # without a row saying why, nothing is invented (junk may be cut out of a line, not only whole lines)
+    source = _chars([to_simplified(normalized)[0]])
+    assert _is_subsequence(_chars(kept), source)
+    assert sorted(_chars(kept) + _chars(r["text"] for r in result.removed)) == sorted(source)
+    assert all(r["reason"] for r in result.removed)
+
+
+# ---- junk by kind ----------------------------------------------------------------------------------------------------
+
+ONE_FIELD_PER_LINE = ["索引号:", "11500230008689762A/2025-00012", "发布机构:", "某某县某某镇人民政府",
+                      "责任编辑:", "张三", "成文日期:", "2025-01-06", "字号:", TITLE, *BODY]
+
+
+def test_publishing_block_given_one_field_per_line():
+    # a field name alone on its line and its value on the next (责任编辑 once made the cleaner raise)
+    result = clean_text("\n".join(ONE_FIELD_PER_LINE))
+    assert result.text.split("\n")[0] == TITLE
+    assert len(result.text.split("\n")) == 1 + len(BODY)
+    assert result.fields["发布机构"] == "某某县某某镇人民政府"
+    assert {r["reason"] for r in result.removed} == {"web meta field"}
+
+
+def _one_line(lines: list[str], joiner: str) -> str:
+    return joiner.join(lines)
+
+
+HEAD_JUNK = ["首页 > 政务公开 > 工作报告", TITLE,
+             "发布时间：2025-01-29 10:20 来源：某某镇人民政府 【字体：大 中 小】【打印】", "浏览次数：",
+             "某某县委、县人民政府："]
+
+
+@pytest.mark.parametrize("joiner", ["", " "])
+def test_page_copied_as_one_line_loses_its_head_junk_and_keeps_title_and_addressee(joiner):
+    lines = clean_text("\n".join([*HEAD_JUNK, *BODY])).text.split("\n")
+    assert lines[:2] == [TITLE, "某某县委、县人民政府:"]
+    one = clean_text(_one_line([*HEAD_JUNK, *BODY], joiner))
+    got = one.text.split("\n")
+    assert got[:2] == lines[:2]
+    assert "".join(got[2:]).replace(" ", "") == "".join(lines[2:]).replace(" ", "")
+    assert one.title == TITLE
+    assert one.fields["来源"] == "某某镇人民政府"
+    assert {"breadcrumb", "web meta field", "font size bar", "print/close bar"} <= {r["reason"] for r in one.removed}
+
+
+@pytest.mark.parametrize(("junk", "kind"), [
+    ("某某镇2024年度法治政府建设情况报告_公开目录_某某市某某区人民政府门户网站", "site name joined to title"),
+    ("2023-03-27 17:05 来源: 某某省人民政府网 【字体：  打印", "publishing stamp"),
+    ("政策法规科 2023-12-29", "publishing stamp"),
+    ("首页 | 政务公开 | 政务服务 | 互动交流 | 走进某某", "portal menu"),
+    ("Home | About Us | Sitemap | 中文", "portal menu"),
+    ("设为首页 | 收藏本站 | 无障碍辅助浏览工具条", "portal menu"),
+    ("4300000001/2026-00628", "index number"),
+    ("• 所属类目: 公开目录", "web meta field"),
+    ("| 名称: | | | |", "web meta field"),
+    ("今天是2024年1月5日 星期五", "date banner"),
+    ("某府办发〔2025〕3号", "cover-page remnant"),
+    ("（此件公开发布）", "cover-page remnant"),
+    ("一、主要举措和成效……………………2", "table of contents"),
+    ("— 2 —", "page number"),
+    ("第1页 共5页", "page number"),
+    ("免责声明：本站部分内容来源于网络，如有侵权请联系删除", "wiki or mirror tail"),
+    ("https://www.example.gov.cn/art/2025/1/1/art_1.html", "link or URL"),
+])
+def test_junk_lines_are_removed_with_their_kind(junk, kind):
+    # above the title and below the report's last sentence
+    result = clean_text("\n".join([junk, TITLE, *BODY, junk]))
+    assert result.text.split("\n")[0].startswith("某某镇")
+    assert junk.split()[0] not in result.text.replace(TITLE, "")
+    assert kind in {r["reason"] for r in result.removed}
+
+
+@pytest.mark.parametrize(("sentence", "kept", "kind"), [
+    ("全年开展法治宣传活动12场原创力文档，发放资料3000余份。", "全年开展法治宣传活动12场,发放资料3000余份。",
+     "document-site watermark"),
+    ("全年开展法治宣传活动12场，澳门新葡京娱乐城官网www.abc123.com发放资料3000余份。",
+     "全年开展法治宣传活动12场,发放资料3000余份。", "gambling spam"),
+    ("对■■■等3人依法作出行政处罚，罚款***元。", "对等3人依法作出行政处罚,罚款元。", "redaction mark"),
+])
+def test_junk_inside_a_sentence_is_cut_and_the_sentence_kept(sentence, kept, kind):
+    result = clean_text("\n".join([TITLE, sentence]))
+    assert result.text.split("\n") == [TITLE, kept]
+    assert [r["reason"] for r in result.removed] == [kind] * len(result.removed)
+
+
+def test_report_text_about_junk_words_stays():
+    body = ["（三）严厉打击赌场、六合彩等违法犯罪", "全年查处赌博案件12起，收缴老虎机3台。",
+            "严格落实法治政府建设年度报告制度，按时公开年度报告。", "来源：群众来信来访是重要渠道，全年受理来信36件。"]
+    result = clean_text("\n".join([TITLE, *BODY, *body]))
+    assert result.text.split("\n")[-len(body):] == [normalize_chars(b)[0] for b in body]
+    assert result.removed == []
+
+
+def test_cover_page_remnants_above_the_body_go_the_signing_date_below_stays():
+    raw = "\n".join(["某某县人民政府办公室文件", TITLE, "（2025年1月20日）", *BODY, "某某镇人民政府", "2025年1月20日"])
+    result = clean_text(raw)
+    assert result.text.split("\n")[1] == normalize_chars(BODY[0])[0]
+    assert result.text.endswith("2025年1月20日")
+    assert [r["reason"] for r in result.removed] == ["cover-page remnant", "cover-page remnant"]
