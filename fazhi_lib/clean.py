@@ -353,6 +353,8 @@ _TITLE_WEAK_END = re.compile(r"情况|工作要点")
 _NOT_AFTER_TITLE = re.compile(r"[的和及与暨、之,，。;；:：(（]|如下|制度|会议|工作|机制|要求|等")
 _AFTER_WEAK_TITLE = re.compile(r"(?:19|20)\d\d|按照|根据|依据|现将|今年|近年|一年来")
 _PUNCT = re.compile(r"[,，。;；:：!?！？]")
+# a quotation or title mark left open: a title does not end inside 《…》 or “…”
+_UNCLOSED = re.compile(r"《[^》]*$|“[^”]*$|[(（][^)）]*$")
 _LEADING_SEPARATORS = re.compile(r"[\s|｜•·\-_/\\>»›→*#:：,，;；]*")
 _BYLINE = re.compile(rf"[{_CJK}]{{2,12}}")
 
@@ -369,7 +371,7 @@ def _title_end(seg: str) -> int | None:
                 continue
             if after is not None and not (after.match(rest) or rest.startswith(seg[:4]) or _ADDRESSEE.match(rest)):
                 continue
-            if is_title_line(seg[:m.end()]):
+            if is_title_line(seg[:m.end()]) and not _UNCLOSED.search(seg[:m.end()]):
                 return m.end()
     return None
 
@@ -398,8 +400,9 @@ def _dominant(spans: list[JunkSpan]) -> str:
 
 
 def _is_byline(text: str, after: JunkSpan | None) -> bool:
-    """An office's name right before a date stamp (政策法规科 2023-12-29): who posted the page."""
-    if after is None or not (after.kind == "publishing stamp" or after.role == "date"):
+    """An office's or a site's name right before a date stamp (政策法规科 2023-12-29, 某某市人民政府 2019年12月3日
+    星期二): who posted the page."""
+    if after is None or not (after.kind in ("publishing stamp", "date banner") or after.role == "date"):
         return False
     return bool(_BYLINE.fullmatch(text)) and not is_title_line(text)
 
@@ -465,6 +468,9 @@ def _trim_tail(piece: _Piece) -> tuple[_Piece | None, list[dict]]:
     return (_Piece(piece.line, kept) if kept else None), [_row(piece.line, text[pos:].strip(), kind)]
 
 
+# a short line in a page's head or tail without one Chinese character: furniture in another language (Baidu, map)
+_LATIN_ONLY = re.compile(rf"[^{_CJK}]{{0,40}}[A-Za-z][^{_CJK}]{{0,40}}")
+
 # fields whose value is never on a line of its own (a page-view count, a font-size switch)
 _VALUELESS = ("count", "font")
 
@@ -504,7 +510,7 @@ def _split_head_line(i: int, line: str, rules: tuple[BoilerplateRule, ...], pend
         return [], [_row(i, line, "web meta field")], {}, (key if key[1] not in _VALUELESS else None)
     if _line_rule(rules, _any_rule(rules), line):
         return [_Piece(i, line)], [], {}, None  # left whole to the line rules (pass 2), with their reason
-    if is_menu_line(line):
+    if is_menu_line(line) or _LATIN_ONLY.fullmatch(line):
         return [], [_row(i, line, "portal menu")], {}, None
     pieces, rows, fields, spans = _split_head(i, line, len(line))
     last = spans[-1] if spans and not pieces else None

@@ -49,7 +49,10 @@ _ARROW = r"\s*(?:>>|»|›|→|＞|>)\s*"
 _BREADCRUMB_LEAD = r"(?:您|你)?(?:当前|现在)?(?:所在)?的?(?:当前)?(?:所在)?位置\s*[:：>]\s*"
 _LUNAR = (r"农历\s*(?:[\u4e00-\u9fff]{2}年)?\s*闰?[正一二三四五六七八九十冬腊]{1,2}月\s*"
           r"(?:初[一二三四五六七八九十]|十[一二三四五六七八九]?|廿[一二三四五六七八九]?|二十[一二三四五六七八九]?|三十)?")
-_DATE_BANNER = rf"今天是\s*[:：]?\s*(?:{_CN_DATE}|{_ISO_DATE})\s*(?:(?:星期|周)[一二三四五六日天])?\s*(?:{_LUNAR})?"
+_WEEKDAY = r"(?:星期|周|礼拜)[一二三四五六日天]"
+# 今天是2024年1月5日 星期五 农历冬月廿四, or a site's date line without 今天是 (2019年12月3日星期二)
+_DATE_BANNER = (rf"今天是\s*[:：]?\s*(?:{_CN_DATE}|{_ISO_DATE})\s*(?:{_WEEKDAY})?\s*(?:{_LUNAR})?"
+                rf"|(?:{_CN_DATE}|{_ISO_DATE})\s*{_WEEKDAY}\s*(?:{_LUNAR})?")
 _FONT_ITEM = r"(?:特大|超大|较大|默认|标准|放大|缩小|还原|重置|大|中|小|A\+|A-|A|T\+|T-|T|\+|-)"
 _SCAN_TAIL = r"(?:\s*(?:在|用)?(?:手机|微信)上?)?"
 _SCAN_END = r"(?:当前页面?|本页|此页|页面|本文|文章)?"
@@ -137,6 +140,11 @@ def _field_pattern() -> tuple[str, str]:
         if role not in by_role:
             continue
         shape = _ROLE_SHAPE.get(role)
+        if role == "title":  # a whole title, 《》 and all, up to the next cell or the line's end
+            cell_end = r"(?=\s*[|｜]|\s*$)"
+            alts.append(rf"(?P<k_title>{_key_words(by_role[role])})\s*{sep}"
+                        rf"(?:(?P<v_title>[^|｜\[\]【】\n]{{2,80}}?){cell_end}|{cell_end}|{bound})")
+            continue
         if role in ("count", "font"):  # a number, a dash or nothing: the report may follow at once in a one-line page
             value = rf"(?:{shape})?"
         else:
@@ -168,7 +176,7 @@ def _head_re() -> re.Pattern[str]:
     bars = (rf"(?P<print>[\[【]\s*(?:{printing})\s*[\]】]|{before}(?:{printing}){after})"
             rf"|(?P<share>(?:分享到|分享至|分享)\s*[:：]\s*(?:(?:{share})\s*[|｜/·,，]?\s*)*"
             rf"|[\[【]\s*(?:{share})\s*[\]】])"
-            rf"|(?P<menu>{before}(?:{menu}|{share})(?:\s*[|｜/·•]\s*(?:{menu}|{share}|{printing}))*\s*[|｜]?{after})")
+            rf"|(?P<menu>{before}(?:{menu}|{share})(?:(?:\s*[|｜/·•]\s*|\s+)(?:{menu}|{share}|{printing}))*\s*[|｜]?{after})")
     return re.compile(
         rf"(?P<banner>{_DATE_BANNER})|(?P<scan>{_SCAN})|(?P<crumb>{breadcrumb})|(?P<font>{font})"
         rf"|(?P<field>{field})|{bars}|(?P<site>{_SITE_TAIL})"

@@ -383,6 +383,7 @@ def _stem_ok(stem: str, suffix: str, v: _Vocab, text: bool) -> bool:
 
 
 _CN_NUMERALS = frozenset("一二两三四五六七八九十百千万")
+_MEASURE_WORDS = frozenset("个次项名家批件位场所处座户")
 _TITLE_AFTER_PLACE = re.compile(r"$|[\d〇零一二]{4}|关于|人民政府|政府|办事处|党委|党工委|委员会|法治|法制|依法")
 
 
@@ -415,8 +416,9 @@ def _unit_ending_at(
         start, prev = got
         if not _stem_ok(s[start:a], suffix, v, text):
             return None
-        if text and a - start == 1 and start > lo and (s[start - 1].isdigit() or s[start - 1] in _CN_NUMERALS):
-            return None  # 召开2次区政府常务会议: 次 is a measure word after a number, not a place's name
+        if text and start > lo and (s[start - 1].isdigit() or s[start - 1] in _CN_NUMERALS) and (
+                a - start == 1 or s[start] in _MEASURE_WORDS):
+            return None  # 召开2次区政府常务会议, 全国8个省区市: a measure word after a number, not a place's name
         name = s[start:a] + v.name_suffix.get(suffix, suffix)
         if name in v.not_name:
             return None

@@ -508,6 +508,7 @@ def test_a_report_naming_its_unit_by_its_short_name():
 
 
 def test_a_number_and_its_measure_word_are_no_place_and_cited_plans_name_the_unit():
+    assert meta("督察组12日启程前往全国8个省区市，开展为期一周的法治政府建设督察。")[0] is None
     text = ("2024年，在区委的正确领导下，区政府坚持以习近平法治思想为指导。区政府主要负责人主持召开2次区政府常务会议，"
             "制定印发《2024年度建安区法治政府建设工作要点》，制定《建安区提升行政执法质量行动实施方案》。")
     assert meta(text)[:2] == ("建安区", "区")
