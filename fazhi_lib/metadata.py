@@ -438,7 +438,7 @@ def _unit_ending_at(
         stem = s[start:a]
         if any(w in own for w in v.not_department) or len(own) < 2 or (
             stem in v.pronouns or stem in v.weak_pronouns or (text and stem[-1:] in v.pronouns)
-        ):
+        ) or (host is None and any(stem.endswith(w) for w in v.not_stem)):
             return None  # 我局 本委 …
         if host is None:
             return _Unit(own, _DEPT, start, end, (), start, a - start)

@@ -540,3 +540,9 @@ def test_title_split_over_lines_is_joined_the_same_as_on_one_line():
     r = infer_metadata("\n".join(lines))
     assert r["title"] == "广元市人力资源和社会保障局2023年法治政府建设工作年度报告"
     assert (r["jurisdiction"], r["admin_level"]) == ("广元市人力资源和社会保障局", "部门")
+
+
+def test_a_verb_before_a_level_or_an_office_is_no_name():
+    text = ("2023年，我局坚持以习近平法治思想为指导，全面贯彻落实省、市、区关于法治政府建设各项部署要求。"
+            "加强行政争议源头化解，贯彻落实局《行政争议化解工作规则》，上城区人力社保局全年化解争议12件。")
+    assert meta(text)[:2] == ("上城区人力社保局", "部门")
