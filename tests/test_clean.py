@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 import unicodedata
 
 import pytest
@@ -266,3 +267,19 @@ def test_cover_page_remnants_above_the_body_go_the_signing_date_below_stays():
     assert result.text.split("\n")[1] == normalize_chars(BODY[0])[0]
     assert result.text.endswith("2025年1月20日")
     assert [r["reason"] for r in result.removed] == ["cover-page remnant", "cover-page remnant"]
+
+
+@pytest.mark.parametrize("unit", ["报告_", "|", "【", "来源:", "1-", "“", "索 引 号"])
+def test_cleaning_time_grows_linearly_on_runs_of_junk_shapes(unit):
+    # runs of the characters junk rules look for (a mangled page) must not make a rule backtrack quadratically
+    def best_of_three(text: str) -> float:
+        times = []
+        for _ in range(3):
+            start = time.perf_counter()
+            clean_text(text)
+            times.append(time.perf_counter() - start)
+        return min(times)
+
+    n = 6000 // len(unit)
+    small, big = best_of_three(unit * n + "。"), best_of_three(unit * 4 * n + "。")
+    assert big < 10 * max(small, 0.005), (small, big)  # linear: about 4; quadratic: 16
