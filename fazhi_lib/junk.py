@@ -51,8 +51,11 @@ _LUNAR = (r"农历\s*(?:[\u4e00-\u9fff]{2}年)?\s*闰?[正一二三四五六七�
           r"(?:初[一二三四五六七八九十]|十[一二三四五六七八九]?|廿[一二三四五六七八九]?|二十[一二三四五六七八九]?|三十)?")
 _WEEKDAY = r"(?:星期|周|礼拜)[一二三四五六日天]"
 # 今天是2024年1月5日 星期五 农历冬月廿四, or a site's date line without 今天是 (2019年12月3日星期二)
-_DATE_BANNER = (rf"今天是\s*[:：]?\s*(?:{_CN_DATE}|{_ISO_DATE})\s*(?:{_WEEKDAY})?\s*(?:{_LUNAR})?"
-                rf"|(?:{_CN_DATE}|{_ISO_DATE})\s*{_WEEKDAY}\s*(?:{_LUNAR})?")
+# and the weather some sites add (晴 18℃~25℃)
+_DEGREES = r"-?\d{1,2}\s*(?:℃|°C)?"
+_WEATHER = rf"(?:\s*[晴阴雨雪云转小中大暴雷阵雾霾多]{{1,6}}\s*{_DEGREES}(?:\s*[~～\-至/]\s*{_DEGREES})?)"
+_DATE_BANNER = (rf"今天是\s*[:：]?\s*(?:{_CN_DATE}|{_ISO_DATE})\s*(?:{_WEEKDAY})?\s*(?:{_LUNAR})?{_WEATHER}?"
+                rf"|(?:{_CN_DATE}|{_ISO_DATE})\s*{_WEEKDAY}\s*(?:{_LUNAR})?{_WEATHER}?")
 _FONT_ITEM = r"(?:特大|超大|较大|默认|标准|放大|缩小|还原|重置|大|中|小|A\+|A-|A|T\+|T-|T|\+|-)"
 _SCAN_TAIL = r"(?:\s*(?:在|用)?(?:手机|微信)上?)?"
 _SCAN_END = r"(?:当前页面?|本页|此页|页面|本文|文章)?"

@@ -225,6 +225,11 @@ def test_page_copied_as_one_line_loses_its_head_junk_and_keeps_title_and_address
     ("标 题 | 某某市人民政府关于印发《某某市法治政府建设实施方案》的通知 |", "web meta field"),
     ("行业指导 更多>>", "related links"),
     ("】", "stray separators"),
+    ("欢迎访问某某县人民政府门户网站", "site banner"),
+    ("某某县人民政府门户网站", "site banner"),
+    ("2024年5月6日 星期一 晴 18℃~25℃", "date banner"),
+    ("附件：某某镇2024年法治政府建设情况报告.docx", "attachment link"),
+    ("建议使用1920×1080分辨率 IE9以上版本浏览器", "site footer"),
 ])
 def test_junk_lines_are_removed_with_their_kind(junk, kind):
     # above the title and below the report's last sentence
