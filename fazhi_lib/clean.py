@@ -14,6 +14,8 @@ cleaned text still matches the source after NFKC.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -23,6 +25,7 @@ from fazhi_lib.junk import (
     FIELD_ROLES,
     JunkSpan,
     field_roles,
+    head_junk_anchor,
     head_spans,
     is_menu_line,
     is_separator_residue,
@@ -47,6 +50,9 @@ _SENTENCE_END = re.compile(r"[。!?！？]")
 _NUMBERED_HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十]{1,3}[)）]|【[^】]{2,20}】|第[一二三四五六七八九十]+部分)"
 )
+# a numbered heading of the report (一、 （一） 1.): never junk for the rules of scope anywhere
+_NUMBERED = re.compile(r"(?:[一二三四五六七八九十]{1,3}、|[(（][一二三四五六七八九十\d]{1,3}[)）]"
+                       r"|\d{1,2}[.、．](?!\d))")
 _CJK_BIGRAM = re.compile(f"(?=([{_CJK}]{{2}}))")
 
 
@@ -56,9 +62,9 @@ def web_fields(line: str) -> dict[str, str]:
     return {s.field: s.value for s in head_spans(line) if s.field and s.value and s.role in FIELD_ROLES}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: rule tuples are cache keys of every document's cleaning
 class BoilerplateRule:
-    """One line-removal rule from ``vocab/boilerplate.csv``."""
+    """One rule from ``vocab/boilerplate.csv``."""
 
     reason: str
     scope: str  # "anywhere" | "head" | "exact" | "span"
@@ -194,37 +200,70 @@ def _has_traditional(text: str) -> bool:
     return bool(_ASTRAL.search(text)) and not _traditional_chars().isdisjoint(text)
 
 
+_Joined = tuple[re.Pattern[str] | None, re.Pattern[str] | None, re.Pattern[str] | None]
+
+
 @lru_cache(maxsize=8)
-def _any_rule(rules: tuple[BoilerplateRule, ...]) -> tuple[re.Pattern[str] | None, re.Pattern[str] | None]:
-    """One expression for all exact rules and one for all anywhere rules: most lines match neither, and one test
-    each is much cheaper than one per rule. None when there is no rule of that scope or they cannot be joined."""
-    def joined(scope: str) -> re.Pattern[str] | None:
-        pats = [r.pattern for r in rules if r.scope == scope]
+def _any_rule(rules: tuple[BoilerplateRule, ...]) -> _Joined:
+    """One expression for all exact rules, one for the anywhere rules anchored at the line's start and one for the
+    other anywhere rules: most lines match none, and one test each is much cheaper than one per rule (an anchored
+    rule is tried at the start only, not at every character). None when there is no such rule or they cannot be
+    joined."""
+    def joined(pats: list[re.Pattern[str]]) -> re.Pattern[str] | None:
         if not pats or len({p.flags for p in pats}) != 1:
             return None
         try:
             return re.compile("|".join(f"(?:{p.pattern})" for p in pats), pats[0].flags)
         except re.error:  # e.g. clashing group names: test rule by rule
             return None
-    return joined("exact"), joined("anywhere")
+    anywhere = [r.pattern for r in rules if r.scope == "anywhere"]
+    anchored = [p for p in anywhere if _anchored(p.pattern)]
+    return (joined([r.pattern for r in rules if r.scope == "exact"]), joined(anchored),
+            joined([p for p in anywhere if p not in anchored]))
 
 
-def _may_match(joined: tuple[re.Pattern[str] | None, re.Pattern[str] | None], squeezed: str, original: str) -> bool:
+def _anchored(pattern: str) -> bool:
+    """Whether every top-level alternative of ``pattern`` starts with ^ (then a search can only match at 0)."""
+    parts, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return all(part.startswith("^") for part in parts)
+
+
+def _may_match(joined: _Joined, squeezed: str, original: str) -> bool:
     """False when no rule of scope exact or anywhere can match the line (then the rules need not be tried one by
     one); True when one may. ``joined`` is ``_any_rule(rules)``."""
-    exact, anywhere = joined
-    if exact is None or anywhere is None:
+    exact, anchored, anywhere = joined
+    if exact is None or (anchored is None and anywhere is None):
         return True
     if exact.fullmatch(squeezed):
         return True
-    return not (len(original) > 120 or "。" in original) and bool(anywhere.search(squeezed))
+    if len(original) > 120 or "。" in original or _NUMBERED.match(squeezed):
+        return False
+    return bool((anchored and anchored.match(squeezed)) or (anywhere and anywhere.search(squeezed)))
 
 
 def _matches(rule: BoilerplateRule, squeezed: str, original: str) -> bool:
     if rule.scope == "exact":
         return bool(rule.pattern.fullmatch(squeezed))
-    # A sentence of the report (ends in 。, or is long) is never boilerplate.
-    if len(original) > 120 or "。" in original:
+    # A sentence of the report (ends in 。, or is long) or a numbered heading is never boilerplate.
+    if len(original) > 120 or "。" in original or _NUMBERED.match(squeezed):
         return False
     return bool(rule.pattern.search(squeezed))
 
@@ -266,8 +305,7 @@ def _row(line: int, text: str, reason: str) -> dict:
     return {"line": line, "text": text, "reason": reason}
 
 
-def _line_rule(rules: tuple[BoilerplateRule, ...], joined: tuple[re.Pattern[str] | None, re.Pattern[str] | None],
-               line: str) -> str | None:
+def _line_rule(rules: tuple[BoilerplateRule, ...], joined: _Joined, line: str) -> str | None:
     """The reason of the first exact or anywhere rule removing ``line`` whole, or None."""
     squeezed = "".join(line.split())
     if not _may_match(joined, squeezed, line):
@@ -413,12 +451,18 @@ def _keep_fields(spans: list[JunkSpan], fields: dict[str, str]) -> None:
             fields.setdefault(s.field, s.value)
 
 
+def _may_hold_head_junk(line: str, limit: int) -> bool:
+    """False when ``line[:limit]`` holds nothing a head junk span starts with (most report sentences): then the
+    spans need not be looked for."""
+    return bool(head_junk_anchor().search(line, 0, limit))
+
+
 def _split_head(i: int, line: str, limit: int) -> tuple[list[_Piece], list[dict], dict[str, str], list[JunkSpan]]:
     """Cut the junk spans out of ``line[:limit]`` (a head line, or the head of the first sentence line).
 
     A line left with nothing but separators goes whole, as one row; otherwise each run of junk is a row and the
     text between becomes pieces, titles and addressees glued to what follows split off."""
-    spans = head_spans(line, 0, limit)
+    spans = head_spans(line, 0, limit) if _may_hold_head_junk(line, limit) else []
     fields: dict[str, str] = {}
     if not spans:
         return [_Piece(i, p) for p in _unglue(line)], [], fields, spans
@@ -499,7 +543,8 @@ def _is_field_value(line: str, role: str) -> bool:
             and not is_title_line(line) and not _NUMBERED_HEADING.match(line) and not head_spans(line))
 
 
-def _split_head_line(i: int, line: str, rules: tuple[BoilerplateRule, ...], pending: tuple[str, str] | None,
+def _split_head_line(i: int, line: str, rules: tuple[BoilerplateRule, ...], joined: _Joined,
+                     pending: tuple[str, str] | None,
                      ) -> tuple[list[_Piece], list[dict], dict[str, str], tuple[str, str] | None]:
     """One head line: (pieces, rows, fields, the field whose value the next line holds)."""
     if pending is not None and _is_field_value(line, pending[1]):
@@ -508,7 +553,7 @@ def _split_head_line(i: int, line: str, rules: tuple[BoilerplateRule, ...], pend
     key = _bare_key(line)
     if key is not None:
         return [], [_row(i, line, "web meta field")], {}, (key if key[1] not in _VALUELESS else None)
-    if _line_rule(rules, _any_rule(rules), line):
+    if _line_rule(rules, joined, line):
         return [_Piece(i, line)], [], {}, None  # left whole to the line rules (pass 2), with their reason
     if is_menu_line(line) or _LATIN_ONLY.fullmatch(line):
         return [], [_row(i, line, "portal menu")], {}, None
@@ -528,31 +573,43 @@ def _trim_edges(lines: list[str], rules: tuple[BoilerplateRule, ...]
 
     The head is every line before the first sentence (at most ``_HEAD_LINES`` lines) and the first sentence line up to
     that sentence's end; the tail every line after the last sentence and the last sentence line after it."""
-    sentence_lines = [i for i, ln in enumerate(lines) if _SENTENCE_END.search(ln)]
-    first = sentence_lines[0] if sentence_lines else len(lines)
-    last = sentence_lines[-1] if sentence_lines else -1
+    first = next((i for i, ln in enumerate(lines) if _SENTENCE_END.search(ln)), len(lines))
+    last = next((i for i in range(len(lines) - 1, first - 1, -1) if _SENTENCE_END.search(lines[i])), -1)
     head_end = min(first, _HEAD_LINES)
     pieces: list[_Piece] = []
     rows: list[dict] = []
     fields: dict[str, str] = {}
-    pending = None
-    for i, line in enumerate(lines):
+    joined = _any_rule(rules)
+
+    def edge_lines(indexes: range) -> None:
+        pending = None  # a field named alone on a line, its value on the next
+        for i in indexes:
+            if lines[i]:
+                got, got_rows, got_fields, pending = _split_head_line(i, lines[i], rules, joined, pending)
+                pieces.extend(got)
+                rows.extend(got_rows)
+                for k, v in got_fields.items():
+                    fields.setdefault(k, v)
+
+    edge_lines(range(head_end))  # the page's head
+    body = range(head_end, last + 1)
+    for i in body:
+        line = lines[i]
         if not line:
             continue
-        if i < head_end or i > last:  # the page's head, or its tail after the last sentence
-            got, got_rows, got_fields, pending = _split_head_line(i, line, rules, pending)
-        elif i == first:
+        if i == first:  # the report's first sentence line: junk may be glued before the sentence
             got, got_rows, got_fields, _ = _split_head(i, line, _SENTENCE_END.search(line).start())
+            pieces.extend(got)
+            rows.extend(got_rows)
+            for k, v in got_fields.items():
+                fields.setdefault(k, v)
         else:
-            got, got_rows, got_fields = [_Piece(i, line)], [], {}
-        if i == last and got:
-            tail, tail_rows = _trim_tail(got[-1])
-            got = got[:-1] + ([tail] if tail else [])
-            got_rows = got_rows + tail_rows
-        pieces += got
-        rows += got_rows
-        for k, v in got_fields.items():
-            fields.setdefault(k, v)
+            pieces.append(_Piece(i, line))
+    if 0 <= last and pieces and pieces[-1].line == last:  # junk glued after the report's last sentence
+        tail, tail_rows = _trim_tail(pieces.pop())
+        pieces.extend([tail] if tail else [])
+        rows.extend(tail_rows)
+    edge_lines(range(max(last + 1, head_end), len(lines)))  # the page's tail
     return pieces, rows, fields
 
 
@@ -562,39 +619,67 @@ def _trim_edges(lines: list[str], rules: tuple[BoilerplateRule, ...]
 
 
 @lru_cache(maxsize=8)
-def _span_re(rules: tuple[BoilerplateRule, ...]) -> tuple[re.Pattern[str] | None, tuple[str, ...]]:
-    """One expression for all rules of scope span (group ``s<k>`` for the k-th), and their reasons."""
-    spans = [r for r in rules if r.scope == "span"]
-    if not spans:
-        return None, ()
-    joined = "|".join(f"(?P<s{k}>{r.pattern.pattern})" for k, r in enumerate(spans))
-    return re.compile(joined, re.IGNORECASE), tuple(r.reason for r in spans)
+def _span_rules(rules: tuple[BoilerplateRule, ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    """(reason, expression) of the rules of scope span, compiled for ASCII-lower-cased text (a case-insensitive
+    expression is tried at every character; one starting with a character or a word skips ahead in C)."""
+    return tuple((r.reason, re.compile(r.pattern.pattern)) for r in rules if r.scope == "span")
+
+
+_ASCII_UPPER = re.compile("[A-Z]")
+
+
+def _ascii_lower(text: str) -> str:
+    """``text`` with its letters lower-cased and every offset unchanged (the rare letters whose lower case is longer,
+    as İ, are left as they are)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return _ASCII_UPPER.sub(lambda m: m.group().lower(), text)
+
+
+def _span_matches(text: str, rules: tuple[tuple[str, re.Pattern[str]], ...]) -> list[tuple[int, int, str]]:
+    """(start, end, reason) of every span rule's match in ``text``, left to right, not overlapping and within a line."""
+    found = sorted(((m.start(), m.end(), reason) for reason, pattern in rules for m in pattern.finditer(text)
+                    if m.end() > m.start() and "\n" not in m.group()), key=lambda t: (t[0], -t[1]))
+    out: list[tuple[int, int, str]] = []
+    for start, stop, reason in found:
+        if not out or start >= out[-1][1]:
+            out.append((start, stop, reason))
+    return out
 
 
 def _cut_spans(pieces: list[_Piece], rules: tuple[BoilerplateRule, ...]) -> tuple[list[_Piece], list[dict]]:
     """Pass 3 of :func:`remove_boilerplate`: cut what rules of scope span find, wherever it is."""
-    pattern, reasons = _span_re(rules)
-    if pattern is None:
+    span_rules = _span_rules(rules)
+    if not span_rules or not pieces:
         return pieces, []
+    text = "\n".join(p.text for p in pieces)  # one search of the text per rule, not one per line
+    found = _span_matches(_ascii_lower(text), span_rules)
+    if not found:
+        return pieces, []
+    starts = list(itertools.accumulate((len(p.text) + 1 for p in pieces[:-1]), initial=0))
+    cuts: dict[int, list[tuple[int, int, str]]] = {}
+    for start, stop, reason in found:
+        k = bisect.bisect_right(starts, start) - 1
+        cuts.setdefault(k, []).append((start - starts[k], stop - starts[k], reason))
     out: list[_Piece] = []
     rows: list[dict] = []
-    for piece in pieces:
-        found = [m for m in pattern.finditer(piece.text) if m.end() > m.start()]
-        if not found:
+    for k, piece in enumerate(pieces):
+        if k not in cuts:
             out.append(piece)
             continue
         kept, pos = [], 0
-        for m in found:
-            kept.append(piece.text[pos:m.start()])
-            rows.append(_row(piece.line, m.group(), reasons[int(m.lastgroup[1:])]))
-            pos = m.end()
+        for start, end, reason in cuts[k]:
+            kept.append(piece.text[pos:start])
+            rows.append(_row(piece.line, piece.text[start:end], reason))
+            pos = end
         kept.append(piece.text[pos:])
-        text = "".join(kept).strip()
-        if is_separator_residue(text):
-            if text:
-                rows[-1]["text"] += text
+        rest = "".join(kept).strip()
+        if is_separator_residue(rest):
+            if rest:
+                rows[-1]["text"] += rest
         else:
-            out.append(_Piece(piece.line, text))
+            out.append(_Piece(piece.line, rest))
     return out, rows
 
 

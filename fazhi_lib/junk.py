@@ -24,8 +24,8 @@ from functools import lru_cache
 
 from fazhi_lib.vocabulary import read_rows, words_pattern
 
-__all__ = ["FIELD_ROLES", "JunkSpan", "field_roles", "head_spans", "is_menu_line", "is_separator_residue",
-           "tail_start"]
+__all__ = ["FIELD_ROLES", "JunkSpan", "field_roles", "head_junk_anchor", "head_spans", "is_menu_line",
+           "is_separator_residue", "tail_start"]
 
 # Roles of a publishing-block field whose value is worth keeping for metadata (see vocab/page_fields.csv).
 FIELD_ROLES = ("publisher", "source", "title")
@@ -147,7 +147,7 @@ def _field_pattern() -> tuple[str, str]:
         if role == "title":  # a whole title, 《》 and all, up to the next cell or the line's end
             cell_end = r"(?=\s*[|｜]|\s*$)"
             alts.append(rf"(?P<k_title>{_key_words(by_role[role])})\s*{sep}"
-                        rf"(?:(?P<v_title>[^|｜\[\]【】\n]{{2,80}}?){cell_end}|{cell_end}|{bound})")
+                        rf"(?:(?!{key_ahead})(?P<v_title>[^|｜\[\]【】\n]{{2,80}}?){cell_end}|{cell_end}|{bound})")
             continue
         if role in ("count", "font"):  # a number, a dash or nothing: the report may follow at once in a one-line page
             value = rf"(?:{shape})?"
@@ -200,6 +200,20 @@ def _is_index(token: str) -> bool:
     """An index number has many digits; a year range (2021-2025) or a short code does not."""
     digits = sum(ch.isdigit() for ch in token)
     return len(token) >= 12 and digits >= 8 and not re.fullmatch(r"(?:19|20)\d\d\s*[-/]\s*(?:19|20)\d\d", token)
+
+
+@lru_cache(maxsize=1)
+def head_junk_anchor() -> re.Pattern[str]:
+    """Something every kind of :func:`head_spans` holds: a separator or bracket, a full date, a field's name with
+    its colon, a portal's word standing alone, a site name's dash after a title. A stretch of text without any
+    holds no head junk, and most of a report's first sentence holds none."""
+    words = words_pattern(w for ws in _portal_words().values() for w in ws)
+    return re.compile(
+        rf"[|｜>»›→＞\[\]【】•·_]|{_ISO_DATE}|{_CN_DATE}|{_WEEKDAY}|今天是|扫一扫|扫码|扫描二维码"
+        rf"|(?:{_key_words(list(field_roles()))})\s*(?:[:：]|{_STAMP})"
+        rf"|(?:^|(?<=[\s:：]))(?:{words})(?=[\s:：]|$)|(?<=报告|总结|情况|要点)\s*(?:-|——)",
+        re.IGNORECASE,
+    )
 
 
 @lru_cache(maxsize=1)
@@ -287,13 +301,15 @@ def tail_start(text: str, start: int = 0) -> tuple[int, str] | None:
 
 
 _MENU_SPLIT = re.compile(r"\s*[|｜•·]\s*")
+_MENU_SEPARATOR = re.compile(r"[|｜•·\s]")
+_NOT_MENU = re.compile(r"[。!?！？,，;；]")
 
 
 def is_menu_line(line: str) -> bool:
     """A portal's navigation menu: three or more short items joined by | or • (four or more by spaces), at least one
     of them a portal word (首页 | 政务公开 | 政务服务 | 互动交流); the items of a title or an addressee are longer or
     fewer."""
-    if len(line) > 80 or re.search(r"[。!?！？,，;；]", line):
+    if len(line) > 80 or not _MENU_SEPARATOR.search(line) or _NOT_MENU.search(line):
         return False
     piped = bool(_MENU_SPLIT.search(line))
     items = [t for t in (_MENU_SPLIT.split(line) if piped else line.split()) if t]
