@@ -201,6 +201,13 @@ def _has_traditional(text: str) -> bool:
 
 
 _Joined = tuple[re.Pattern[str] | None, re.Pattern[str] | None, re.Pattern[str] | None]
+# no line of junk is longer: a paragraph of the report is not tried against the exact rules
+_EXACT_MAX = 200
+
+
+def _exact_may_apply(squeezed: str) -> bool:
+    """Whether a line may be junk matched whole: not a paragraph (longer than ``_EXACT_MAX``, or a sentence)."""
+    return len(squeezed) <= _EXACT_MAX and (len(squeezed) <= 8 or "。" not in squeezed)
 
 
 @lru_cache(maxsize=8)
@@ -252,7 +259,7 @@ def _may_match(joined: _Joined, squeezed: str, original: str) -> bool:
     exact, anchored, anywhere = joined
     if exact is None or (anchored is None and anywhere is None):
         return True
-    if exact.fullmatch(squeezed):
+    if _exact_may_apply(squeezed) and exact.fullmatch(squeezed):
         return True
     if len(original) > 120 or "。" in original or _NUMBERED.match(squeezed):
         return False
@@ -261,7 +268,7 @@ def _may_match(joined: _Joined, squeezed: str, original: str) -> bool:
 
 def _matches(rule: BoilerplateRule, squeezed: str, original: str) -> bool:
     if rule.scope == "exact":
-        return bool(rule.pattern.fullmatch(squeezed))
+        return _exact_may_apply(squeezed) and bool(rule.pattern.fullmatch(squeezed))
     # A sentence of the report (ends in 。, or is long) or a numbered heading is never boilerplate.
     if len(original) > 120 or "。" in original or _NUMBERED.match(squeezed):
         return False

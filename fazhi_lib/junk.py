@@ -110,7 +110,6 @@ _ROLE_SHAPE = {"date": _STAMP, "docno": _DOCNO, "index": _INDEX, "count": r"(?!(
                "font": r"\[\s*\]|-"}
 # the end of an issuing body's or a source's name (法治调研督察处, 海口市司法局, 陕西日报, 本网)
 _ORG_SUFFIX = r"(?:局|处|科|室|委|办|厅|中心|政府|办公室|委员会|镇|乡|街道|县|区|市|省|网|报|社|台)"
-_ROLES = ("publisher", "source", "title", "date", "docno", "index", "count", "font", "other")
 
 
 def _key_words(keys: list[str]) -> str:
@@ -118,52 +117,57 @@ def _key_words(keys: list[str]) -> str:
     return words_pattern([*keys, *(" ".join(k) for k in keys if 2 <= len(k) <= 4)])
 
 
-@lru_cache(maxsize=1)
-def _field_pattern() -> tuple[str, str]:
-    """(expression of a publishing-block field with its value, lookahead-ready expression of a field's start).
+_SEP = r"(?:[\]】:：|｜]\s*)+"
+_ALT_NAME = r"(?:/[^\]】|:：\s]{1,8})?"  # 有效性/截止日期, 备注/文号
 
-    Group ``k_<role>`` holds the field's name, ``v_<role>`` its value (see ``vocab/page_fields.csv``)."""
-    by_role: dict[str, list[str]] = {}
-    for k, r in field_roles().items():
-        by_role.setdefault(r if r in _ROLES else "other", []).append(k)
-    sep = r"(?:[\]】:：|｜]\s*)+"
-    alt_name = r"(?:/[^\]】|:：\s]{1,8})?"
-    key_ahead = rf"(?:[\[【]\s*)?(?:{_key_words(list(field_roles()))})\s*{alt_name}\s*(?:[\]】:：|｜]|{_STAMP})"
+
+@lru_cache(maxsize=1)
+def _key_ahead() -> str:
+    """An expression for where a publishing-block field starts (its name and a separator, or a date)."""
+    return rf"(?:[\[【]\s*)?(?:{_key_words(list(field_roles()))})\s*{_ALT_NAME}\s*(?:[\]】:：|｜]|{_STAMP})"
+
+
+@lru_cache(maxsize=1)
+def _field_pattern() -> str:
+    """A publishing-block field's name and separator (its value is read by :func:`_value_re` of its role); a field
+    of dates may be followed by its date at once (发布时间2025年09月05日)."""
+    roles = field_roles()
+    dates = [k for k, r in roles.items() if r == "date"]
+    return (rf"(?:[\[【]\s*)?(?:(?P<key>{_key_words(list(roles))})\s*{_ALT_NAME}\s*{_SEP}"
+            rf"|(?P<date_key>{_key_words(dates)})\s*{_ALT_NAME}\s*(?={_STAMP}))")
+
+
+@lru_cache(maxsize=16)
+def _value_re(role: str) -> re.Pattern[str]:
+    """The value of a field of ``role`` right after its separator; an empty match when the field is empty."""
+    key_ahead = _key_ahead()
     # a year opening the report's first sentence (2024年,… 2024年以来 2024年度) ends a value; 2024年3月 does not
     bound = rf"(?=[{_BOUND_CHARS}]|$|(?:19|20)\d\d年(?!\d)|{_STAMP}|{key_ahead})"
+    shape = _ROLE_SHAPE.get(role)
+    if role in ("count", "font"):  # a number, a dash or nothing: the report may follow at once in a one-line page
+        return re.compile(rf"(?:{shape})?")
+    if shape:  # a value of a fixed shape is either there or not: what follows an empty one is no value
+        return re.compile(rf"(?:{shape}|{bound}|(?=[{_CJK}]))")
+    if role == "title":  # a whole title, 《》 and all, up to the next cell or the line's end
+        cell_end = r"(?=\s*[|｜]|\s*$)"
+        return re.compile(rf"(?!{key_ahead})[^|｜\[\]【】\n]{{2,80}}?{cell_end}|{cell_end}|{bound}")
     # a value is no field name and no title (…关于2025年…的报告 starts after it)
     text_char = rf"(?!关于){_FREE}"
     free = (rf"(?!{key_ahead})(?:{_STAMP}|{_DOCNO}|\[[^\]\n]{{0,12}}\]|【[^】\n]{{0,12}}】|{_INDEX}|-+|\d{{1,12}}"
             rf"|{text_char}(?:{text_char}|、){{0,23}}?(?={bound}|关于))|{bound}")
-    # an issuing body or a source glued to the title that follows (来源:某某处某某局关于2025年…): up to its name's end
-    org = rf"|(?!{key_ahead})(?:{text_char}){{1,15}}{_ORG_SUFFIX}(?=[{_CJK}]{{2,24}}?(?:关于|(?:19|20)\d\d))"
+    if role in ("publisher", "source"):
+        # an issuing body or a source glued to the title that follows (来源:某某处某某局关于2025年…): up to its name
+        org = rf"(?!{key_ahead})(?:{text_char}){{1,15}}{_ORG_SUFFIX}(?=[{_CJK}]{{2,24}}?(?:关于|(?:19|20)\d\d))"
+        return re.compile(f"(?:{free}|{org})")
     # a classification value never names an organ (中共某某镇委员会 after an empty 是否有效 starts the title)
     organ = rf"[^{_BOUND_CHARS}]{{0,12}}(?:人民政府|委员会|党委|办事处|中共)"
-    alts = []
-    for role in _ROLES:
-        if role not in by_role:
-            continue
-        shape = _ROLE_SHAPE.get(role)
-        if role == "title":  # a whole title, 《》 and all, up to the next cell or the line's end
-            cell_end = r"(?=\s*[|｜]|\s*$)"
-            alts.append(rf"(?P<k_title>{_key_words(by_role[role])})\s*{sep}"
-                        rf"(?:(?!{key_ahead})(?P<v_title>[^|｜\[\]【】\n]{{2,80}}?){cell_end}|{cell_end}|{bound})")
-            continue
-        if role in ("count", "font"):  # a number, a dash or nothing: the report may follow at once in a one-line page
-            value = rf"(?:{shape})?"
-        else:
-            # a value of a fixed shape is either there or not: what follows an empty one is no value
-            value = rf"(?:{shape}|{bound}|(?=[{_CJK}]))" if shape else (
-                f"(?:{free}{org})" if role in ("publisher", "source") else f"(?:(?!{organ})(?:{free})|(?={organ}))")
-        stamp = rf"|(?P<s_{role}>{_STAMP})" if role == "date" else ""
-        alts.append(rf"(?P<k_{role}>{_key_words(by_role[role])})\s*{alt_name}\s*(?:{sep}(?P<v_{role}>{value}){stamp})")
-    return rf"(?:[\[【]\s*)?(?:{'|'.join(alts)})", key_ahead
+    return re.compile(f"(?:(?!{organ})(?:{free})|(?={organ}))")
 
 
 @lru_cache(maxsize=1)
 def _head_re() -> re.Pattern[str]:
     """One expression for every kind of head junk; the group that matched names the kind."""
-    field, key_ahead = _field_pattern()
+    field, key_ahead = _field_pattern(), _key_ahead()
     column = _words("column")
     crumb = rf"{_CRUMB_CHAR}{{1,20}}?"
     last_crumb = (rf"(?:(?:(?!\d){_CRUMB_CHAR}){{0,12}}(?:{column})|(?:(?!\d){_CRUMB_CHAR}){{1,16}}"
@@ -239,20 +243,27 @@ def head_spans(text: str, start: int = 0, end: int | None = None) -> list[JunkSp
     and time standing alone) and index number. Only the head of a page may be searched so: some of these shapes
     (a field name and a colon) also occur in a report's sentences."""
     out: list[JunkSpan] = []
-    for m in _head_re().finditer(text, start, len(text) if end is None else end):
+    end = len(text) if end is None else end
+    roles = field_roles()
+    pattern, pos = _head_re(), start
+    while pos < end and (m := pattern.search(text, pos, end)) is not None:
         kind = m.lastgroup if m.lastgroup in _KIND else next(k for k in _KIND if m.group(k) is not None)
-        if m.end() == m.start():
-            continue
-        if kind == "index" and not _is_index(m.group()):
+        pos = max(m.end(), pos + 1)
+        if m.end() == m.start() or (kind == "index" and not _is_index(m.group())):
             continue
         if kind == "field":
-            role = next(r for r in _ROLES if m.groupdict().get(f"k_{r}"))
-            key = "".join(m.group(f"k_{role}").split())
-            val = m.group(f"v_{role}") or m.groupdict().get(f"s_{role}") or ""
-            out.append(JunkSpan(m.start(), m.end(), _KIND[kind], key, val.strip(" |｜[]【】-"), role))
+            key = m.group("key") or m.group("date_key")
+            role = roles.get("".join(key.split()), "other")
+            value = _value_re(role).match(text, m.end(), end)
+            if value is None:
+                continue  # a field's name and a colon in a sentence (来源：群众来信来访是…), not a field
+            stop = value.end()
+            val = text[m.end():stop].strip(" |｜[]【】-")
+            out.append(JunkSpan(m.start(), stop, _KIND[kind], "".join(key.split()), val, role))
+            pos = max(stop, pos)
             continue
         out.append(JunkSpan(m.start(), m.end(), _KIND[kind]))
-    return _with_glued_words(text, out, len(text) if end is None else end)
+    return _with_glued_words(text, out, end)
 
 
 def _with_glued_words(text: str, spans: list[JunkSpan], end: int) -> list[JunkSpan]:

@@ -21,6 +21,7 @@ import re
 from bisect import bisect_right
 from functools import lru_cache
 from itertools import pairwise
+from operator import itemgetter
 
 import pandas as pd
 
@@ -35,6 +36,7 @@ METRIC_COLUMNS = [
     "linked_to", "role",
 ]
 
+_COLUMN_VALUES = itemgetter(*METRIC_COLUMNS)  # every row holds every column by the time it is returned
 _CN_NUM = "〇零一二两三四五六七八九十百千万亿"
 _YEAR_WORD = re.compile(r"(?<![\d])((?:19|20)\d\d)(?:年|-|—|至)")
 _SENT_END = re.compile(r"[。!?！？\n]")
@@ -244,7 +246,7 @@ def extract_metrics(text: str, doc_id: str = "", sections: list[dict] | None = N
     for r in rows:
         if r["linked_to"] is not None:
             r["linked_to"] = by_pos.get(r["linked_to"])
-    return [{k: r.get(k) for k in METRIC_COLUMNS} for r in rows]
+    return [dict(zip(METRIC_COLUMNS, _COLUMN_VALUES(r), strict=True)) for r in rows]
 
 
 def _read_quantity(text: str, m: re.Match[str], masked: list[tuple[int, int]], mstarts: list[int],
