@@ -574,14 +574,25 @@ def _split_head_line(i: int, line: str, rules: tuple[BoilerplateRule, ...], join
     return pieces, rows, fields, None
 
 
+def _first_sentence_end(line: str) -> int:
+    stop = line.find("。")
+    return stop if stop >= 0 else _SENTENCE_END.search(line).start()
+
+
+def _is_sentence_line(line: str) -> bool:
+    """A line of the report's text: it holds a sentence ending in 。, or is long and ends one in ! or ? (a portal's
+    欢迎访问本网站！ is no sentence of the report)."""
+    return "。" in line or (len(line) > 40 and bool(_SENTENCE_END.search(line)))
+
+
 def _trim_edges(lines: list[str], rules: tuple[BoilerplateRule, ...]
                 ) -> tuple[list[_Piece], list[dict], dict[str, str]]:
     """Pass 1 of :func:`remove_boilerplate`: junk spans of the page's head and tail.
 
     The head is every line before the first sentence (at most ``_HEAD_LINES`` lines) and the first sentence line up to
     that sentence's end; the tail every line after the last sentence and the last sentence line after it."""
-    first = next((i for i, ln in enumerate(lines) if _SENTENCE_END.search(ln)), len(lines))
-    last = next((i for i in range(len(lines) - 1, first - 1, -1) if _SENTENCE_END.search(lines[i])), -1)
+    first = next((i for i, ln in enumerate(lines) if _is_sentence_line(ln)), len(lines))
+    last = next((i for i in range(len(lines) - 1, first - 1, -1) if _is_sentence_line(lines[i])), -1)
     head_end = min(first, _HEAD_LINES)
     pieces: list[_Piece] = []
     rows: list[dict] = []
@@ -605,7 +616,7 @@ def _trim_edges(lines: list[str], rules: tuple[BoilerplateRule, ...]
         if not line:
             continue
         if i == first:  # the report's first sentence line: junk may be glued before the sentence
-            got, got_rows, got_fields, _ = _split_head(i, line, _SENTENCE_END.search(line).start())
+            got, got_rows, got_fields, _ = _split_head(i, line, _first_sentence_end(line))
             pieces.extend(got)
             rows.extend(got_rows)
             for k, v in got_fields.items():
