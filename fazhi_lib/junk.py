@@ -63,6 +63,7 @@ _SCAN = (rf"(?:微信|手机)?扫一扫{_SCAN_TAIL}(?:打开|查看|浏览|阅�
          rf"|(?:微信|手机)?扫(?:码|描二维码){_SCAN_TAIL}(?:打开|查看|浏览|阅读|分享){_SCAN_END}|用手机扫描二维码")
 # a site name glued to the title with _ | - (2025年度杨行镇…报告_公开目录_上海市宝山区人民政府门户网站)
 _SITE_WORD = r"(?:门户网站|政府网站|网站|门户网|政府网|官网|门户|网|人民政府|政府)"
+_MENU_ITEM = r"[^\s|｜\[\]【】<>:：,，。;；!?！？\d]{1,12}"
 _SITE_SEG = r"[^\s_｜|\-—:：,，。;；!?！？()（）《》“”\[\]【】<>]"
 _SITE_TAIL = (rf"(?<=报告|总结|情况|要点)(?:\s*[_｜|]\s*{_SITE_SEG}{{1,30}}){{0,3}}?\s*(?:[_｜|]|\s-\s|-|——)\s*"
               rf"{_SITE_SEG}{{0,30}}?{_SITE_WORD}(?=\s|$|\d|[_｜|])")
@@ -184,7 +185,9 @@ def _head_re() -> re.Pattern[str]:
     bars = (rf"(?P<print>[\[【]\s*(?:{printing})\s*[\]】]|{before}(?:{printing}){after})"
             rf"|(?P<share>(?:分享到|分享至|分享)\s*[:：]\s*(?:(?:{share})\s*[|｜/·,，]?\s*)*"
             rf"|[\[【]\s*(?:{share})\s*[\]】])"
-            rf"|(?P<menu>{before}(?:{menu}|{share})(?:(?:\s*[|｜/·•]\s*|\s+)(?:{menu}|{share}|{printing}))*\s*[|｜]?{after})")
+            rf"|(?P<menu>{before}(?:{menu}|{share})(?:(?:\s*[|｜/·•]\s*|\s+)(?:{menu}|{share}|{printing}))*\s*[|｜]?{after}"
+            # a navigation menu of the site's own channels: three or more short items between bars, one a portal word
+            rf"|(?=(?:{_MENU_ITEM}\s*[|｜]\s*)*?(?:{menu}|{share}|{column})\s*[|｜])(?:{_MENU_ITEM}\s*[|｜]\s*){{3,}})")
     return re.compile(
         rf"(?P<banner>{_DATE_BANNER})|(?P<scan>{_SCAN})|(?P<crumb>{breadcrumb})|(?P<font>{font})"
         rf"|(?P<field>{field})|{bars}|(?P<site>{_SITE_TAIL})"

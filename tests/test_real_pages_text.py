@@ -147,3 +147,23 @@ def test_real_openings_wrapped_in_a_portals_frame_clean_to_the_same_text_and_met
         if key(framed) != key(raw):
             differ.append(page.name)
     assert not differ, differ
+
+
+@pytest.mark.skipif(not OPENINGS.is_dir(), reason="../shared/real_openings not present")
+@pytest.mark.parametrize("joiner", ["", " "])
+def test_real_openings_in_a_portals_frame_copied_as_one_line_lose_the_frame_and_keep_their_metadata(joiner):
+    def meta(raw: str) -> tuple[tuple, str]:
+        cleaned = clean_text(raw)
+        m = infer_metadata(cleaned.text, title=cleaned.title, extra=cleaned.fields)
+        return tuple(m[k] for k in ("jurisdiction", "admin_level", "year_start", "year_end")), cleaned.text
+
+    frame = [_key(line) for line in PORTAL_HEAD + PORTAL_FOOT]
+    wrong = []
+    for page in sorted(OPENINGS.glob("*.txt")):
+        raw = page.read_text(encoding="utf-8")
+        one = joiner.join(line.strip() for line in [*PORTAL_HEAD, *raw.split("\n"), *PORTAL_FOOT] if line.strip())
+        (want, _), (got, text) = meta(raw), meta(one)
+        left = [line for line in frame if line[:8] in _key(text)]
+        if got != want or left:
+            wrong.append((page.name, want, got, left[:2]))
+    assert not wrong, wrong
