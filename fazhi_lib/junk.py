@@ -187,7 +187,8 @@ def _head_re() -> re.Pattern[str]:
             rf"|[\[【]\s*(?:{share})\s*[\]】])"
             rf"|(?P<menu>{before}(?:{menu}|{share})(?:(?:\s*[|｜/·•]\s*|\s+)(?:{menu}|{share}|{printing}))*\s*[|｜]?{after}"
             # a navigation menu of the site's own channels: three or more short items between bars, one a portal word
-            rf"|(?=(?:{_MENU_ITEM}\s*[|｜]\s*)*?(?:{menu}|{share}|{column})\s*[|｜])(?:{_MENU_ITEM}\s*[|｜]\s*){{3,}})")
+            rf"|(?=(?:{_MENU_ITEM}\s*[|｜]\s*){{0,3}}?(?:{menu}|{share}|{column})\s*[|｜])"
+            rf"(?:{_MENU_ITEM}\s*[|｜]\s*){{3,40}})")
     return re.compile(
         rf"(?P<banner>{_DATE_BANNER})|(?P<scan>{_SCAN})|(?P<crumb>{breadcrumb})|(?P<font>{font})"
         rf"|(?P<field>{field})|{bars}|(?P<site>{_SITE_TAIL})"

@@ -274,7 +274,7 @@ def test_cover_page_remnants_above_the_body_go_the_signing_date_below_stays():
     assert [r["reason"] for r in result.removed] == ["cover-page remnant", "cover-page remnant"]
 
 
-@pytest.mark.parametrize("unit", ["报告_", "|", "【", "来源:", "1-", "“", "索 引 号"])
+@pytest.mark.parametrize("unit", ["报告_", "|", "【", "来源:", "1-", "“", "索 引 号", "机构|", "abc | "])
 def test_cleaning_time_grows_linearly_on_runs_of_junk_shapes(unit):
     # runs of the characters junk rules look for (a mangled page) must not make a rule backtrack quadratically
     def best_of_three(text: str) -> float:
