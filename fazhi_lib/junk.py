@@ -67,10 +67,11 @@ _MENU_ITEM = r"[^\s|｜\[\]【】<>:：,，。;；!?！？\d]{1,12}"
 _SITE_SEG = r"[^\s_｜|\-—:：,，。;；!?！？()（）《》“”\[\]【】<>]"
 _SITE_TAIL = (rf"(?<=报告|总结|情况|要点)(?:\s*[_｜|]\s*{_SITE_SEG}{{1,30}}){{0,3}}?\s*(?:[_｜|]|\s-\s|-|——)\s*"
               rf"{_SITE_SEG}{{0,30}}?{_SITE_WORD}(?=\s|$|\d|[_｜|])")
-# after the report's last sentence, where the page's tail starts
+# after the report's last sentence, where the page's tail starts (words that never end a report's sentence: an
+# opening cut mid-sentence may end in …提供技术支持)
 _TAIL_ANCHOR = (r"[\[【]\s*(?:打印|关闭|收藏|保存|纠错)|分享到|分享至|(?:微信|手机)?扫一扫|上一篇|下一篇|上一条|下一条"
-                r"|相关链接|相关文章|相关阅读|相关新闻|相关稿件|推荐阅读|热点推荐|版权所有|Copyright|©|ICP备|公网安备"
-                r"|网站标识码|主办单位|承办单位|技术支持|网站地图|联系我们|免责声明|本文来自|来源于网络|如有侵权|转载请注明")
+                r"|相关链接|相关文章|相关阅读|相关新闻|相关稿件|版权所有|Copyright|©|ICP备|公网安备"
+                r"|网站标识码|主办单位[:：]|承办单位[:：]|免责声明|本文来自|如有侵权|转载请注明")
 
 
 @dataclass(frozen=True)
@@ -308,7 +309,7 @@ def tail_start(text: str, start: int = 0) -> tuple[int, str] | None:
         kind = "share bar"
     elif word.startswith(("上一", "下一", "相关", "推荐", "热点")):
         kind = "related links"
-    elif word in ("免责声明", "本文来自", "来源于网络", "如有侵权", "转载请注明"):
+    elif word in ("免责声明", "本文来自", "如有侵权", "转载请注明"):
         kind = "wiki or mirror tail"
     else:
         kind = "site footer"

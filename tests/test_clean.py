@@ -288,3 +288,12 @@ def test_cleaning_time_grows_linearly_on_runs_of_junk_shapes(unit):
     n = 6000 // len(unit)
     small, big = best_of_three(unit * n + "。"), best_of_three(unit * 4 * n + "。")
     assert big < 10 * max(small, 0.005), (small, big)  # linear: about 4; quadratic: 16
+
+
+def test_an_opening_cut_in_mid_sentence_keeps_its_last_words():
+    # after the last 。 of a page copied as one line comes junk or the rest of a cut sentence: only junk goes
+    cut = "二、完善机制。依托法律顾问为网站地图更新、联系我们栏目建设提供技术支持"
+    one = "".join([TITLE, *BODY[:1], cut])
+    assert clean_text(one).text.endswith("提供技术支持")
+    framed = one + "【打印本页】【关闭窗口】版权所有：某某县人民政府"
+    assert clean_text(framed).text.endswith("提供技术支持")
