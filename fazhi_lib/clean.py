@@ -231,26 +231,7 @@ def _any_rule(rules: tuple[BoilerplateRule, ...]) -> _Joined:
 
 def _anchored(pattern: str) -> bool:
     """Whether every top-level alternative of ``pattern`` starts with ^ (then a search can only match at 0)."""
-    parts, depth, start, i, in_class = [], 0, 0, 0, False
-    while i < len(pattern):
-        ch = pattern[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if in_class:
-            in_class = ch != "]"
-        elif ch == "[":
-            in_class = True
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            depth -= 1
-        elif ch == "|" and depth == 0:
-            parts.append(pattern[start:i])
-            start = i + 1
-        i += 1
-    parts.append(pattern[start:])
-    return all(part.startswith("^") for part in parts)
+    return all(part.startswith("^") for part in _alternatives(pattern))
 
 
 def _may_match(joined: _Joined, squeezed: str, original: str) -> bool:
@@ -639,8 +620,51 @@ def _trim_edges(lines: list[str], rules: tuple[BoilerplateRule, ...]
 @lru_cache(maxsize=8)
 def _span_rules(rules: tuple[BoilerplateRule, ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
     """(reason, expression) of the rules of scope span, compiled for ASCII-lower-cased text (a case-insensitive
-    expression is tried at every character; one starting with a character or a word skips ahead in C)."""
+    expression is tried at every character; one whose every alternative starts with a character skips ahead in C)."""
     return tuple((r.reason, re.compile(r.pattern.pattern)) for r in rules if r.scope == "span")
+
+
+@lru_cache(maxsize=8)
+def _span_passes(rules: tuple[BoilerplateRule, ...]) -> tuple[re.Pattern[str], ...]:
+    """The expressions to search the text with: the span rules whose every alternative starts with a character,
+    joined into one (its matches are given their rule afterwards), and each other rule on its own."""
+    spans = _span_rules(rules)
+    first = [p.pattern for _, p in spans if all(_starts_with_character(a) for a in _alternatives(p.pattern))]
+    others = [p for _, p in spans if p.pattern not in first]
+    return ((re.compile("|".join(first)),) if first else ()) + tuple(others)
+
+
+def _alternatives(pattern: str) -> list[str]:
+    """The top-level alternatives of ``pattern`` (split at | outside groups and classes)."""
+    parts, depth, start, i, in_class = [], 0, 0, 0, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            parts.append(pattern[start:i])
+            start = i + 1
+        i += 1
+    parts.append(pattern[start:])
+    return parts
+
+
+def _starts_with_character(alternative: str) -> bool:
+    """Whether an expression starts with one given character (本站…, \\*…), not a group, class or repeat."""
+    if not alternative or alternative[0] in "([.^$|?*+{)":
+        return False
+    if alternative[0] == "\\":
+        return len(alternative) > 1 and not alternative[1].isalnum()
+    return alternative[1:2] not in ("?", "*", "{")
 
 
 _ASCII_UPPER = re.compile("[A-Z]")
@@ -655,10 +679,21 @@ def _ascii_lower(text: str) -> str:
     return _ASCII_UPPER.sub(lambda m: m.group().lower(), text)
 
 
-def _span_matches(text: str, rules: tuple[tuple[str, re.Pattern[str]], ...]) -> list[tuple[int, int, str]]:
+def _span_matches(text: str, rules: tuple[BoilerplateRule, ...]) -> list[tuple[int, int, str]]:
     """(start, end, reason) of every span rule's match in ``text``, left to right, not overlapping and within a line."""
-    found = sorted(((m.start(), m.end(), reason) for reason, pattern in rules for m in pattern.finditer(text)
-                    if m.end() > m.start() and "\n" not in m.group()), key=lambda t: (t[0], -t[1]))
+    spans = _span_rules(rules)
+    found = []
+    for pattern in _span_passes(rules):
+        for m in pattern.finditer(text):
+            if m.end() == m.start() or "\n" in m.group():
+                continue
+            # the rule it is: the first whose own expression matches here, as far
+            for reason, own in spans:
+                hit = own.match(text, m.start())
+                if hit is not None and hit.end() == m.end():
+                    found.append((m.start(), m.end(), reason))
+                    break
+    found.sort(key=lambda t: (t[0], -t[1]))
     out: list[tuple[int, int, str]] = []
     for start, stop, reason in found:
         if not out or start >= out[-1][1]:
@@ -668,11 +703,10 @@ def _span_matches(text: str, rules: tuple[tuple[str, re.Pattern[str]], ...]) -> 
 
 def _cut_spans(pieces: list[_Piece], rules: tuple[BoilerplateRule, ...]) -> tuple[list[_Piece], list[dict]]:
     """Pass 3 of :func:`remove_boilerplate`: cut what rules of scope span find, wherever it is."""
-    span_rules = _span_rules(rules)
-    if not span_rules or not pieces:
+    if not _span_rules(rules) or not pieces:
         return pieces, []
-    text = "\n".join(p.text for p in pieces)  # one search of the text per rule, not one per line
-    found = _span_matches(_ascii_lower(text), span_rules)
+    text = "\n".join(p.text for p in pieces)  # one search of the whole text, not one per line
+    found = _span_matches(_ascii_lower(text), rules)
     if not found:
         return pieces, []
     starts = list(itertools.accumulate((len(p.text) + 1 for p in pieces[:-1]), initial=0))

@@ -89,7 +89,8 @@ class _Vocab:
     boundaries: Mapping[str, tuple[str, ...]]  # last character -> boundary words ending in it, longest first
     pronouns: frozenset[str]  # 我 本 各 …: 我镇 is no name
     weak_pronouns: frozenset[str]  # 全 贵: 全镇 is no name in prose, but 万全区 is
-    not_stem: tuple[str, ...]
+    not_stem_set: frozenset[str]
+    not_stem_lens: tuple[int, ...]
     not_name: frozenset[str]
     not_department: tuple[str, ...]
     places: Mapping[str, str]  # name -> admin_level
@@ -154,7 +155,8 @@ def _vocab() -> _Vocab:
         boundaries=MappingProxyType(_by_last_char(words.get("boundary", ()))),
         pronouns=frozenset(words.get("pronoun", ())),
         weak_pronouns=frozenset(words.get("pronoun_weak", ())),
-        not_stem=tuple(sorted(set(words.get("not_stem", ())), key=len, reverse=True)),
+        not_stem_set=frozenset(words.get("not_stem", ())),
+        not_stem_lens=tuple(sorted({len(w) for w in words.get("not_stem", ())})),
         not_name=frozenset(words.get("not_name", ())),
         not_department=tuple(words.get("not_department", ())),
         places=MappingProxyType(places),
@@ -379,7 +381,12 @@ def _stem_ok(stem: str, suffix: str, v: _Vocab, text: bool) -> bool:
         return False
     if text and (stem[-1] in v.pronouns or stem[-1] in v.weak_pronouns):
         return False
-    return not any(stem.endswith(w) for w in v.not_stem)
+    return not _ends_with_not_stem(stem, v)
+
+
+def _ends_with_not_stem(stem: str, v: _Vocab) -> bool:
+    """Whether ``stem`` ends with a word that ends no place's stem (法治, 示范, 落实 …)."""
+    return any(stem[-n:] in v.not_stem_set for n in v.not_stem_lens if n <= len(stem))
 
 
 _CN_NUMERALS = frozenset("一二两三四五六七八九十百千万")
@@ -438,7 +445,7 @@ def _unit_ending_at(
         stem = s[start:a]
         if any(w in own for w in v.not_department) or len(own) < 2 or (
             stem in v.pronouns or stem in v.weak_pronouns or (text and stem[-1:] in v.pronouns)
-        ) or (host is None and any(stem.endswith(w) for w in v.not_stem)):
+        ) or (host is None and _ends_with_not_stem(stem, v)):
             return None  # 我局 本委 …
         if host is None:
             return _Unit(own, _DEPT, start, end, (), start, a - start)
@@ -611,7 +618,7 @@ def _opening(lines: list[str], skip: set[int]) -> _Opening:
             key = None
             continue
         key = None
-        if (m := _FIELD_KEY_LINE.match(line)) is not None:
+        if not body and (m := _FIELD_KEY_LINE.match(line)) is not None:
             key = m.group("key")
             continue
         if len(line) <= 120 and _JUNK_LINE.search(line):
