@@ -90,8 +90,9 @@ class CleanResult:
 
 @lru_cache(maxsize=1)
 def boilerplate_rules() -> tuple[BoilerplateRule, ...]:
-    """The shipped boilerplate rules, compiled."""
-    return tuple(BoilerplateRule(r["reason"], r["scope"], re.compile(r["pattern"], re.IGNORECASE))
+    """The shipped boilerplate rules, compiled (those of scope span for lower-cased text, the others ignoring case)."""
+    return tuple(BoilerplateRule(r["reason"], r["scope"],
+                                 re.compile(r["pattern"], 0 if r["scope"] == "span" else re.IGNORECASE))
                  for r in read_rows("boilerplate.csv"))
 
 
@@ -621,7 +622,8 @@ def _trim_edges(lines: list[str], rules: tuple[BoilerplateRule, ...]
 def _span_rules(rules: tuple[BoilerplateRule, ...]) -> tuple[tuple[str, re.Pattern[str]], ...]:
     """(reason, expression) of the rules of scope span, compiled for ASCII-lower-cased text (a case-insensitive
     expression is tried at every character; one whose every alternative starts with a character skips ahead in C)."""
-    return tuple((r.reason, re.compile(r.pattern.pattern)) for r in rules if r.scope == "span")
+    return tuple((r.reason, r.pattern if not r.pattern.flags & re.IGNORECASE else re.compile(r.pattern.pattern))
+                 for r in rules if r.scope == "span")
 
 
 @lru_cache(maxsize=8)

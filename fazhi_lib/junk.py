@@ -126,7 +126,7 @@ _ALT_NAME = r"(?:/[^\]】|:：\s]{1,8})?"  # 有效性/截止日期, 备注/文�
 @lru_cache(maxsize=1)
 def _key_ahead() -> str:
     """An expression for where a publishing-block field starts (its name and a separator, or a date)."""
-    return rf"(?:[\[【]\s*)?(?:{_key_words(list(field_roles()))})\s*{_ALT_NAME}\s*(?:[\]】:：|｜]|{_STAMP})"
+    return rf"(?:[\[【]\s*)?(?:{words_pattern(field_roles())})\s*{_ALT_NAME}\s*(?:[\]】:：|｜]|{_STAMP})"
 
 
 @lru_cache(maxsize=1)
