@@ -321,19 +321,33 @@ def remove_boilerplate(lines: list[str], rules: tuple[BoilerplateRule, ...] | No
     3. rules of scope ``span`` cut junk that is never a report's words (watermarks, spam, redaction marks) out of
        whatever line holds it.
     """
+    kept, rows, fields, _ = _remove_junk(lines, rules)
+    return kept, rows, fields
+
+
+def _remove_junk(lines: list[str], rules: tuple[BoilerplateRule, ...] | None
+                 ) -> tuple[list[str], list[dict], dict[str, str], int | None]:
+    """:func:`remove_boilerplate`, and the index of the title among the kept lines (None: none found)."""
     rules = boilerplate_rules() if rules is None else rules
     pieces, rows, fields = _trim_edges(lines, rules)
-    pieces, line_rows, line_fields = _drop_lines(pieces, rules)
+    pieces, line_rows, line_fields, title = _drop_lines(pieces, rules)
+    n_pieces = len(pieces)
     pieces, span_rows = _cut_spans(pieces, rules)
+    if len(pieces) != n_pieces:
+        title = None  # a line went whole: find the title again
     for k, v in line_fields.items():
         fields.setdefault(k, v)
     all_rows = sorted(rows + line_rows + span_rows, key=lambda r: r["line"])
-    return [p.text for p in pieces], all_rows, fields
+    kept = [p.text for p in pieces]
+    # the title found among the lines before junk above it went stands, unless junk went or a span was cut from it
+    same = title is not None and any(p is title for p in pieces)
+    return kept, all_rows, fields, (next(i for i, p in enumerate(pieces) if p is title) if same else find_title(kept))
 
 
 def _drop_lines(pieces: list[_Piece], rules: tuple[BoilerplateRule, ...]
-                ) -> tuple[list[_Piece], list[dict], dict[str, str]]:
-    """Pass 2 of :func:`remove_boilerplate`: whole-line rules."""
+                ) -> tuple[list[_Piece], list[dict], dict[str, str], _Piece | None]:
+    """Pass 2 of :func:`remove_boilerplate`: whole-line rules. Also returns the title's piece when no line above it
+    went after it was found (else None: the title is to be found again)."""
     joined = _any_rule(rules)
     removed: dict[int, str] = {}
     fields: dict[str, str] = {}
@@ -362,7 +376,10 @@ def _drop_lines(pieces: list[_Piece], rules: tuple[BoilerplateRule, ...]
     for i in _orphans(texts, [i for i in head if i not in removed]):
         removed[i] = "orphan line before the title (spam or ad)"
     rows = [_row(pieces[i].line, pieces[i].text, r) for i, r in sorted(removed.items())]
-    return [p for i, p in enumerate(pieces) if i not in removed], rows, fields
+    found_before = len(kept_idx)
+    kept_pieces = [p for i, p in enumerate(pieces) if i not in removed]
+    title = pieces[kept_idx[title_pos]] if title_pos is not None and len(kept_pieces) == found_before else None
+    return kept_pieces, rows, fields, title
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -749,8 +766,7 @@ def clean_text(text: str, rules: tuple[BoilerplateRule, ...] | None = None, simp
         normalized, n_trad = to_simplified(normalized)
         if n_trad:
             changes["traditional characters converted to simplified"] = n_trad
-    kept, removed, fields = remove_boilerplate(normalized.split("\n"), rules)
-    title_pos = find_title(kept)
+    kept, removed, fields, title_pos = _remove_junk(normalized.split("\n"), rules)
     return CleanResult(
         text="\n".join(kept),
         removed=removed,
