@@ -17,8 +17,12 @@ __all__ = ["Corpus", "__version__", "ingest", "load"]
 
 def __getattr__(name: str) -> Any:
     # Imported lazily so that `import fazhi_lib.io` stays light and modules can be used on their own.
-    if name in ("Corpus", "ingest", "load"):
+    if name == "ingest":
         from fazhi_lib import pipeline
 
-        return getattr(pipeline, name)
+        return pipeline.ingest
+    if name in ("Corpus", "load"):
+        from fazhi_lib import store
+
+        return getattr(store, name)
     raise AttributeError(f"module 'fazhi_lib' has no attribute {name!r}")

@@ -30,9 +30,11 @@ from pathlib import Path
 
 from fazhi_lib.outputs import MARKER, discard, mark, owner, remove_debris, tmp_path, worker_pool
 from fazhi_lib.parameters import ParameterError, check_parameters, parse_value
-from fazhi_lib.pipeline import READABLE, check_inputs
+from fazhi_lib.pipeline import check_inputs
 from fazhi_lib.safehtml import escape as _e
 from fazhi_lib.safehtml import href
+from fazhi_lib.schema import READABLE
+from fazhi_lib.store import atomic_write
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_NOTEBOOKS = REPO_ROOT / "notebooks"
@@ -199,7 +201,8 @@ def prepare_tables(inputs: Sequence[str | Path], tables_dir: Path, files: list[d
 
     As ``fazhi ingest``, a run in which no file could be read leaves tables of readable reports as they were
     (``pipeline.NothingReadError``)."""
-    from fazhi_lib.pipeline import Corpus, ensure_writable, ingest_to, load
+    from fazhi_lib.pipeline import ingest_to
+    from fazhi_lib.store import ensure_writable, load, write_tables
 
     info = {"reused": False, "analyzed": False, "analyze_error": None}
     t0 = time.perf_counter()
@@ -219,7 +222,7 @@ def prepare_tables(inputs: Sequence[str | Path], tables_dir: Path, files: list[d
         from fazhi_lib.analysis import analyze
 
         tables = analyze(load(tables_dir))
-        Corpus.write_tables(tables, tables_dir)
+        write_tables(tables, tables_dir)
         info["analyzed"] = True
         log(f"analyzed in {time.perf_counter() - t1:.1f} s")
     except Exception as exc:
@@ -245,9 +248,7 @@ def self_contained(page: str) -> str:
 
 
 def _atomic_text(path: Path, text: str) -> None:
-    from fazhi_lib.pipeline import _atomic_write
-
-    _atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+    atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
 
 
 def _ran_a_cell(path: Path) -> bool:

@@ -28,7 +28,8 @@ from fazhi_lib.outputs import Terminated, exit_on_signals
 from fazhi_lib.parameters import argument
 
 if TYPE_CHECKING:
-    from fazhi_lib.pipeline import NothingReadError, Written
+    from fazhi_lib.pipeline import NothingReadError
+    from fazhi_lib.store import Written
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -93,7 +94,8 @@ MAX_LINES = 20  # problem and skipped lines printed for a larger corpus; the res
 def _ready_to_ingest(args: argparse.Namespace) -> bool:
     """Check the inputs and the output folder before the work, not after it, and before anything is written."""
     from fazhi_lib.outputs import mark
-    from fazhi_lib.pipeline import InputError, OutputError, check_inputs, ensure_writable
+    from fazhi_lib.pipeline import InputError, check_inputs
+    from fazhi_lib.store import OutputError, ensure_writable
 
     try:
         check_inputs(args.inputs, [args.out])
@@ -114,7 +116,9 @@ def _print_unread(command: str, exc: NothingReadError) -> None:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from fazhi_lib.pipeline import TABLES, NothingReadError, fingerprint, ingest_to, read_written
+    from fazhi_lib.pipeline import NothingReadError, fingerprint, ingest_to
+    from fazhi_lib.schema import TABLES
+    from fazhi_lib.store import read_written
 
     if not _ready_to_ingest(args):
         return 2
@@ -184,11 +188,11 @@ def _print_lines(lines: list[str], total: int, table: Path) -> None:
 
 def _analyze(args: argparse.Namespace) -> int:
     from fazhi_lib.analysis import analyze
-    from fazhi_lib.pipeline import OutputError, load
+    from fazhi_lib.store import OutputError, TablesNotFound, load
 
     try:
         corpus = load(args.outdir)
-    except FileNotFoundError as exc:
+    except TablesNotFound as exc:
         print(f"fazhi analyze: {exc}", file=sys.stderr)
         return 2
     t0 = time.perf_counter()
@@ -214,7 +218,8 @@ def _analyze(args: argparse.Namespace) -> int:
 def _brief(args: argparse.Namespace) -> int:
     from fazhi_lib.briefs import run_briefs
     from fazhi_lib.parameters import ParameterError, parse_value
-    from fazhi_lib.pipeline import InputError, NothingReadError, OutputError
+    from fazhi_lib.pipeline import InputError, NothingReadError
+    from fazhi_lib.store import OutputError
 
     params = {name: parse_value(value) for name, value in args.parameter}
     try:
@@ -245,9 +250,9 @@ def _brief(args: argparse.Namespace) -> int:
 def write_tables(tables: dict[str, pd.DataFrame], outdir: str, csv: bool = False) -> list[str]:
     """Write named tables as Parquet (and CSV) into outdir, atomically; returns the names written."""
     from fazhi_lib.outputs import mark
-    from fazhi_lib.pipeline import Corpus
+    from fazhi_lib.store import write_tables as write
 
-    mark(Corpus.write_tables(tables, outdir, csv=csv), "tables")
+    mark(write(tables, outdir, csv=csv), "tables")
     return list(tables)
 
 

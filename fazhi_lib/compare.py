@@ -41,6 +41,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from fazhi_lib import store
+from fazhi_lib.schema import readable
 from fazhi_lib.vocabulary import read_rows
 
 __all__ = [
@@ -487,7 +489,7 @@ def coverage(metrics: pd.DataFrame, documents: pd.DataFrame, indicators: list[st
     ``report_labels(documents)`` gives readable row labels."""
     d = documents
     if "status" in d.columns:
-        d = d[d["status"].isin(["ok", "warning"])]
+        d = readable(d)
     doc_ids = list(dict.fromkeys(d["doc_id"]))
     s = screen(metrics, indicators=indicators, include_targets=include_targets)
     s = s[s["reason"].eq("") & s["doc_id"].isin(doc_ids)]
@@ -543,15 +545,13 @@ def source_table(table: pd.DataFrame, mark: tuple[str, str] = ("【", "】")) ->
 # ---- loading for notebooks ------------------------------------------------------------------------------------------
 
 
-def load_tables(tables_dir: str | Path = "data/processed/seeds", input_dir: str | Path | None = "seeds"
+def load_tables(tables_dir: str | Path = "data/processed/seeds", input_dir: str | Path | None = None
                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The metrics and documents tables for an analysis (reads files: the one non-pure function here).
 
-    In: ``tables_dir``, a ``fazhi ingest`` output directory; ``input_dir``, reports to ingest in memory when
-    ``tables_dir`` has no metrics.parquet. Relative paths are taken from the working directory, else from the
-    project root (the first parent holding pyproject.toml and fazhi_lib/), so a notebook finds the seeds wherever
-    it runs. Out: (metrics, documents). Raises FileNotFoundError when neither source exists."""
-    from fazhi_lib.pipeline import read_tables
-
-    t = read_tables(tables_dir, input_dir, ("metrics", "documents"))
+    In: ``tables_dir``, a ``fazhi ingest`` output directory, read with ``fazhi_lib.store.read`` (a relative path
+    from the working directory, else from the project checkout). ``input_dir`` (the reports the tables come from) is
+    not read: missing tables are never computed in their place. Out: (metrics, documents). Raises
+    ``store.TablesNotFound`` naming the folder when it lacks them."""
+    t = store.read(tables_dir, ("metrics", "documents"))
     return t["metrics"], t["documents"]

@@ -36,9 +36,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from fazhi_lib import store
 from fazhi_lib.compare import report_labels
-from fazhi_lib.measures import MEASURE_COLUMNS
-from fazhi_lib.pipeline import read_tables
+from fazhi_lib.schema import MEASURE_COLUMNS, readable
 from fazhi_lib.vocabulary import read_rows
 
 if TYPE_CHECKING:
@@ -73,7 +73,6 @@ ADOPTION_COLUMNS = [
 UNCLASSIFIED = "unclassified"
 UNCLASSIFIED_LABEL = "未分类"
 SOURCE_ORDER = ("lexicon", "quoted", "suffix")
-READ_STATUSES = ("ok", "warning")
 
 
 # ---- the inputs ------------------------------------------------------------------------------------------------------
@@ -123,7 +122,7 @@ def _reports(documents: pd.DataFrame) -> pd.DataFrame:
     """The documents that were read (status ok or warning; all when there is no status), one row per doc_id."""
     d = documents
     if "status" in d.columns:
-        d = d[d["status"].isin(READ_STATUSES)]
+        d = readable(d)
     return d.drop_duplicates("doc_id")
 
 
@@ -468,15 +467,14 @@ def sources(measures: pd.DataFrame, term: str | Iterable[str], documents: pd.Dat
 # ---- loading for notebooks -------------------------------------------------------------------------------------------
 
 
-def load_tables(tables_dir: str | Path = "data/processed/seeds", input_dir: str | Path | None = "seeds"
+def load_tables(tables_dir: str | Path = "data/processed/seeds", input_dir: str | Path | None = None
                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The measures and documents tables for an analysis (reads files: not a pure function).
 
-    In: ``tables_dir``, a ``fazhi ingest`` output directory; ``input_dir``, reports to ingest in memory when
-    ``tables_dir`` has no measures.parquet (e.g. tables written by an older version). Relative paths are taken from
-    the working directory, else from the project root, as in ``compare.load_tables``. Out: (measures, documents).
-    Raises FileNotFoundError when neither source exists."""
-    t = read_tables(tables_dir, input_dir, ("measures", "documents"))
+    In: ``tables_dir``, a ``fazhi ingest`` output directory, read with ``fazhi_lib.store.read``. ``input_dir`` (the
+    reports the tables come from) is not read: missing tables are never computed in their place.
+    Out: (measures, documents). Raises ``store.TablesNotFound`` naming the folder when it lacks them."""
+    t = store.read(tables_dir, ("measures", "documents"))
     return t["measures"], t["documents"]
 
 

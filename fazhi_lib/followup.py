@@ -47,6 +47,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from fazhi_lib.schema import COPIED_COLUMNS, PROMISE_COLUMNS, RECURRING_COLUMNS
 from fazhi_lib.topics import segments, statement_words
 from fazhi_lib.vocabulary import read_rows
 
@@ -64,10 +65,6 @@ __all__ = [
     "same_work",
 ]
 
-PROMISE_COLUMNS = ["doc_id", "plan_item_id", "next_doc_id", "next_item_id", "similarity", "kept", "evidence",
-                   "restated_item_id"]
-RECURRING_COLUMNS = ["doc_id", "item_id", "next_doc_id", "next_item_id", "similarity", "verbatim", "same_topic"]
-COPIED_COLUMNS = ["panel_id", "doc_id", "next_doc_id", "year_end", "next_year_end", "segments", "copied", "share"]
 #: Parts of a report that tell what was done in its period: where last year's plans are looked for.
 DONE_PARTS = ("measures", "effects", "leader_duty")
 

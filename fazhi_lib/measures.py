@@ -24,13 +24,9 @@ from functools import lru_cache
 
 import pandas as pd
 
+from fazhi_lib.schema import frame
 from fazhi_lib.structure import Locator
 from fazhi_lib.vocabulary import read_rows, words_pattern
-
-MEASURE_COLUMNS = [
-    "doc_id", "measure_id", "item_id", "section_id", "part", "planned", "term", "surface", "kind", "dimension",
-    "source", "sentence", "start", "end",
-]
 
 _TITLE = re.compile(r"《[^》\n]{0,80}》")
 _QUOTE = re.compile(r"“([^“”\n]{2,20})”")
@@ -217,8 +213,4 @@ def extract_measures(text: str, doc_id: str = "", sections: list[dict] | None = 
 
 def measures_frame(rows: list[dict]) -> pd.DataFrame:
     """Measure rows as a DataFrame with stable dtypes."""
-    df = pd.DataFrame(rows, columns=MEASURE_COLUMNS)
-    df["planned"] = df["planned"].astype(bool)
-    for col in ("start", "end"):
-        df[col] = df[col].astype("int64")
-    return df
+    return frame("measures", rows)

@@ -27,14 +27,9 @@ import pandas as pd
 
 from fazhi_lib.compare import canonical_indicator
 from fazhi_lib.numerals import parse_number
+from fazhi_lib.schema import METRIC_COLUMNS, frame
 from fazhi_lib.structure import Locator
 from fazhi_lib.vocabulary import read_lines, read_rows, words_pattern
-
-METRIC_COLUMNS = [
-    "doc_id", "metric_id", "item_id", "section_id", "part", "sentence", "raw", "value", "unit", "unit_kind",
-    "approx", "bound", "target", "year", "indicator", "canonical_indicator", "cumulative", "start", "end",
-    "linked_to", "role",
-]
 
 _COLUMN_VALUES = itemgetter(*METRIC_COLUMNS)  # every row holds every column by the time it is returned
 _CN_NUM = "〇零一二两三四五六七八九十百千万亿"
@@ -377,11 +372,4 @@ def _place(rows: list[dict], sections: list[dict], items: list[dict]) -> None:
 
 def metrics_frame(rows: list[dict]) -> pd.DataFrame:
     """Metric rows as a DataFrame with stable dtypes (year as nullable Int64)."""
-    df = pd.DataFrame(rows, columns=METRIC_COLUMNS)
-    df["year"] = pd.to_numeric(df["year"], errors="coerce").astype("Int64")
-    for col in ("approx", "target", "cumulative"):
-        df[col] = df[col].astype(bool)
-    for col in ("start", "end"):
-        df[col] = df[col].astype("int64")
-    df["value"] = df["value"].astype(float)
-    return df
+    return frame("metrics", rows)

@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from fazhi_lib import store
 from fazhi_lib.analysis import ANALYSIS_TABLES
 from fazhi_lib.compare import comparable, report_labels
-from fazhi_lib.pipeline import TABLES, Corpus, read_tables, resolve_path
 from fazhi_lib.safehtml import as_text, escape, fields_html, html_table
+from fazhi_lib.schema import readable
+from fazhi_lib.store import Corpus, resolve_path
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -79,11 +81,11 @@ PART_LABELS = {"preamble": "导语", "overview": "基本情况", "measures": "�
 # ---- loading (reads files) -----------------------------------------------------------------------------------------
 
 
-def load_corpus(tables_dir: str | Path = "data/processed/seeds", input_dir: str | Path | None = "seeds") -> Corpus:
-    """All ingest tables of a corpus: read from ``tables_dir`` when it holds them, else ``input_dir`` ingested in
-    memory. Relative paths resolve with ``fazhi_lib.pipeline.resolve_path``. Raises FileNotFoundError when neither
-    source exists."""
-    return Corpus(**read_tables(tables_dir, input_dir, TABLES))
+def load_corpus(tables_dir: str | Path = "data/processed/seeds", input_dir: str | Path | None = None) -> Corpus:
+    """All ingest tables of a corpus (``fazhi_lib.store.load``). ``input_dir`` (the reports the tables come from) is
+    not read: missing tables are never computed in their place. Raises ``store.TablesNotFound`` naming the
+    folder when it lacks them."""
+    return store.load(tables_dir)
 
 
 def load_analysis(tables_dir: str | Path, corpus: Corpus, **analyze_kwargs: object) -> tuple[dict[str, pd.DataFrame],
@@ -115,7 +117,7 @@ def period_label(year_start: object, year_end: object) -> str:
 
 def _reports(documents: pd.DataFrame) -> pd.DataFrame:
     """Documents read without failure and not duplicates."""
-    return documents[documents["status"].isin(["ok", "warning"])]
+    return readable(documents)
 
 
 def corpus_summary(documents: pd.DataFrame) -> dict[str, object]:

@@ -1,64 +1,40 @@
 """The ingest pipeline: files in, one ``Corpus`` of tidy tables out.
 
 ``process_file`` is the pure per-document step (read → clean → metadata → structure); ``ingest`` runs it over a
-corpus (in parallel when asked), flags duplicates and returns a ``Corpus``; ``Corpus.write`` stores the tables as
-Parquet (and CSV), ``load`` reads them back. ``ingest_to`` does the same as ``ingest`` followed by ``write`` but
-streams: results are turned into tables a batch at a time and appended to the files as Parquet row groups, so memory
-does not grow with the corpus (only the one-row-per-file ``documents`` and ``skipped`` tables are held whole).
-
-Tables (all offsets point into ``texts.text``):
-
-- ``documents``: one row per input report file, whatever happened to it (``status`` ok / warning / failed /
-  duplicate, with a ``message``);
-- ``texts``: doc_id, text (the cleaned text);
-- ``sections`` and ``items``: see ``fazhi_lib.structure``;
-- ``metrics``: one row per reported quantity, see ``fazhi_lib.metrics``;
-- ``measures``: one row per mention of a rule-of-law mechanism, see ``fazhi_lib.measures``;
-- ``cleaning``: the audit of what cleaning removed or changed, per document;
-- ``skipped``: files that are not reports of a supported format, with the reason.
+corpus (in parallel when asked), flags duplicates and returns a ``Corpus``. ``ingest_to`` does the same and writes
+the tables, streaming: results are turned into tables a batch at a time and appended to the files as Parquet row
+groups (``fazhi_lib.store.TableStream``), so memory does not grow with the corpus (only the one-row-per-file
+``documents`` and ``skipped`` tables are held whole). The tables, their columns and dtypes are those of
+``fazhi_lib.schema``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
 import sqlite3
-import tempfile
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from fazhi_lib import __version__
 from fazhi_lib.clean import clean_text
 from fazhi_lib.io import SUPPORTED_SUFFIXES, discover, read_document
-from fazhi_lib.measures import extract_measures, measures_frame
+from fazhi_lib.measures import extract_measures
 from fazhi_lib.metadata import apply_overrides, infer_metadata, read_metadata_csv
-from fazhi_lib.metrics import extract_metrics, metrics_frame
-from fazhi_lib.outputs import close_quietly, discard, output_kind, remove_debris, tmp_path, worker_pool
-from fazhi_lib.structure import ITEM_COLUMNS, SECTION_COLUMNS, parse_rows
+from fazhi_lib.metrics import extract_metrics
+from fazhi_lib.outputs import output_kind, worker_pool
+from fazhi_lib.schema import DOCUMENT_COLUMNS, READABLE, STREAMED_TABLES, TABLES, frame
+from fazhi_lib.store import Corpus, TableStream, Written, ensure_writable, holds_readable, part_counts
+from fazhi_lib.structure import parse_rows
 
-DOCUMENT_COLUMNS = [
-    "doc_id", "source", "file_name", "title", "jurisdiction", "admin_level", "region", "year_start", "year_end",
-    "panel", "parts", "n_chars", "n_sections", "n_items", "sha256", "encoding", "format", "status", "message",
-    "duplicate_of",
-]
-CLEANING_COLUMNS = ["doc_id", "action", "line", "text", "reason", "count"]
-SKIPPED_COLUMNS = ["source", "reason"]
-TEXT_COLUMNS = ["doc_id", "text"]
-TABLES = ("documents", "texts", "sections", "items", "metrics", "measures", "cleaning", "skipped")
-WHOLE_TABLES = ("documents", "skipped")  # one row per input file: held in memory, written once at the end
-STREAMED_TABLES = tuple(t for t in TABLES if t not in WHOLE_TABLES)  # rows per document: written batch by batch
-ROW_FIELDS = ("sections", "items", "metrics", "measures", "cleaning")  # DocResult lists giving the same-named tables
-SUMMARY_PARTS = ("problems", "plans")  # item counts shown per document by ``Corpus.summary``
 BATCH_SIZE = 256  # documents per batch (one Parquet row group) when streaming: bounds memory, large enough to be fast
 META_FIELDS = ("title", "jurisdiction", "admin_level", "region", "year_start", "year_end", "panel")
-READABLE = ("ok", "warning")  # statuses of documents whose text was read
+ROW_FIELDS = ("sections", "items", "metrics", "measures", "cleaning")  # DocResult lists giving the same-named tables
 MIN_CHARS = 200  # shorter texts are kept with a warning: most likely an index page or a stub
 
 
@@ -174,76 +150,6 @@ def _process_text(text: str, doc: dict, page_meta: dict, override: dict | None,
                      measures=measures, cleaning=audit)
 
 
-@dataclass
-class Corpus:
-    """The tables of an ingested corpus, as pandas DataFrames (see the module docstring)."""
-
-    documents: pd.DataFrame
-    texts: pd.DataFrame
-    sections: pd.DataFrame
-    items: pd.DataFrame
-    metrics: pd.DataFrame
-    measures: pd.DataFrame
-    cleaning: pd.DataFrame
-    skipped: pd.DataFrame
-
-    def tables(self) -> dict[str, pd.DataFrame]:
-        """The tables by name."""
-        return {name: getattr(self, name) for name in TABLES}
-
-    def write(self, outdir: str | Path, csv: bool = False) -> Path:
-        """Write every table as ``OUTDIR/<name>.parquet`` (and ``.csv`` in UTF-8 with BOM, which Excel reads, when
-        ``csv``). Each file is written to a temporary name and renamed, so no half-written table is left."""
-        return self.write_tables(self.tables(), outdir, csv=csv)
-
-    @staticmethod
-    def write_tables(tables: dict[str, pd.DataFrame], outdir: str | Path, csv: bool = False) -> Path:
-        """Write named DataFrames as Parquet (and CSV) into ``outdir``, each atomically (write, then rename)."""
-        out = ensure_writable(outdir)
-        for name, df in tables.items():
-            _atomic_write(out / f"{name}.parquet", lambda p, df=df: df.to_parquet(p, index=False))
-            if csv:
-                _atomic_write(out / f"{name}.csv", lambda p, df=df: df.to_csv(p, index=False, encoding="utf-8-sig"))
-        return out
-
-    def summary(self) -> pd.DataFrame:
-        """One line per document: file, place, period, parts found, item counts and status."""
-        return summary_frame(self.documents, part_counts(self.items))
-
-    def __repr__(self) -> str:
-        sizes = ", ".join(f"{name}={len(df)}" for name, df in self.tables().items())
-        return f"Corpus({sizes})"
-
-
-def part_counts(items: pd.DataFrame) -> dict[tuple[str, str], int]:
-    """Number of items per (doc_id, part) for the parts in ``SUMMARY_PARTS``, from an items table or a batch of
-    one (a document's items are never split between batches, so the counts of batches can simply be merged)."""
-    shown = items[items["part"].isin(SUMMARY_PARTS)]
-    return {(doc_id, part): int(n) for (doc_id, part), n in shown.groupby(["doc_id", "part"]).size().items()}
-
-
-def summary_frame(documents: pd.DataFrame, counts: Mapping[tuple[str, str], int]) -> pd.DataFrame:
-    """One line per row of ``documents``: file, place, period, parts found, item counts and status; ``counts`` gives
-    the problems/plans items per document (see ``part_counts``), absent means none."""
-    d = documents
-    period = [
-        "" if pd.isna(a) else f"{int(a)}" + ("" if pd.isna(b) or b == a else f"–{int(b)}")
-        for a, b in zip(d["year_start"], d["year_end"], strict=True)
-    ]
-    return pd.DataFrame({
-        "file": d["file_name"],
-        "jurisdiction": d["jurisdiction"].fillna(""),
-        "level": d["admin_level"].fillna(""),
-        "period": period, "parts": d["parts"].fillna(""), "items": d["n_items"],
-        **{part: [counts.get((i, part), 0) for i in d["doc_id"]] for part in SUMMARY_PARTS},
-        "status": d["status"],
-    })
-
-
-class OutputError(RuntimeError):
-    """The output directory cannot be created or written."""
-
-
 class InputError(ValueError):
     """An input that does not exist or holds no report: the command stops before it reads or writes anything."""
 
@@ -308,31 +214,6 @@ def _no_report(path: Path, skipped: list[tuple[str, str]]) -> str:
     first, reason = skipped[0]
     more = f" and {len(skipped) - 1} more" if len(skipped) > 1 else ""
     return f"{path} holds no report file ({kinds}): skipped {first} ({reason}){more}"
-
-
-def ensure_writable(outdir: str | Path) -> Path:
-    """Create ``outdir`` if needed, check that files can be written in it and remove the temporary files that runs
-    killed while writing there left behind (``outputs.remove_debris``).
-
-    Raises OutputError with a clear message when it cannot."""
-    out = Path(outdir)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        remove_debris(out)  # first: on a full disk, the space they hold may be what this run needs
-        with tempfile.NamedTemporaryFile(dir=out, prefix=".write-test-"):
-            pass
-    except OSError as exc:
-        raise OutputError(f"cannot write to output directory {out}: {exc.strerror or exc}") from exc
-    return out
-
-
-def _atomic_write(path: Path, write: Callable[[Path], object]) -> None:
-    tmp = tmp_path(path)
-    try:
-        write(tmp)
-        os.replace(tmp, path)
-    finally:
-        discard(tmp)
 
 
 def metadata_overrides(files: Iterable[Path], extra_csv: str | Path | None = None
@@ -658,7 +539,7 @@ def flag_duplicates(results: Iterable[DocResult]) -> Iterator[DocResult]:
     first_source: dict[str, str] = {}
     for r in results:
         doc = r.document
-        if doc["status"] in ("ok", "warning"):
+        if doc["status"] in READABLE:
             original = doc["doc_id"]
             if original in first_source:
                 doc.update(status="duplicate", duplicate_of=original,
@@ -684,79 +565,14 @@ def table_frames(results: Iterable[DocResult], skipped: list[tuple[str, str]] | 
     rows: dict[str, list[dict]] = {name: [] for name in ROW_FIELDS}
     for r in results:
         docs.append(r.document)
-        readable = r.document["status"] in ("ok", "warning")
+        readable = r.document["status"] in READABLE
         if readable or r.text:  # a document whose parsing failed keeps its text
             texts.append({"doc_id": r.document["doc_id"], "text": r.text})
         if readable:
             for name in ROW_FIELDS:
                 rows[name].extend(getattr(r, name))
-    build: dict[str, Callable[[], pd.DataFrame]] = {
-        "documents": lambda: documents_frame(docs),
-        "texts": lambda: pd.DataFrame(texts, columns=TEXT_COLUMNS),
-        "sections": lambda: _frame(rows["sections"], SECTION_COLUMNS),
-        "items": lambda: _frame(rows["items"], ITEM_COLUMNS),
-        "metrics": lambda: metrics_frame(rows["metrics"]),
-        "measures": lambda: measures_frame(rows["measures"]),
-        "cleaning": lambda: pd.DataFrame(rows["cleaning"], columns=CLEANING_COLUMNS).astype(
-            {"line": "Int64", "count": "int64"}),
-        "skipped": lambda: skipped_frame(skipped or []),
-    }
-    return {name: build[name]() for name in names}
-
-
-def documents_frame(docs: list[dict]) -> pd.DataFrame:
-    """The documents table from its row dicts (columns ``DOCUMENT_COLUMNS``, years as nullable Int64)."""
-    documents = pd.DataFrame(docs, columns=DOCUMENT_COLUMNS)
-    for col in ("year_start", "year_end"):
-        documents[col] = pd.to_numeric(documents[col], errors="coerce").astype("Int64")
-    for col in ("n_chars", "n_sections", "n_items"):
-        documents[col] = documents[col].fillna(0).astype("int64")
-    return documents
-
-
-def skipped_frame(skipped: list[tuple[str, str]]) -> pd.DataFrame:
-    """The skipped table from (source, reason) pairs."""
-    return pd.DataFrame(skipped, columns=SKIPPED_COLUMNS)
-
-
-def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=columns)
-    for col in ("level", "start", "end"):
-        if col in df.columns:
-            df[col] = df[col].astype("int64")
-    return df
-
-
-@dataclass
-class Written:
-    """What ``ingest_to``/``write_stream`` wrote to ``outdir``: the small tables in memory, the others on disk.
-
-    ``rows`` is the number of rows of every table; ``counts`` the problems/plans items per document (see
-    ``part_counts``) when gathered while writing, else None (``summary`` then reads them from items.parquet)."""
-
-    outdir: Path
-    documents: pd.DataFrame
-    skipped: pd.DataFrame
-    rows: dict[str, int]
-    counts: dict[tuple[str, str], int] | None = None
-
-    def summary(self) -> pd.DataFrame:
-        """One line per document, as ``Corpus.summary``."""
-        counts = self.counts
-        if counts is None:
-            counts = part_counts(pd.read_parquet(self.outdir / "items.parquet", columns=["doc_id", "part"],
-                                                 filters=[("part", "in", list(SUMMARY_PARTS))]))
-        return summary_frame(self.documents, counts)
-
-
-def read_written(outdir: str | Path) -> Written:
-    """The documents and skipped tables of an ingest output directory and every table's row count (from the Parquet
-    footers: the big tables are not read). Raises FileNotFoundError when a table is missing."""
-    import pyarrow.parquet as pq
-
-    out = Path(outdir)
-    rows = {name: pq.read_metadata(out / f"{name}.parquet").num_rows for name in TABLES}
-    return Written(out, pd.read_parquet(out / "documents.parquet"), pd.read_parquet(out / "skipped.parquet"), rows)
+    given = {"documents": docs, "texts": texts, "skipped": skipped or [], **rows}
+    return {name: frame(name, given[name]) for name in names}
 
 
 def ingest_to(paths: Iterable[str | Path] | str | Path, outdir: str | Path, csv: bool = False,
@@ -785,18 +601,7 @@ def write_stream(results: Iterable[DocResult], outdir: str | Path, skipped: list
     as they were and the error propagates. With ``keep_readable_tables``, a run in which no file could be read does
     not replace tables that hold readable reports either: it raises NothingReadError. Returns what was written."""
     out = ensure_writable(outdir)
-    final: dict[Path, Path] = {}  # temporary name -> table file, for every file written
-
-    def tmp_for(file_name: str) -> Path:
-        final[tmp_path(out / file_name)] = out / file_name
-        return tmp_path(out / file_name)
-
-    streams: dict[str, list[_ParquetSink | _CsvSink]] = {}
-    for name in STREAMED_TABLES:
-        streams[name] = [_ParquetSink(tmp_for(f"{name}.parquet"))]
-        if csv:
-            streams[name].append(_CsvSink(tmp_for(f"{name}.csv")))
-    sinks = [sink for group in streams.values() for sink in group]
+    stream = TableStream(out, STREAMED_TABLES, csv=csv)
     docs: list[dict] = []
     counts: dict[tuple[str, str], int] = {}
     rows = dict.fromkeys(TABLES, 0)
@@ -804,39 +609,22 @@ def write_stream(results: Iterable[DocResult], outdir: str | Path, skipped: list
         for batch in _batches(flag_duplicates(results), batch_size or BATCH_SIZE):
             docs += [r.document for r in batch]
             for name, df in table_frames(batch, names=STREAMED_TABLES).items():
-                for sink in streams[name]:
-                    sink.write(df)
+                stream.append(name, df)
                 rows[name] += len(df)
                 if name == "items":
                     counts.update(part_counts(df))
-        for sink in sinks:
-            sink.finish()
-        if keep_readable_tables and not any(d["status"] in READABLE for d in docs) and _holds_readable(out):
+        stream.finish()
+        if keep_readable_tables and not any(d["status"] in READABLE for d in docs) and holds_readable(out):
             raise NothingReadError(f"no file could be read ({len(docs)} failed); the tables in {out} were left as "
-                                   "they were", documents_frame(docs))
-        small = {"documents": documents_frame(docs), "skipped": skipped_frame(skipped or [])}
-        for name, df in small.items():  # as Corpus.write_tables writes them
+                                   "they were", frame("documents", docs))
+        small = {"documents": frame("documents", docs), "skipped": frame("skipped", skipped or [])}
+        for name, df in small.items():
             rows[name] = len(df)
-            df.to_parquet(tmp_for(f"{name}.parquet"), index=False)
-            if csv:
-                df.to_csv(tmp_for(f"{name}.csv"), index=False, encoding="utf-8-sig")
-        for tmp, path in final.items():  # all complete: only now they replace the old tables
-            os.replace(tmp, path)
-    finally:  # never raises: the error that stopped the run (say, a full disk) is the one reported
-        for sink in sinks:
-            sink.discard()
-        for tmp in final:
-            discard(tmp)
+            stream.put(name, df)
+        stream.commit()  # all complete: only now they replace the old tables
+    finally:
+        stream.discard()
     return Written(out, small["documents"], small["skipped"], rows, counts)
-
-
-def _holds_readable(outdir: Path) -> bool:
-    """Whether ``outdir`` holds a documents table with at least one readable (ok or warning) report."""
-    try:
-        status = pd.read_parquet(outdir / "documents.parquet", columns=["status"])["status"]
-    except (OSError, ValueError, KeyError):
-        return False
-    return bool(status.isin(READABLE).any())
 
 
 def _batches(results: Iterable[DocResult], size: int) -> Iterator[list[DocResult]]:
@@ -853,179 +641,18 @@ def _batches(results: Iterable[DocResult], size: int) -> Iterator[list[DocResult
         yield batch
 
 
-class _ParquetSink:
-    """One table streamed into a Parquet file at ``tmp``: each non-empty DataFrame is appended as a row group.
-
-    A column that is all None in a batch comes out of pandas as Arrow type ``null`` and can be cast to whatever the
-    file has; but when a batch gives a real type to a column that so far was ``null``, the file cannot take it: the
-    file so far is then closed as a part, a new part begins with the unified schema, and ``finish`` copies the parts
-    one row group at a time into one file. Memory is bounded by a batch (or a row group) either way."""
-
-    def __init__(self, tmp: Path):
-        self.tmp = tmp
-        self.parts: list[Path] = []
-        self.writer = None  # pyarrow.parquet.ParquetWriter of the current part
-        self.empty = None  # an empty batch as an Arrow table: the file's content if no batch has rows
-
-    def write(self, df: pd.DataFrame) -> None:
-        """Append ``df`` (the table's columns and dtypes, as from ``table_frames``)."""
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        table = pa.Table.from_pandas(df, preserve_index=False)
-        if table.num_rows == 0:
-            if self.empty is None:
-                self.empty = table
-            return
-        if self.writer is not None and not table.schema.equals(self.writer.schema, check_metadata=False):
-            schema = pa.unify_schemas([self.writer.schema, table.schema], promote_options="permissive")
-            if not schema.equals(self.writer.schema, check_metadata=False):
-                self.writer.close()  # the file cannot change its schema: continue in a new part
-                self.writer = None
-            table = table.cast(schema)
-        if self.writer is None:
-            self.parts.append(self.tmp.with_name(f"{self.tmp.name}.part{len(self.parts)}"))
-            self.writer = pq.ParquetWriter(self.parts[-1], table.schema)
-        self.writer.write_table(table)
-
-    def finish(self) -> None:
-        """Complete the file at ``tmp``."""
-        import pyarrow.parquet as pq
-
-        if self.writer is not None:
-            self.writer.close()
-            self.writer = None
-        if not self.parts:
-            pq.write_table(self.empty, self.tmp)
-        elif len(self.parts) == 1:
-            os.replace(self.parts.pop(), self.tmp)
-        else:  # every part's schema unifies into the last one's (each new part starts from the unified schema)
-            schema = pq.read_schema(self.parts[-1])
-            with pq.ParquetWriter(self.tmp, schema) as writer:
-                for part in self.parts:
-                    source = pq.ParquetFile(part)
-                    for i in range(source.num_row_groups):
-                        writer.write_table(source.read_row_group(i).cast(schema))
-                    source.close()
-            self._remove_parts()
-
-    def discard(self) -> None:
-        """Remove the part files and ``tmp`` unless it was renamed; closes an open writer first. Never raises (on a
-        full disk, closing the writer fails too: the files are removed all the same)."""
-        close_quietly(self.writer)
-        self.writer = None
-        self._remove_parts()
-        discard(self.tmp)
-
-    def _remove_parts(self) -> None:
-        for part in self.parts:
-            discard(part)
-        self.parts.clear()
-
-
-class _CsvSink:
-    """One table streamed into a CSV file at ``tmp`` (UTF-8 with one BOM, header once), as ``DataFrame.to_csv``
-    of the whole table writes it."""
-
-    def __init__(self, tmp: Path):
-        self.tmp = tmp
-        self.file = None
-
-    def write(self, df: pd.DataFrame) -> None:
-        """Append ``df``'s rows (with the header before the first)."""
-        header = self.file is None
-        if header:
-            # utf-8-sig writes the BOM once, at the start of the stream; newline="" as pandas asks for handles
-            self.file = open(self.tmp, "w", encoding="utf-8-sig", newline="")
-        df.to_csv(self.file, index=False, header=header)
-
-    def finish(self) -> None:
-        """Complete the file at ``tmp``."""
-        if self.file is not None:
-            self.file.close()
-            self.file = None
-
-    def discard(self) -> None:
-        """Close and remove ``tmp`` unless it was renamed. Never raises."""
-        close_quietly(self.file)
-        self.file = None
-        discard(self.tmp)
-
-
-def project_root(start: Path | None = None) -> Path | None:
-    """The project checkout holding ``start`` (default: the working directory), if any: the first parent with
-    pyproject.toml and fazhi_lib/."""
-    here = (start or Path.cwd()).resolve()
-    for base in (here, *here.parents):
-        if (base / "pyproject.toml").is_file() and (base / "fazhi_lib").is_dir():
-            return base
-    return None
-
-
-def resolve_path(path: str | Path, must_exist: bool = False) -> Path:
-    """A path as given when absolute or existing, else relative to the project root (so a notebook run from
-    notebooks/ finds data/processed/seeds and seeds/)."""
-    p = Path(path).expanduser()
-    if p.is_absolute() or p.exists():
-        return p
-    root = project_root()
-    if root is not None and ((root / p).exists() or not must_exist):
-        return root / p
-    return p
-
-
-def read_tables(tables_dir: str | Path = "data/processed/seeds", input_dir: str | Path | None = "seeds",
-                names: tuple[str, ...] = ("documents",)) -> dict[str, pd.DataFrame]:
-    """The named tables of a corpus, for notebooks (reads files).
-
-    From ``tables_dir`` (an ingest/analyze output directory) when it has every ``NAME.parquet``; otherwise the
-    reports in ``input_dir`` are ingested in memory (ingest tables only). Relative paths resolve with
-    ``resolve_path``. Raises FileNotFoundError when neither source has them."""
-    tables = resolve_path(tables_dir)
-    if all((tables / f"{n}.parquet").is_file() for n in names):
-        return {n: pd.read_parquet(tables / f"{n}.parquet") for n in names}
-    missing = ", ".join(f"{n}.parquet" for n in names if not (tables / f"{n}.parquet").is_file())
-    if input_dir is None:
-        raise FileNotFoundError(f"{tables} lacks {missing}; run `fazhi ingest ... -o {tables}` or give input_dir")
-    source = resolve_path(input_dir, must_exist=True)
-    if not source.exists():
-        raise FileNotFoundError(f"{tables} lacks {missing}, and the reports folder {source} does not exist")
-    print(f"{tables} lacks {missing}: ingesting {source} in memory instead")
-    corpus = ingest(source)
-    unknown = [n for n in names if n not in TABLES]
-    if unknown:
-        raise FileNotFoundError(f"{', '.join(unknown)} come from `fazhi analyze`, which has not run on {tables}")
-    return {n: getattr(corpus, n) for n in names}
-
-
-def load(outdir: str | Path) -> Corpus:
-    """Read the tables ``fazhi ingest`` wrote to ``outdir`` back into a Corpus."""
-    out = Path(outdir)
-    missing = [n for n in TABLES if not (out / f"{n}.parquet").exists()]
-    if missing:
-        raise FileNotFoundError(f"{out} is not an ingest output directory: missing {', '.join(missing)}.parquet")
-    return Corpus(**{n: pd.read_parquet(out / f"{n}.parquet") for n in TABLES})
-
-
 __all__ = [
-    "Corpus",
     "DocResult",
     "InputError",
     "NothingReadError",
-    "OutputError",
-    "Written",
-    "__version__",
     "assemble",
     "check_inputs",
     "content_id",
-    "ensure_writable",
     "flag_duplicates",
     "ingest",
     "ingest_to",
-    "load",
     "metadata_overrides",
     "process_file",
-    "read_written",
     "table_frames",
     "write_stream",
 ]

@@ -24,14 +24,14 @@ from pathlib import Path
 
 import pandas as pd
 
-from fazhi_lib import __version__
+from fazhi_lib import __version__, schema
 from fazhi_lib import overview as ov
 from fazhi_lib.annotate import ANNOTATE_CSS, ANNOTATE_JS, ANNOTATE_JS_HASH, annotated_text
 from fazhi_lib.compare import comparable, report_labels
 from fazhi_lib.htmltable import TABLE_CSS, fields_table, format_number, readable_table, records
 from fazhi_lib.i18n import catalogue, check_lang, html_lang, label, t
-from fazhi_lib.pipeline import _atomic_write
 from fazhi_lib.plotting import format_value
+from fazhi_lib.store import atomic_write
 from fazhi_lib.topics import shared_share
 
 __all__ = ["BriefTables", "CorpusContext", "corpus_context", "load_brief_tables", "page_names", "readable",
@@ -452,7 +452,7 @@ def _render_one(loaded: BriefTables, doc_id: str, path: Path, lang: str) -> dict
     t0 = time.perf_counter()
     try:
         page = loaded.page(doc_id, lang)
-        _atomic_write(path, lambda p: p.write_text(page, encoding="utf-8"))
+        atomic_write(path, lambda p: p.write_text(page, encoding="utf-8"))
         status, error = "ok", None
     except Exception as exc:
         status, error = "failed", f"{type(exc).__name__}: {exc}"
@@ -468,7 +468,7 @@ def _render_chunk(args: tuple[str, str, str, list[tuple[str, str]]]) -> list[dic
 
 def readable(documents: pd.DataFrame) -> pd.DataFrame:
     """The reports that get a brief: read without failure (status ok or warning), duplicates left out."""
-    return documents[documents["status"].isin(["ok", "warning"])]
+    return schema.readable(documents)
 
 
 def _reports_to_render(documents: pd.DataFrame, doc_ids: Iterable[str] | None) -> list[str]:

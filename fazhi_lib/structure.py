@@ -28,10 +28,9 @@ from functools import lru_cache
 
 import pandas as pd
 
+from fazhi_lib.schema import ITEM_COLUMNS, SECTION_COLUMNS
 from fazhi_lib.vocabulary import read_lines, read_rows
 
-SECTION_COLUMNS = ["doc_id", "section_id", "parent_id", "level", "marker", "heading", "part", "start", "end"]
-ITEM_COLUMNS = ["doc_id", "item_id", "section_id", "part", "marker", "title", "text", "start", "end", "kind"]
 PARTS = ("preamble", "overview", "measures", "effects", "leader_duty", "problems", "plans", "closing", "other")
 
 _CN = "一二三四五六七八九十"

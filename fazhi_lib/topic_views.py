@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from fazhi_lib import store
 from fazhi_lib.safehtml import SafeStyler, style
 
 if TYPE_CHECKING:
@@ -66,18 +67,14 @@ class ProblemTables:
     items: pd.DataFrame
 
 
-def load_tables(tables_dir: str | Path = "data/processed/seeds", input_dir: str | Path | None = "seeds"
+def load_tables(tables_dir: str | Path = "data/processed/seeds", input_dir: str | Path | None = None
                 ) -> ProblemTables:
     """The documents, texts and items tables of a corpus (reads files: the one non-pure function here).
 
-    In: ``tables_dir``, a ``fazhi ingest`` output directory; ``input_dir``, reports to ingest in memory when
-    ``tables_dir`` lacks one of documents/texts/items.parquet. Relative paths resolve as in
-    ``fazhi_lib.compare.load_tables`` (working directory, else the project root). Only these three tables are read,
-    so an output directory written by an older version (without a table added since) still loads. Raises
-    FileNotFoundError when neither source exists."""
-    from fazhi_lib.pipeline import read_tables
-
-    t = read_tables(tables_dir, input_dir, ("documents", "texts", "items"))
+    In: ``tables_dir``, a ``fazhi ingest`` output directory, read with ``fazhi_lib.store.read``. ``input_dir`` (the
+    reports the tables come from) is not read: missing tables are never computed in their place. Raises
+    ``store.TablesNotFound`` naming the folder when it lacks them."""
+    t = store.read(tables_dir, ("documents", "texts", "items"))
     return ProblemTables(t["documents"], t["texts"], t["items"])
 
 

@@ -30,13 +30,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 
+from fazhi_lib.schema import REMEDY_COLUMNS, SHARED_COLUMNS, TOPIC_COLUMNS, TOPIC_TABLE_COLUMNS, readable_ids
 from fazhi_lib.tokenize import tokenize
 from fazhi_lib.vocabulary import read_lines, read_rows
-
-TOPIC_COLUMNS = ["doc_id", "item_id", "topic", "topic_label", "score"]
-REMEDY_COLUMNS = ["doc_id", "problem_item_id", "plan_item_id", "similarity", "matched"]
-SHARED_COLUMNS = ["doc_id_a", "doc_id_b", "text_a", "text_b", "similarity", "start_a", "start_b", "group",
-                  "n_reports"]
 
 
 @dataclass
@@ -185,8 +181,7 @@ def problem_topics(items: pd.DataFrame, k: int | str = "auto", vectorizer: str =
     """
     problems = items[items["part"] == "problems"].reset_index(drop=True)
     if problems.empty:
-        return pd.DataFrame(columns=TOPIC_COLUMNS), pd.DataFrame(
-            columns=["topic", "topic_label", "size", "n_reports", "top_terms", "examples"])
+        return pd.DataFrame(columns=TOPIC_COLUMNS), pd.DataFrame(columns=TOPIC_TABLE_COLUMNS)
     vec, Xp, _ = space or fit_space(items, vectorizer, title_weight)
     Xp = normalize(Xp)
     labels, k = cluster(Xp, k=k, max_k=max_k, sample_size=sample_size, random_state=random_state)
@@ -390,12 +385,14 @@ def shared_share(texts: pd.DataFrame, shared: pd.DataFrame, min_chars: int = 12)
 def analyze(corpus, k: int | str = "auto", vectorizer: str = "words", random_state: int = 0,
             remedy_threshold: float = 0.08, min_similarity: float = 0.7) -> dict[str, pd.DataFrame]:
     """The analysis tables of an ingested corpus (a ``fazhi_lib.Corpus``), as ``fazhi analyze`` writes them:
-    problem_topics, topics, remedies, shared_sentences."""
+    problem_topics, topics, remedies, shared_sentences. Only readable reports count: the text a failed document keeps
+    in ``texts`` is searched for no shared sentence."""
+    texts = corpus.texts[corpus.texts["doc_id"].isin(readable_ids(corpus.documents))]
     space = fit_space(corpus.items, vectorizer)  # one vector space for topics and remedies
     assignments, topics = problem_topics(corpus.items, k=k, random_state=random_state, space=space)
     return {
         "problem_topics": assignments,
         "topics": topics,
         "remedies": match_remedies(corpus.items, threshold=remedy_threshold, space=space),
-        "shared_sentences": shared_sentences(corpus.texts, min_similarity=min_similarity, random_state=random_state),
+        "shared_sentences": shared_sentences(texts, min_similarity=min_similarity, random_state=random_state),
     }

@@ -22,7 +22,8 @@ from fazhi_lib import outputs
 from fazhi_lib.cli import main
 from fazhi_lib.generate import generate_corpus
 from fazhi_lib.io import discover
-from fazhi_lib.pipeline import TABLES, InputError, check_inputs, process_file, write_stream
+from fazhi_lib.pipeline import InputError, check_inputs, process_file, write_stream
+from fazhi_lib.schema import TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

@@ -211,9 +211,10 @@ def seeds():
     return fazhi_lib.ingest(ROOT / "seeds")
 
 
-def test_load_corpus_ingests_when_no_tables(tmp_path: Path):
-    corpus = ov.load_corpus(tmp_path / "none", ROOT / "seeds")
-    assert len(corpus.documents) == 5
+def test_load_corpus_never_ingests_in_place_of_missing_tables(tmp_path: Path, capsys):
+    with pytest.raises(FileNotFoundError, match=str(tmp_path / "none")):  # not the seeds, silently
+        ov.load_corpus(tmp_path / "none", ROOT / "seeds")
+    assert "ingesting" not in capsys.readouterr().out
     with pytest.raises(FileNotFoundError):
         ov.load_corpus(tmp_path / "none", None)
 

@@ -15,7 +15,7 @@ import pytest
 
 import fazhi_lib
 from fazhi_lib.cli import main
-from fazhi_lib.pipeline import TABLES
+from fazhi_lib.schema import TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

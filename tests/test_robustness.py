@@ -13,7 +13,7 @@ from layouts import MANGLERS, report_texts
 from texts import REPORT
 
 import fazhi_lib
-from fazhi_lib import pipeline
+from fazhi_lib import pipeline, schema
 from fazhi_lib.clean import clean_text
 from fazhi_lib.pipeline import process_file
 
@@ -51,7 +51,7 @@ def test_mangled_real_reports_never_raise_an_internal_error(tmp_path_factory, na
     path.write_text(text, encoding="utf-8")
     _check_result(process_file(path))
     # the parser itself, past the reader (which may call a text with NUL bytes binary)
-    doc = dict.fromkeys(pipeline.DOCUMENT_COLUMNS)
+    doc = dict.fromkeys(schema.DOCUMENT_COLUMNS)
     doc["message"] = ""
     _check_result(pipeline._process_text(text, doc, {}, None))
 

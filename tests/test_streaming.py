@@ -17,7 +17,9 @@ import fazhi_lib
 from fazhi_lib import cli, pipeline
 from fazhi_lib.cli import main
 from fazhi_lib.generate import generate_corpus
-from fazhi_lib.pipeline import TABLES, DocResult, _ParquetSink, ingest_to, process_file, write_stream
+from fazhi_lib.pipeline import DocResult, ingest_to, process_file, write_stream
+from fazhi_lib.schema import TABLES
+from fazhi_lib.store import Corpus, _ParquetSink
 
 BATCH = 7  # tiny batches: many row groups, and batches in which a column is all None
 
@@ -41,16 +43,16 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def in_memory(generated: Path) -> pipeline.Corpus:
+def in_memory(generated: Path) -> Corpus:
     return fazhi_lib.ingest(generated)
 
 
-def assert_same_tables(out: Path, corpus: pipeline.Corpus) -> None:
+def assert_same_tables(out: Path, corpus: Corpus) -> None:
     for name in TABLES:
         pd.testing.assert_frame_equal(pd.read_parquet(out / f"{name}.parquet"), getattr(corpus, name), obj=name)
 
 
-def test_streamed_tables_equal_the_in_memory_tables(generated: Path, in_memory: pipeline.Corpus, tmp_path: Path):
+def test_streamed_tables_equal_the_in_memory_tables(generated: Path, in_memory: Corpus, tmp_path: Path):
     status = set(in_memory.documents["status"])
     assert {"ok", "warning", "duplicate", "failed"} <= status and len(in_memory.skipped)
     first_batch = in_memory.sections[in_memory.sections["doc_id"].isin(in_memory.documents["doc_id"][:BATCH])]
@@ -66,7 +68,7 @@ def test_streamed_tables_equal_the_in_memory_tables(generated: Path, in_memory: 
     assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]
 
 
-def test_cli_streams_parquet_and_csv_like_the_in_memory_path(generated: Path, in_memory: pipeline.Corpus,
+def test_cli_streams_parquet_and_csv_like_the_in_memory_path(generated: Path, in_memory: Corpus,
                                                              tmp_path: Path, monkeypatch):
     monkeypatch.setattr(pipeline, "BATCH_SIZE", BATCH)
     out = tmp_path / "out"
@@ -193,7 +195,7 @@ def count_parses(monkeypatch) -> list[str]:
     return calls
 
 
-def test_cache_holds_no_failures_and_gives_results_their_current_path(generated: Path, in_memory: pipeline.Corpus,
+def test_cache_holds_no_failures_and_gives_results_their_current_path(generated: Path, in_memory: Corpus,
                                                                      tmp_path: Path, monkeypatch):
     cache = tmp_path / "cache"
     first = fazhi_lib.ingest(generated, cache_dir=cache)
@@ -212,7 +214,7 @@ def test_cache_holds_no_failures_and_gives_results_their_current_path(generated:
         pd.testing.assert_frame_equal(getattr(again, name), getattr(fresh, name))
 
 
-def test_damaged_cache_degrades_to_no_cache(generated: Path, in_memory: pipeline.Corpus, tmp_path: Path):
+def test_damaged_cache_degrades_to_no_cache(generated: Path, in_memory: Corpus, tmp_path: Path):
     cache = tmp_path / "cache"
     cache.mkdir()
     (cache / "results.sqlite").write_bytes(b"this is not a database" * 100)

@@ -266,7 +266,7 @@ def test_shared_by_report_and_sample():
 # ---- loading -------------------------------------------------------------------------------------------------------
 
 
-def test_load_tables_reads_three_tables_else_ingests(tmp_path: Path):
+def test_load_tables_reads_three_tables_and_never_ingests(tmp_path: Path):
     import fazhi_lib
 
     corpus = fazhi_lib.ingest(ROOT / "seeds")
@@ -276,8 +276,8 @@ def test_load_tables_reads_three_tables_else_ingests(tmp_path: Path):
         getattr(corpus, name).to_parquet(out / f"{name}.parquet", index=False)
     tables = tv.load_tables(out, input_dir=None)
     assert len(tables.items) == len(corpus.items) and set(tables.texts["doc_id"]) == set(corpus.texts["doc_id"])
-    fallback = tv.load_tables(tmp_path / "none", input_dir=ROOT / "seeds")
-    assert len(fallback.items) == len(corpus.items)
+    with pytest.raises(FileNotFoundError, match="none"):  # a typo in tables_dir never analyses the seeds instead
+        tv.load_tables(tmp_path / "none", input_dir=ROOT / "seeds")
     with pytest.raises(FileNotFoundError):
         tv.load_tables(tmp_path / "none", input_dir=None)
     with pytest.raises(FileNotFoundError):
