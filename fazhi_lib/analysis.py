@@ -13,18 +13,25 @@ year-over-year ones:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
 import pandas as pd
 
-from fazhi_lib import topics
+from fazhi_lib import store, topics
 from fazhi_lib.followup import DONE_PARTS, StatementMatcher, copied_text, promises, recurring_problems
+from fazhi_lib.manifest import analysis_parameters, record_analysis
 from fazhi_lib.panels import link_panels, report_pairs
+from fazhi_lib.schema import ANALYSIS_TABLES, YEAR_OVER_YEAR_TABLES
 from fazhi_lib.trends import indicator_trends
 
-__all__ = ["ANALYSIS_TABLES", "YEAR_OVER_YEAR_TABLES", "analyze", "year_over_year"]
+__all__ = ["ANALYSIS_TABLES", "PARAMETERS", "YEAR_OVER_YEAR_TABLES", "Analysis", "analyze", "analyze_to",
+           "current_analysis", "year_over_year"]
 
-YEAR_OVER_YEAR_TABLES = ("panel", "promises", "recurring_problems", "copied_text", "indicator_trends")
-#: The tables ``fazhi analyze`` writes beside the ingest tables.
-ANALYSIS_TABLES = ("problem_topics", "topics", "remedies", "shared_sentences", *YEAR_OVER_YEAR_TABLES)
+#: The analysis parameters, by the names the notebooks and ``fazhi brief -p`` use, with their defaults.
+PARAMETERS: dict[str, Any] = {"n_topics": "auto", "vectorizer": "words", "random_state": 0, "remedy_threshold": 0.08,
+                              "min_similarity": 0.7}
 
 
 def year_over_year(corpus, problem_topics: pd.DataFrame | None = None, matcher: StatementMatcher | None = None,
@@ -66,13 +73,78 @@ def year_over_year(corpus, problem_topics: pd.DataFrame | None = None, matcher: 
     }
 
 
-def analyze(corpus, k: int | str = "auto", vectorizer: str = "words", random_state: int = 0,
+def analyze(corpus, *, n_topics: int | str = "auto", vectorizer: str = "words", random_state: int = 0,
             remedy_threshold: float = 0.08, min_similarity: float = 0.7,
             matcher: StatementMatcher | None = None) -> dict[str, pd.DataFrame]:
     """Every analysis table of an ingested corpus, as ``fazhi analyze`` writes them (``ANALYSIS_TABLES``).
 
-    The arguments up to ``min_similarity`` go to ``topics.analyze``; ``matcher`` to ``year_over_year``."""
-    tables = topics.analyze(corpus, k=k, vectorizer=vectorizer, random_state=random_state,
+    Parameters
+    ----------
+    corpus : fazhi_lib.Corpus
+        The ingest tables.
+    n_topics, vectorizer, random_state, remedy_threshold, min_similarity
+        The analysis parameters (``PARAMETERS``), passed to ``topics.analyze``.
+    matcher : followup.StatementMatcher, optional
+        Passed to ``year_over_year``.
+
+    Returns
+    -------
+    dict
+        The tables by name.
+    """
+    tables = topics.analyze(corpus, k=n_topics, vectorizer=vectorizer, random_state=random_state,
                             remedy_threshold=remedy_threshold, min_similarity=min_similarity)
     tables.update(year_over_year(corpus, tables["problem_topics"], matcher))
     return tables
+
+
+def with_defaults(parameters: Mapping[str, Any] | None) -> dict[str, Any]:
+    """Every analysis parameter: those given (the ones ``PARAMETERS`` names; others are not the analysis's), the
+    rest at their defaults."""
+    given = {k: v for k, v in (parameters or {}).items() if k in PARAMETERS}
+    return {**PARAMETERS, **given}
+
+
+class Analysis(dict):
+    """The analysis tables by name, with ``parameters`` (those that made them) and ``from_files`` (read from a tables
+    folder, or computed now)."""
+
+    def __init__(self, tables: Mapping[str, pd.DataFrame], parameters: Mapping[str, Any], from_files: bool):
+        super().__init__(tables)
+        self.parameters = dict(parameters)
+        self.from_files = from_files
+
+    def describe(self) -> str:
+        """One line saying where the tables come from and with which parameters."""
+        params = ", ".join(f"{k}={v!r}" for k, v in self.parameters.items())
+        where = "read from the tables folder" if self.from_files else "computed now (the tables folder holds none "\
+            "with these parameters)"
+        return f"analysis tables {where}; parameters: {params}"
+
+
+def current_analysis(folder: str | Path, parameters: Mapping[str, Any] | None = None) -> Analysis | None:
+    """The analysis tables of ``folder`` when they are current (computed from its ingest tables as they are) and,
+    for the parameters given, were computed with those; None otherwise."""
+    recorded = analysis_parameters(store.resolve_path(folder))
+    if recorded is None:
+        return None
+    wanted = {**with_defaults(recorded), **{k: v for k, v in (parameters or {}).items() if k in PARAMETERS}}
+    if with_defaults(recorded) != wanted:
+        return None
+    return Analysis(store.read(folder, ANALYSIS_TABLES), with_defaults(recorded), True)
+
+
+def analyze_to(folder: str | Path, parameters: Mapping[str, Any] | None = None, *, csv: bool = False) -> Analysis:
+    """Analyze the ingest tables of ``folder`` and write the analysis tables beside them, with the parameters in its
+    manifest (``fazhi_lib.manifest.record_analysis``).
+
+    Raises
+    ------
+    store.TablesNotFound
+        When ``folder`` lacks an ingest table.
+    """
+    params = with_defaults(parameters)
+    tables = analyze(store.load(folder), **params)
+    store.write_tables(tables, store.resolve_path(folder), csv=csv)
+    record_analysis(store.resolve_path(folder), params)
+    return Analysis(tables, params, False)

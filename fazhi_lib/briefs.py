@@ -24,25 +24,25 @@ import os
 import platform
 import re
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from fazhi_lib.analysis import analyze_to, current_analysis, with_defaults
+from fazhi_lib.manifest import fingerprint, ingest_current
 from fazhi_lib.outputs import MARKER, discard, mark, owner, remove_debris, tmp_path, worker_pool
 from fazhi_lib.parameters import ParameterError, check_parameters, parse_value
-from fazhi_lib.pipeline import check_inputs
+from fazhi_lib.pipeline import check_inputs, ingest_to
 from fazhi_lib.safehtml import escape as _e
 from fazhi_lib.safehtml import href
 from fazhi_lib.schema import READABLE
-from fazhi_lib.store import atomic_write
+from fazhi_lib.store import atomic_write, ensure_writable, read
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_NOTEBOOKS = REPO_ROOT / "notebooks"
 DEFAULT_INPUT = REPO_ROOT / "seeds"
 PER_REPORT_PARAM = "doc_id"
 PER_REPORT_MAX_DOCS = 50
-ANALYSIS_TABLES = ("problem_topics", "topics", "remedies", "shared_sentences", "panel", "promises",
-                   "recurring_problems", "copied_text", "indicator_trends")  # fazhi_lib.analysis.ANALYSIS_TABLES
 KERNEL_START_ATTEMPTS = 3  # a notebook whose kernel fails to start is tried again, up to this many times in all
 
 __all__ = ["notebook_parameters", "parse_value", "render_index", "run_briefs", "run_id"]
@@ -182,47 +182,31 @@ def corpus_hash(files: Iterable[dict]) -> str:
     return hashlib.sha256("\n".join(keys).encode()).hexdigest()
 
 
-def _tables_match(tables_dir: Path, files: list[dict]) -> bool:
-    docs_path = tables_dir / "documents.parquet"
-    if not docs_path.exists() or any(f["sha256"] is None for f in files):  # an unreadable file: ingest again
-        return False
-    import pandas as pd
-
-    try:
-        docs = pd.read_parquet(docs_path, columns=["sha256"])
-    except (OSError, ValueError, KeyError):
-        return False
-    return sorted(docs["sha256"].dropna().astype(str)) == sorted(f["sha256"] for f in files)
-
-
 def prepare_tables(inputs: Sequence[str | Path], tables_dir: Path, files: list[dict], jobs: int = 1,
-                   log=print) -> dict:
-    """Ingest (unless the tables already match the inputs) and analyze (unless done) into ``tables_dir``.
+                   log=print, analysis: Mapping[str, object] | None = None) -> dict:
+    """Ingest into ``tables_dir`` unless its tables are current for the inputs (``manifest.ingest_current``: the
+    same fingerprint as ``fazhi ingest`` uses), and analyze with the run's ``analysis`` parameters unless the
+    analysis tables there are current and were made with them (``analysis.current_analysis``).
 
     As ``fazhi ingest``, a run in which no file could be read leaves tables of readable reports as they were
     (``pipeline.NothingReadError``)."""
-    from fazhi_lib.pipeline import ingest_to
-    from fazhi_lib.store import ensure_writable, load, write_tables
-
-    info = {"reused": False, "analyzed": False, "analyze_error": None}
+    info = {"reused": False, "analyzed": False, "analyze_error": None, "analysis": with_defaults(analysis)}
     t0 = time.perf_counter()
-    if _tables_match(tables_dir, files):
+    fp = fingerprint(list(inputs))
+    if ingest_current(tables_dir, fp):
         info["reused"] = True
         log(f"tables in {tables_dir} match the inputs: not re-ingested")
-        if all((tables_dir / f"{t}.parquet").exists() for t in ANALYSIS_TABLES):
-            return info
     else:
         mark(ensure_writable(tables_dir), "tables")
         # as `fazhi ingest`: streamed to the tables, unchanged files taken from the cache
         written = ingest_to(list(inputs), tables_dir, jobs=max(1, jobs), cache_dir=tables_dir / ".cache",
-                            keep_readable_tables=True)
+                            keep_readable_tables=True, fingerprint_now=fp)
         log(f"ingested {len(written.documents)} documents into {tables_dir} ({time.perf_counter() - t0:.1f} s)")
+    if current_analysis(tables_dir, info["analysis"]) is not None:
+        return info
     t1 = time.perf_counter()
     try:
-        from fazhi_lib.analysis import analyze
-
-        tables = analyze(load(tables_dir))
-        write_tables(tables, tables_dir)
+        analyze_to(tables_dir, info["analysis"])
         info["analyzed"] = True
         log(f"analyzed in {time.perf_counter() - t1:.1f} s")
     except Exception as exc:
@@ -233,9 +217,7 @@ def prepare_tables(inputs: Sequence[str | Path], tables_dir: Path, files: list[d
 
 def _documents(tables_dir: Path):
     """The documents table: every input file, with its status."""
-    import pandas as pd
-
-    return pd.read_parquet(tables_dir / "documents.parquet")
+    return read(tables_dir, ["documents"])["documents"]
 
 
 # ---------------------------------------------------------------------------------------------------- execution
@@ -430,7 +412,7 @@ def run_briefs(inputs: Sequence[str | Path] | str | Path | None = None, out: str
     partial.mkdir()
     try:
         files = corpus_files(inputs)
-        prep = prepare_tables(inputs, tables, files, jobs=jobs, log=log)
+        prep = prepare_tables(inputs, tables, files, jobs=jobs, log=log, analysis=params)
         documents = _documents(tables)
         reports = documents[documents["status"].isin(READABLE)]
         _check_doc_id(params, reports)

@@ -116,7 +116,8 @@ def _print_unread(command: str, exc: NothingReadError) -> None:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from fazhi_lib.pipeline import NothingReadError, fingerprint, ingest_to
+    from fazhi_lib.manifest import fingerprint, ingest_current
+    from fazhi_lib.pipeline import NothingReadError, ingest_to
     from fazhi_lib.schema import TABLES
     from fazhi_lib.store import read_written
 
@@ -124,22 +125,16 @@ def _ingest(args: argparse.Namespace) -> int:
         return 2
     t0 = time.perf_counter()
     cache = None if args.no_cache else Path(args.out) / ".cache"
-    stamp = Path(args.out) / ".cache" / "fingerprint"
-    fp = None if cache is None else fingerprint(args.inputs, args.metadata, args.max_mb)
-    unchanged = (fp is not None and stamp.is_file() and stamp.read_text() == fp
-                 and all((Path(args.out) / f"{n}.parquet").is_file() for n in TABLES)
+    fp = fingerprint(args.inputs, metadata=args.metadata, max_mb=args.max_mb)
+    unchanged = (cache is not None and ingest_current(args.out, fp)
                  and (not args.csv or all((Path(args.out) / f"{n}.csv").is_file() for n in TABLES)))
     if unchanged:  # same files, metadata and parser as the tables already written: nothing to do
         written = read_written(args.out)
     else:
         try:
-            stamp.unlink(missing_ok=True)  # the tables are about to change: until done, they match no fingerprint
             written = ingest_to(args.inputs, args.out, csv=args.csv, metadata=args.metadata, jobs=max(1, args.jobs),
                                 max_mb=args.max_mb, cache_dir=cache, engine=args.engine, scheduler=args.scheduler,
-                                keep_readable_tables=True)
-            if fp is not None and not (written.documents["status"] == "failed").any():  # failures are retried
-                stamp.parent.mkdir(parents=True, exist_ok=True)
-                stamp.write_text(fp)
+                                keep_readable_tables=True, fingerprint_now=fp)
         except NothingReadError as exc:
             _print_unread("ingest", exc)
             return 1
@@ -187,21 +182,22 @@ def _print_lines(lines: list[str], total: int, table: Path) -> None:
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from fazhi_lib.analysis import analyze
-    from fazhi_lib.store import OutputError, TablesNotFound, load
+    from fazhi_lib.analysis import analyze_to
+    from fazhi_lib.outputs import mark
+    from fazhi_lib.store import OutputError, TablesNotFound
 
+    t0 = time.perf_counter()
     try:
-        corpus = load(args.outdir)
+        tables = analyze_to(args.outdir, {"n_topics": args.topics, "vectorizer": args.vectorizer,
+                                          "random_state": args.random_state}, csv=args.csv)
+        mark(args.outdir, "tables")
     except TablesNotFound as exc:
         print(f"fazhi analyze: {exc}", file=sys.stderr)
         return 2
-    t0 = time.perf_counter()
-    tables = analyze(corpus, k=args.topics, vectorizer=args.vectorizer, random_state=args.random_state)
-    try:
-        written = write_tables(tables, args.outdir, csv=args.csv)
     except (OSError, OutputError) as exc:
         print(f"fazhi analyze: cannot write to {args.outdir}: {exc}", file=sys.stderr)
         return 2
+    written = list(tables)
     n_topics = tables["topics"]["topic"].nunique()
     remedies = tables["remedies"]
     share = remedies["matched"].mean() if len(remedies) else 0.0

@@ -1189,3 +1189,34 @@ def apply_overrides(inferred: dict, override: dict) -> dict:
         out.setdefault(k, None)
     out.update(given)
     return out
+
+
+def metadata_overrides(files: Iterable[Path], extra_csv: str | Path | None = None
+                       ) -> tuple[dict[Path, dict], list[tuple[str, str]]]:
+    """Researcher-given metadata per file: from ``metadata.csv`` beside the files and from ``extra_csv``.
+
+    Returns ({file: override row}, problems) where problems lists (csv path, reason) for tables that could not be
+    read; those are reported, not fatal.
+    """
+    tables: dict[Path, dict[str, dict]] = {}
+    problems: list[tuple[str, str]] = []
+
+    def rows_of(csv_path: Path) -> dict[str, dict]:
+        try:
+            df = read_metadata_csv(csv_path)
+        except (ValueError, OSError, UnicodeDecodeError) as exc:
+            problems.append((str(csv_path), f"metadata table could not be read: {exc}"))
+            return {}
+        return {str(r["file_name"]): {k: v for k, v in r.items() if k != "file_name" and pd.notna(v) and v != ""}
+                for r in df.to_dict("records")}
+
+    extra = rows_of(Path(extra_csv)) if extra_csv else {}
+    out: dict[Path, dict] = {}
+    for f in files:
+        csv_path = f.parent / "metadata.csv"
+        if csv_path not in tables:
+            tables[csv_path] = rows_of(csv_path) if csv_path.is_file() else {}
+        row = {**tables[csv_path].get(f.name, {}), **extra.get(f.name, {})}
+        if row:
+            out[f] = row
+    return out, problems

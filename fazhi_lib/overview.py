@@ -17,17 +17,16 @@ import numpy as np
 import pandas as pd
 
 from fazhi_lib import store
-from fazhi_lib.analysis import ANALYSIS_TABLES
+from fazhi_lib.analysis import Analysis, analyze, current_analysis, with_defaults
 from fazhi_lib.compare import comparable, report_labels
 from fazhi_lib.safehtml import as_text, escape, fields_html, html_table
 from fazhi_lib.schema import readable
-from fazhi_lib.store import Corpus, resolve_path
+from fazhi_lib.store import Corpus
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
-    "ANALYSIS_TABLES",
     "REQUIRED_PARTS",
     "brief_header",
     "choose_doc",
@@ -88,17 +87,16 @@ def load_corpus(tables_dir: str | Path = "data/processed/seeds", input_dir: str 
     return store.load(tables_dir)
 
 
-def load_analysis(tables_dir: str | Path, corpus: Corpus, **analyze_kwargs: object) -> tuple[dict[str, pd.DataFrame],
-                                                                                             bool]:
-    """The ``fazhi analyze`` tables: read from ``tables_dir`` when all are there, else computed with
-    ``fazhi_lib.analysis.analyze`` on ``corpus`` (keyword arguments go to it). Out: (tables by name, whether they were
-    read from files)."""
-    tables = resolve_path(tables_dir)
-    if all((tables / f"{n}.parquet").is_file() for n in ANALYSIS_TABLES):
-        return {n: pd.read_parquet(tables / f"{n}.parquet") for n in ANALYSIS_TABLES}, True
-    from fazhi_lib.analysis import analyze
-
-    return analyze(corpus, **analyze_kwargs), False  # type: ignore[arg-type]
+def load_analysis(tables_dir: str | Path, corpus: Corpus, **parameters: object) -> tuple[Analysis, bool]:
+    """The ``fazhi analyze`` tables: read from ``tables_dir`` when they are current (computed from its ingest tables
+    as they are now) and made with ``parameters`` (analysis parameters such as ``n_topics``; any when none are
+    given), else computed here on ``corpus`` with them. Out: (the tables by name, with ``parameters`` and
+    ``describe()`` saying where they come from; whether they were read from files)."""
+    found = current_analysis(tables_dir, parameters)
+    if found is not None:
+        return found, True
+    params = with_defaults(parameters)
+    return Analysis(analyze(corpus, **params), params, False), False
 
 
 # ---- the corpus overview -------------------------------------------------------------------------------------------

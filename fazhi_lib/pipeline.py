@@ -11,21 +11,20 @@ groups (``fazhi_lib.store.TableStream``), so memory does not grow with the corpu
 from __future__ import annotations
 
 import hashlib
-import json
 import pickle
 import sqlite3
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
 from fazhi_lib.clean import clean_text
 from fazhi_lib.io import SUPPORTED_SUFFIXES, discover, read_document
+from fazhi_lib.manifest import content_key, fingerprint, forget_ingest, parser_version, record_ingest
 from fazhi_lib.measures import extract_measures
-from fazhi_lib.metadata import apply_overrides, infer_metadata, read_metadata_csv
+from fazhi_lib.metadata import apply_overrides, infer_metadata, metadata_overrides
 from fazhi_lib.metrics import extract_metrics
 from fazhi_lib.outputs import output_kind, worker_pool
 from fazhi_lib.schema import DOCUMENT_COLUMNS, READABLE, STREAMED_TABLES, TABLES, frame
@@ -214,73 +213,6 @@ def _no_report(path: Path, skipped: list[tuple[str, str]]) -> str:
     first, reason = skipped[0]
     more = f" and {len(skipped) - 1} more" if len(skipped) > 1 else ""
     return f"{path} holds no report file ({kinds}): skipped {first} ({reason}){more}"
-
-
-def metadata_overrides(files: Iterable[Path], extra_csv: str | Path | None = None
-                       ) -> tuple[dict[Path, dict], list[tuple[str, str]]]:
-    """Researcher-given metadata per file: from ``metadata.csv`` beside the files and from ``extra_csv``.
-
-    Returns ({file: override row}, problems) where problems lists (csv path, reason) for tables that could not be
-    read; those are reported, not fatal.
-    """
-    tables: dict[Path, dict[str, dict]] = {}
-    problems: list[tuple[str, str]] = []
-
-    def rows_of(csv_path: Path) -> dict[str, dict]:
-        try:
-            df = read_metadata_csv(csv_path)
-        except (ValueError, OSError, UnicodeDecodeError) as exc:
-            problems.append((str(csv_path), f"metadata table could not be read: {exc}"))
-            return {}
-        return {str(r["file_name"]): {k: v for k, v in r.items() if k != "file_name" and pd.notna(v) and v != ""}
-                for r in df.to_dict("records")}
-
-    extra = rows_of(Path(extra_csv)) if extra_csv else {}
-    out: dict[Path, dict] = {}
-    for f in files:
-        csv_path = f.parent / "metadata.csv"
-        if csv_path not in tables:
-            tables[csv_path] = rows_of(csv_path) if csv_path.is_file() else {}
-        row = {**tables[csv_path].get(f.name, {}), **extra.get(f.name, {})}
-        if row:
-            out[f] = row
-    return out, problems
-
-
-@lru_cache(maxsize=1)
-def parser_version() -> str:
-    """A hash of the library's code and vocabularies: cached results of another version are never reused."""
-    root = Path(__file__).parent
-    h = hashlib.sha256()
-    for path in sorted([*root.glob("*.py"), *(root / "vocab").glob("*")]):
-        h.update(path.name.encode() + b"\0" + path.read_bytes())
-    return h.hexdigest()[:16]
-
-
-def content_key(path: Path, override: dict | None, max_mb: float) -> str | None:
-    """Hash of what a file's result depends on besides the parser: its bytes, its metadata override, the size limit;
-    None when the file cannot be read now."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return None  # unreadable now: process_file reports it
-    extra = json.dumps(override or {}, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(data + b"\0" + extra.encode() + f"\0{max_mb}".encode()).hexdigest()
-
-
-def fingerprint(paths: Iterable[str | Path] | str | Path, metadata: str | Path | None = None,
-                max_mb: float = 20.0) -> str:
-    """A hash of everything an ingest's tables depend on: the files found (path and content key), the skipped list,
-    the metadata overrides, the size limit and the parser version. Equal fingerprints give equal tables."""
-    if isinstance(paths, str | Path):
-        paths = [paths]
-    files, skipped = discover(paths)
-    overrides, problems = metadata_overrides(files, metadata)
-    h = hashlib.sha256(f"{parser_version()}\0{max_mb}\0".encode())
-    h.update(json.dumps([*skipped, *problems], ensure_ascii=False, default=str).encode())
-    for f in files:
-        h.update(f"{f}\0{content_key(f, overrides.get(f), max_mb)}\n".encode())
-    return h.hexdigest()
 
 
 class ResultCache:
@@ -578,15 +510,31 @@ def table_frames(results: Iterable[DocResult], skipped: list[tuple[str, str]] | 
 def ingest_to(paths: Iterable[str | Path] | str | Path, outdir: str | Path, csv: bool = False,
               metadata: str | Path | None = None, jobs: int = 1, max_mb: float = 20.0, progress: bool | None = None,
               cache_dir: str | Path | None = None, engine: str = "local", scheduler: str | None = None,
-              batch_size: int | None = None, keep_readable_tables: bool = False) -> Written:
+              batch_size: int | None = None, keep_readable_tables: bool = False,
+              fingerprint_now: str | None = None) -> Written:
     """Ingest like ``ingest`` and write the tables to ``outdir`` like ``Corpus.write``, streaming (see
-    ``write_stream``): the tables are the same, memory is bounded by a batch of ``batch_size`` documents."""
+    ``write_stream``): the tables are the same, memory is bounded by a batch of ``batch_size`` documents.
+
+    The folder's manifest (``fazhi_lib.manifest``) records the inputs' fingerprint (``fingerprint_now`` when the
+    caller computed it already) unless a file failed, and the analysis tables made stale by the new tables are
+    removed."""
+    if isinstance(paths, str | Path):
+        paths = [paths]
+    paths = list(paths)
+    fp = fingerprint_now or fingerprint(paths, metadata=metadata, max_mb=max_mb)
+    ensure_writable(outdir)
+    forget_ingest(outdir)  # the tables are about to change: until done, they match no fingerprint
     results, run, skipped = _results(paths, metadata, jobs, max_mb, progress, cache_dir, engine, scheduler)
     try:
-        return write_stream(results, outdir, skipped, csv=csv, batch_size=batch_size,
-                            keep_readable_tables=keep_readable_tables)
+        written = write_stream(results, outdir, skipped, csv=csv, batch_size=batch_size,
+                               keep_readable_tables=keep_readable_tables)
     finally:
         run.close()  # on an error, stop the workers now rather than when garbage-collected
+    failed = bool((written.documents["status"] == "failed").any())  # failures are tried again next time
+    record_ingest(outdir, fingerprint_now=None if failed else fp,
+                  options={"inputs": [str(p) for p in paths], "metadata": None if metadata is None else str(metadata),
+                           "max_mb": max_mb})
+    return written
 
 
 def write_stream(results: Iterable[DocResult], outdir: str | Path, skipped: list[tuple[str, str]] | None = None,
@@ -651,7 +599,6 @@ __all__ = [
     "flag_duplicates",
     "ingest",
     "ingest_to",
-    "metadata_overrides",
     "process_file",
     "table_frames",
     "write_stream",

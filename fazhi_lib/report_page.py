@@ -26,12 +26,13 @@ import pandas as pd
 
 from fazhi_lib import __version__, schema
 from fazhi_lib import overview as ov
+from fazhi_lib.analysis import current_analysis
 from fazhi_lib.annotate import ANNOTATE_CSS, ANNOTATE_JS, ANNOTATE_JS_HASH, annotated_text
 from fazhi_lib.compare import comparable, report_labels
 from fazhi_lib.htmltable import TABLE_CSS, fields_table, format_number, readable_table, records
 from fazhi_lib.i18n import catalogue, check_lang, html_lang, label, t
 from fazhi_lib.plotting import format_value
-from fazhi_lib.store import atomic_write
+from fazhi_lib.store import atomic_write, read
 from fazhi_lib.topics import shared_share
 
 __all__ = ["BriefTables", "CorpusContext", "corpus_context", "load_brief_tables", "page_names", "readable",
@@ -432,11 +433,9 @@ def load_brief_tables(tables_dir: str | Path) -> BriefTables:
     if missing:
         raise FileNotFoundError(f"{tables_dir} lacks {', '.join(m + '.parquet' for m in missing)}: run `fazhi "
                                 f"ingest ... -o {tables_dir}` first")
-    tables = {n: pd.read_parquet(tables_dir / f"{n}.parquet") for n in PAGE_TABLES}
-    analysis = {}
-    if all((tables_dir / f"{n}.parquet").is_file() for n in ov.ANALYSIS_TABLES):
-        analysis = {n: pd.read_parquet(tables_dir / f"{n}.parquet") for n in ("problem_topics", "remedies",
-                                                                                "shared_sentences")}
+    tables = read(tables_dir, PAGE_TABLES)
+    current = current_analysis(tables_dir)  # never the tables of an older ingest
+    analysis = {} if current is None else {n: current[n] for n in ("problem_topics", "remedies", "shared_sentences")}
     context = corpus_context(tables["documents"], tables["texts"], tables["items"], tables["metrics"],
                              tables["measures"], **analysis)
     rows: dict[str, dict[str, pd.DataFrame]] = {}
@@ -503,7 +502,7 @@ def render_reports(tables_dir: str | Path, out_dir: str | Path, lang: str = "en"
     check_lang(lang)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    documents = pd.read_parquet(Path(tables_dir) / "documents.parquet")
+    documents = read(tables_dir, ["documents"])["documents"]
     names = page_names(readable(documents))  # of every report, whichever are rendered now: links stay valid
     todo = [(doc, names[doc]) for doc in _reports_to_render(documents, doc_ids)]
     jobs = max(1, min(int(jobs), len(todo) or 1))

@@ -17,6 +17,7 @@ import fazhi_lib
 from fazhi_lib import cli, pipeline
 from fazhi_lib.cli import main
 from fazhi_lib.generate import generate_corpus
+from fazhi_lib.manifest import content_key, read_manifest
 from fazhi_lib.pipeline import DocResult, ingest_to, process_file, write_stream
 from fazhi_lib.schema import TABLES
 from fazhi_lib.store import Corpus, _ParquetSink
@@ -136,15 +137,15 @@ def test_fingerprint_is_removed_while_tables_change(tmp_path: Path, monkeypatch)
     generate_corpus(3, d, seed=1)
     out = tmp_path / "out"
     assert main(["ingest", str(d), "-o", str(out), "--quiet"]) == 0
-    assert (out / ".cache" / "fingerprint").is_file()
+    assert read_manifest(out)["ingest"]["fingerprint"]
 
     def crash(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(pipeline, "ingest_to", crash)
+    monkeypatch.setattr(pipeline, "write_stream", crash)
     (d / "new.txt").write_bytes(next(d.glob("*.txt")).read_bytes() + b"\n")
     assert main(["ingest", str(d), "-o", str(out), "--quiet"]) == 2
-    assert not (out / ".cache" / "fingerprint").exists()
+    assert read_manifest(out)["ingest"]["fingerprint"] is None
 
 
 def test_large_corpus_printout_is_abbreviated(tmp_path: Path, capsys):
@@ -200,7 +201,7 @@ def test_cache_holds_no_failures_and_gives_results_their_current_path(generated:
     cache = tmp_path / "cache"
     first = fazhi_lib.ingest(generated, cache_dir=cache)
     readable = first.documents[first.documents["status"] != "failed"]
-    keys = {pipeline.content_key(Path(s), None, 20.0) for s in readable["source"]}  # exact copies share a key
+    keys = {content_key(Path(s), None, 20.0) for s in readable["source"]}  # exact copies share a key
     assert len(readable) < len(first.documents) and cache_rows(cache) == len(keys)  # no failure stored
 
     moved = tmp_path / "moved"

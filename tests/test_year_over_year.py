@@ -13,7 +13,7 @@ import pytest
 
 import fazhi_lib
 from fazhi_lib import generate, generate_panels
-from fazhi_lib.analysis import ANALYSIS_TABLES, analyze, year_over_year
+from fazhi_lib.analysis import ANALYSIS_TABLES, analyze, analyze_to, year_over_year
 from fazhi_lib.cli import main
 from fazhi_lib.followup import (
     StatementMatcher,
@@ -354,9 +354,9 @@ def test_views_of_real_reports(real):
 @pytest.mark.notebook
 def test_notebook_50_runs_on_a_corpus_with_panels(real, tmp_path):
     papermill = pytest.importorskip("papermill")
-    corpus, tables = real
+    corpus, _ = real
     corpus.write(tmp_path / "tables")
-    fazhi_lib.Corpus.write_tables(tables, tmp_path / "tables")
+    analyze_to(tmp_path / "tables")
     nb = ROOT / "notebooks" / "50_year_over_year.ipynb"
     out = tmp_path / "out.ipynb"
     papermill.execute_notebook(str(nb), str(out), parameters={"tables_dir": str(tmp_path / "tables")},

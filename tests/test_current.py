@@ -1,0 +1,102 @@
+"""One definition of "current": tables are reused only when everything that made them is unchanged, and analysis
+tables are never shown with ingest tables they were not computed from."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from fazhi_lib import store
+from fazhi_lib.analysis import current_analysis
+from fazhi_lib.briefs import prepare_tables
+from fazhi_lib.cli import main
+from fazhi_lib.manifest import read_manifest
+from fazhi_lib.schema import ANALYSIS_TABLES, readable_ids
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture
+def reports(tmp_path: Path) -> Path:
+    d = tmp_path / "reports"
+    shutil.copytree(ROOT / "seeds", d)
+    return d
+
+
+def _prepare(reports: Path, tables: Path, **analysis) -> dict:
+    return prepare_tables([reports], tables, [], log=lambda *_: None, analysis=analysis)
+
+
+def test_metadata_csv_added_after_the_first_run_reaches_documents(reports: Path, tmp_path: Path):
+    tables = tmp_path / "tables"
+    _prepare(reports, tables)
+    first = sorted(reports.glob("*.txt"))[0]
+    (reports / "metadata.csv").write_text(f"file_name,jurisdiction\n{first.name},某某县\n", encoding="utf-8")
+    info = _prepare(reports, tables)
+    assert not info["reused"]
+    docs = store.read(tables, ["documents"])["documents"]
+    assert docs.loc[docs["file_name"] == first.name, "jurisdiction"].tolist() == ["某某县"]
+
+
+def test_renamed_report_reaches_the_tables_under_its_new_name(reports: Path, tmp_path: Path):
+    tables = tmp_path / "tables"
+    _prepare(reports, tables)
+    old = sorted(reports.glob("*.txt"))[0]
+    old.rename(reports / "renamed.txt")
+    _prepare(reports, tables)
+    names = set(store.read(tables, ["documents"])["documents"]["file_name"])
+    assert "renamed.txt" in names and old.name not in names
+
+
+def test_deleted_report_leaves_no_analysis_rows(reports: Path, tmp_path: Path):
+    tables = tmp_path / "tables"
+    assert main(["ingest", str(reports), "-o", str(tables), "--quiet"]) == 0
+    assert main(["analyze", str(tables)]) == 0
+    before = store.read(tables, ["problem_topics"])["problem_topics"]
+    gone = store.read(tables, ["documents"])["documents"].set_index("doc_id").loc[before["doc_id"].iloc[0]]
+    Path(gone["source"]).unlink()
+    assert main(["ingest", str(reports), "-o", str(tables), "--quiet"]) == 0
+    assert current_analysis(tables) is None  # the old analysis is not current any more: removed, never shown
+    assert not any((tables / f"{n}.parquet").exists() for n in ANALYSIS_TABLES)
+    _prepare(reports, tables)  # fazhi brief on the same folder: analyzed again
+    docs = store.read(tables, ["documents"])["documents"]
+    topics = store.read(tables, ["problem_topics"])["problem_topics"]
+    assert set(topics["doc_id"]) <= readable_ids(docs) and gone.name not in set(topics["doc_id"])
+
+
+def test_analysis_parameters_of_the_run_make_the_tables(reports: Path, tmp_path: Path):
+    tables = tmp_path / "tables"
+    info = _prepare(reports, tables, n_topics=3)
+    assert info["analyzed"] and store.read(tables, ["topics"])["topics"]["topic"].nunique() == 3
+    assert read_manifest(tables)["analysis"]["parameters"]["n_topics"] == 3
+    info = _prepare(reports, tables, n_topics=3)
+    assert info["reused"] and not info["analyzed"]  # nothing changed: nothing computed again
+    info = _prepare(reports, tables, n_topics=2)
+    assert info["analyzed"] and store.read(tables, ["topics"])["topics"]["topic"].nunique() == 2
+
+
+def test_load_of_a_missing_or_empty_folder_names_it(tmp_path: Path):
+    with pytest.raises(store.TablesNotFound, match="does not exist") as missing:
+        store.load(tmp_path / "nowhere")
+    assert str(tmp_path / "nowhere") in str(missing.value)
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(FileNotFoundError, match="holds no table"):
+        store.load(tmp_path / "empty")
+
+
+def test_shared_sentences_count_readable_reports_only(reports: Path):
+    """A document whose parsing failed keeps its text in ``texts``; no analysis reads it."""
+    import fazhi_lib
+    from fazhi_lib.topics import analyze
+
+    corpus = fazhi_lib.ingest(reports)
+    first = corpus.texts.iloc[0]
+    failed = pd.DataFrame([{"doc_id": "broken", "text": first["text"]}])
+    corpus.texts = pd.concat([corpus.texts, failed], ignore_index=True)
+    row = corpus.documents.iloc[[0]].assign(doc_id="broken", status="failed")
+    corpus.documents = pd.concat([corpus.documents, row], ignore_index=True)
+    shared = analyze(corpus)["shared_sentences"]
+    assert "broken" not in set(shared["doc_id_a"]) | set(shared["doc_id_b"])
