@@ -25,6 +25,7 @@ from fazhi_lib.manifest import analysis_parameters, record_analysis
 from fazhi_lib.panels import link_panels, report_pairs
 from fazhi_lib.schema import ANALYSIS_TABLES, YEAR_OVER_YEAR_TABLES
 from fazhi_lib.trends import indicator_trends
+from fazhi_lib.vocabulary import Vocabulary, as_vocabulary, using
 
 __all__ = ["ANALYSIS_TABLES", "PARAMETERS", "YEAR_OVER_YEAR_TABLES", "Analysis", "analyze", "analyze_to",
            "current_analysis", "year_over_year"]
@@ -75,7 +76,8 @@ def year_over_year(corpus, problem_topics: pd.DataFrame | None = None, matcher: 
 
 def analyze(corpus, *, n_topics: int | str = "auto", vectorizer: str = "words", random_state: int = 0,
             remedy_threshold: float = 0.08, min_similarity: float = 0.7,
-            matcher: StatementMatcher | None = None) -> dict[str, pd.DataFrame]:
+            matcher: StatementMatcher | None = None, vocab: Vocabulary | str | Path | None = None
+            ) -> dict[str, pd.DataFrame]:
     """Every analysis table of an ingested corpus, as ``fazhi analyze`` writes them (``ANALYSIS_TABLES``).
 
     Parameters
@@ -86,15 +88,18 @@ def analyze(corpus, *, n_topics: int | str = "auto", vectorizer: str = "words", 
         The analysis parameters (``PARAMETERS``), passed to ``topics.analyze``.
     matcher : followup.StatementMatcher, optional
         Passed to ``year_over_year``.
+    vocab : Vocabulary or folder, optional
+        A researcher's vocabularies overlaid on the packaged ones (topic concepts, stopwords, indicators …).
 
     Returns
     -------
     dict
         The tables by name.
     """
-    tables = topics.analyze(corpus, k=n_topics, vectorizer=vectorizer, random_state=random_state,
-                            remedy_threshold=remedy_threshold, min_similarity=min_similarity)
-    tables.update(year_over_year(corpus, tables["problem_topics"], matcher))
+    with using(vocab):
+        tables = topics.analyze(corpus, k=n_topics, vectorizer=vectorizer, random_state=random_state,
+                                remedy_threshold=remedy_threshold, min_similarity=min_similarity)
+        tables.update(year_over_year(corpus, tables["problem_topics"], matcher))
     return tables
 
 
@@ -122,10 +127,11 @@ class Analysis(dict):
         return f"analysis tables {where}; parameters: {params}"
 
 
-def current_analysis(folder: str | Path, parameters: Mapping[str, Any] | None = None) -> Analysis | None:
-    """The analysis tables of ``folder`` when they are current (computed from its ingest tables as they are) and,
-    for the parameters given, were computed with those; None otherwise."""
-    recorded = analysis_parameters(store.resolve_path(folder))
+def current_analysis(folder: str | Path, parameters: Mapping[str, Any] | None = None,
+                     vocab: Vocabulary | str | Path | None = None) -> Analysis | None:
+    """The analysis tables of ``folder`` when they are current (computed from its ingest tables as they are, with
+    ``vocab``) and, for the parameters given, were computed with those; None otherwise."""
+    recorded = analysis_parameters(store.resolve_path(folder), as_vocabulary(vocab))
     if recorded is None:
         return None
     wanted = {**with_defaults(recorded), **{k: v for k, v in (parameters or {}).items() if k in PARAMETERS}}
@@ -134,7 +140,8 @@ def current_analysis(folder: str | Path, parameters: Mapping[str, Any] | None = 
     return Analysis(store.read(folder, ANALYSIS_TABLES), with_defaults(recorded), True)
 
 
-def analyze_to(folder: str | Path, parameters: Mapping[str, Any] | None = None, *, csv: bool = False) -> Analysis:
+def analyze_to(folder: str | Path, parameters: Mapping[str, Any] | None = None, *, csv: bool = False,
+               vocab: Vocabulary | str | Path | None = None) -> Analysis:
     """Analyze the ingest tables of ``folder`` and write the analysis tables beside them, with the parameters in its
     manifest (``fazhi_lib.manifest.record_analysis``).
 
@@ -144,7 +151,8 @@ def analyze_to(folder: str | Path, parameters: Mapping[str, Any] | None = None, 
         When ``folder`` lacks an ingest table.
     """
     params = with_defaults(parameters)
-    tables = analyze(store.load(folder), **params)
+    vocab = as_vocabulary(vocab)
+    tables = analyze(store.load(folder), **params, vocab=vocab)
     store.write_tables(tables, store.resolve_path(folder), csv=csv)
-    record_analysis(store.resolve_path(folder), params)
+    record_analysis(store.resolve_path(folder), params, vocab)
     return Analysis(tables, params, False)

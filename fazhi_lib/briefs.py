@@ -37,6 +37,7 @@ from fazhi_lib.safehtml import escape as _e
 from fazhi_lib.safehtml import href
 from fazhi_lib.schema import READABLE
 from fazhi_lib.store import atomic_write, ensure_writable, read
+from fazhi_lib.vocabulary import Vocabulary, as_vocabulary
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_NOTEBOOKS = REPO_ROOT / "notebooks"
@@ -183,7 +184,7 @@ def corpus_hash(files: Iterable[dict]) -> str:
 
 
 def prepare_tables(inputs: Sequence[str | Path], tables_dir: Path, files: list[dict], jobs: int = 1,
-                   log=print, analysis: Mapping[str, object] | None = None) -> dict:
+                   log=print, analysis: Mapping[str, object] | None = None, vocab: Vocabulary | None = None) -> dict:
     """Ingest into ``tables_dir`` unless its tables are current for the inputs (``manifest.ingest_current``: the
     same fingerprint as ``fazhi ingest`` uses), and analyze with the run's ``analysis`` parameters unless the
     analysis tables there are current and were made with them (``analysis.current_analysis``).
@@ -192,7 +193,7 @@ def prepare_tables(inputs: Sequence[str | Path], tables_dir: Path, files: list[d
     (``pipeline.NothingReadError``)."""
     info = {"reused": False, "analyzed": False, "analyze_error": None, "analysis": with_defaults(analysis)}
     t0 = time.perf_counter()
-    fp = fingerprint(list(inputs))
+    fp = fingerprint(list(inputs), vocab=vocab)
     if ingest_current(tables_dir, fp):
         info["reused"] = True
         log(f"tables in {tables_dir} match the inputs: not re-ingested")
@@ -200,13 +201,13 @@ def prepare_tables(inputs: Sequence[str | Path], tables_dir: Path, files: list[d
         mark(ensure_writable(tables_dir), "tables")
         # as `fazhi ingest`: streamed to the tables, unchanged files taken from the cache
         written = ingest_to(list(inputs), tables_dir, jobs=max(1, jobs), cache_dir=tables_dir / ".cache",
-                            keep_readable_tables=True, fingerprint_now=fp)
+                            keep_readable_tables=True, fingerprint_now=fp, vocab=vocab)
         log(f"ingested {len(written.documents)} documents into {tables_dir} ({time.perf_counter() - t0:.1f} s)")
-    if current_analysis(tables_dir, info["analysis"]) is not None:
+    if current_analysis(tables_dir, info["analysis"], vocab) is not None:
         return info
     t1 = time.perf_counter()
     try:
-        analyze_to(tables_dir, info["analysis"])
+        analyze_to(tables_dir, info["analysis"], vocab=vocab)
         info["analyzed"] = True
         log(f"analyzed in {time.perf_counter() - t1:.1f} s")
     except Exception as exc:
@@ -376,7 +377,7 @@ def _failed_documents(documents) -> list[dict]:
 def run_briefs(inputs: Sequence[str | Path] | str | Path | None = None, out: str | Path = "reports_out",
                params: dict | None = None, jobs: int = 2, with_code: bool = False, per_report: bool | None = None,
                tables_dir: str | Path | None = None, notebooks_dir: str | Path | None = None,
-               kernel: str = "python3", log=print) -> dict:
+               kernel: str = "python3", log=print, vocab: str | Path | None = None) -> dict:
     """Run ingest, analyze and every notebook, render the briefs and write the run directory; returns the manifest.
 
     ``params`` are extra notebook parameters, each passed only to the notebooks whose parameters cell defines it;
@@ -389,6 +390,7 @@ def run_briefs(inputs: Sequence[str | Path] | str | Path | None = None, out: str
     """
     started = _now()
     t0 = time.perf_counter()
+    vocab = as_vocabulary(vocab)  # a bad vocabulary file stops the run before anything is written
     inputs = _as_paths(inputs)
     nb_dir = Path(notebooks_dir) if notebooks_dir else DEFAULT_NOTEBOOKS
     notebooks = {nb: notebook_parameters(nb) for nb in sorted(nb_dir.glob("*.ipynb"))}
@@ -402,7 +404,7 @@ def run_briefs(inputs: Sequence[str | Path] | str | Path | None = None, out: str
     input_dir = str(first if first.is_dir() else first.parent)
     command = {"inputs": [str(p) for p in inputs], "out": str(out), "params": params, "jobs": jobs,
                "with_code": with_code, "per_report": per_report, "tables_dir": str(tables),
-               "notebooks_dir": str(nb_dir), "kernel": kernel}
+               "notebooks_dir": str(nb_dir), "kernel": kernel, "vocab": None if vocab is None else str(vocab.folder)}
     rid = run_id(command, started)
     out.mkdir(parents=True, exist_ok=True)
     remove_debris(out)  # the unfinished runs of processes that are gone
@@ -412,7 +414,7 @@ def run_briefs(inputs: Sequence[str | Path] | str | Path | None = None, out: str
     partial.mkdir()
     try:
         files = corpus_files(inputs)
-        prep = prepare_tables(inputs, tables, files, jobs=jobs, log=log, analysis=params)
+        prep = prepare_tables(inputs, tables, files, jobs=jobs, log=log, analysis=params, vocab=vocab)
         documents = _documents(tables)
         reports = documents[documents["status"].isin(READABLE)]
         _check_doc_id(params, reports)

@@ -33,7 +33,7 @@ from fazhi_lib.junk import (
     tail_start,
 )
 from fazhi_lib.metadata import find_title, is_title_line
-from fazhi_lib.vocabulary import read_rows, words_pattern
+from fazhi_lib.vocabulary import per_vocabulary, read_rows, words_pattern
 
 # Full-width ASCII (！ … ～) to ASCII, ideographic and other odd spaces to a plain space: both are NFKC mappings.
 _WIDTH_MAP = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
@@ -89,7 +89,7 @@ class CleanResult:
     title: str | None = None
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def boilerplate_rules() -> tuple[BoilerplateRule, ...]:
     """The shipped boilerplate rules, compiled (those of scope span for lower-cased text, the others ignoring case)."""
     return tuple(BoilerplateRule(r["reason"], r["scope"],
@@ -97,7 +97,7 @@ def boilerplate_rules() -> tuple[BoilerplateRule, ...]:
                  for r in read_rows("boilerplate.csv"))
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def _traditional_chars() -> frozenset[str]:
     """Characters OpenCC maps to a different simplified character (its TSCharacters dictionary)."""
     import opencc
@@ -189,7 +189,7 @@ def to_simplified(text: str, min_share: float = 0.01, min_chars: int = 3) -> tup
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def _traditional_bmp_re() -> re.Pattern[str]:
     # Only characters below U+10000: a class holding any beyond it makes re test the characters one by one.
     return re.compile("[" + "".join(sorted(re.escape(c) for c in _traditional_chars() if ord(c) < 0x10000)) + "]")
@@ -535,7 +535,7 @@ _LATIN_ONLY = re.compile(rf"[^{_CJK}]{{0,40}}[A-Za-z][^{_CJK}]{{0,40}}")
 _VALUELESS = ("count", "font")
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def _bare_key_re() -> re.Pattern[str]:
     return re.compile(rf"[-•·*|\[【\s]*({words_pattern(field_roles())})\s*[\]】]?\s*[:：]?\s*[|｜]?")
 

@@ -26,6 +26,7 @@ import pandas as pd
 
 from fazhi_lib.outputs import Terminated, exit_on_signals
 from fazhi_lib.parameters import argument
+from fazhi_lib.vocabulary import VocabularyError, as_vocabulary
 
 if TYPE_CHECKING:
     from fazhi_lib.pipeline import NothingReadError
@@ -54,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="local processes (default) or a Dask distributed cluster")
     ing.add_argument("--scheduler", metavar="ADDRESS",
                      help="with --engine dask: the scheduler's address (default: a local cluster of --jobs workers)")
+    ing.add_argument("--vocab", metavar="DIR",
+                     help="a folder of vocabulary files named like the packaged ones (mechanisms.csv, indicators.csv, "
+                          "stopwords.txt …) whose rows are added to them, a row with a packaged key replacing it")
     ing.add_argument("--no-cache", action="store_true",
                      help="parse every file again (by default results are cached in OUTDIR/.cache and files whose "
                           "content and metadata are unchanged are not parsed again)")
@@ -67,6 +71,9 @@ def _parser() -> argparse.ArgumentParser:
     ana.add_argument("--vectorizer", choices=("words", "chars"), default="words")
     ana.add_argument("--random-state", type=argument("random_state"), default=0, metavar="N")
     ana.add_argument("--csv", action="store_true", help="also write the tables as CSV")
+    ana.add_argument("--vocab", metavar="DIR",
+                     help="a folder of vocabulary files named like the packaged ones (mechanisms.csv, indicators.csv, "
+                          "stopwords.txt …) whose rows are added to them, a row with a packaged key replacing it")
     bri = sub.add_parser("brief", help="ingest, analyze, run every notebook and render HTML briefs",
                          description="Ingest INPUT (default: seeds/) unless its tables are up to date, analyze, "
                                      "execute every notebook of notebooks/ with papermill and render each to "
@@ -84,6 +91,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="run the per-report notebook once per document even for more than 50 documents")
     bri.add_argument("--tables", metavar="DIR", help="tables directory (default data/processed/<input name>)")
     bri.add_argument("--notebooks", metavar="DIR", help="the notebooks to run (default: the project's notebooks/)")
+    bri.add_argument("--vocab", metavar="DIR",
+                     help="a folder of vocabulary files named like the packaged ones (mechanisms.csv, indicators.csv, "
+                          "stopwords.txt …) whose rows are added to them, a row with a packaged key replacing it")
     return p
 
 
@@ -121,11 +131,16 @@ def _ingest(args: argparse.Namespace) -> int:
     from fazhi_lib.schema import TABLES
     from fazhi_lib.store import read_written
 
+    try:
+        vocab = as_vocabulary(args.vocab)
+    except VocabularyError as exc:
+        print(f"fazhi ingest: {exc}; nothing was read or written", file=sys.stderr)
+        return 2
     if not _ready_to_ingest(args):
         return 2
     t0 = time.perf_counter()
     cache = None if args.no_cache else Path(args.out) / ".cache"
-    fp = fingerprint(args.inputs, metadata=args.metadata, max_mb=args.max_mb)
+    fp = fingerprint(args.inputs, metadata=args.metadata, max_mb=args.max_mb, vocab=vocab)
     unchanged = (cache is not None and ingest_current(args.out, fp)
                  and (not args.csv or all((Path(args.out) / f"{n}.csv").is_file() for n in TABLES)))
     if unchanged:  # same files, metadata and parser as the tables already written: nothing to do
@@ -134,7 +149,7 @@ def _ingest(args: argparse.Namespace) -> int:
         try:
             written = ingest_to(args.inputs, args.out, csv=args.csv, metadata=args.metadata, jobs=max(1, args.jobs),
                                 max_mb=args.max_mb, cache_dir=cache, engine=args.engine, scheduler=args.scheduler,
-                                keep_readable_tables=True, fingerprint_now=fp)
+                                keep_readable_tables=True, fingerprint_now=fp, vocab=vocab)
         except NothingReadError as exc:
             _print_unread("ingest", exc)
             return 1
@@ -189,9 +204,9 @@ def _analyze(args: argparse.Namespace) -> int:
     t0 = time.perf_counter()
     try:
         tables = analyze_to(args.outdir, {"n_topics": args.topics, "vectorizer": args.vectorizer,
-                                          "random_state": args.random_state}, csv=args.csv)
+                                          "random_state": args.random_state}, csv=args.csv, vocab=args.vocab)
         mark(args.outdir, "tables")
-    except TablesNotFound as exc:
+    except (TablesNotFound, VocabularyError) as exc:
         print(f"fazhi analyze: {exc}", file=sys.stderr)
         return 2
     except (OSError, OutputError) as exc:
@@ -221,8 +236,8 @@ def _brief(args: argparse.Namespace) -> int:
     try:
         manifest = run_briefs(args.inputs or None, out=args.out, params=params, jobs=max(1, args.jobs),
                               with_code=args.with_code, per_report=args.per_report, tables_dir=args.tables,
-                              notebooks_dir=args.notebooks)
-    except ParameterError as exc:
+                              notebooks_dir=args.notebooks, vocab=args.vocab)
+    except (ParameterError, VocabularyError) as exc:
         print(f"fazhi brief: {exc}; no notebook was run", file=sys.stderr)
         return 2
     except InputError as exc:

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -43,7 +43,7 @@ import pandas as pd
 
 from fazhi_lib import store
 from fazhi_lib.schema import readable
-from fazhi_lib.vocabulary import read_rows
+from fazhi_lib.vocabulary import per_vocabulary, read_rows
 
 __all__ = [
     "COMPARABLE_COLUMNS",
@@ -100,7 +100,7 @@ class IndicatorRule:
         return not (unit and self.units is not None and not self.units.fullmatch(unit))
 
 
-@cache
+@per_vocabulary
 def indicator_rules() -> tuple[IndicatorRule, ...]:
     """The rows of ``vocab/indicators.csv`` with compiled expressions, in file order (parsed once per process).
 
@@ -138,7 +138,7 @@ def _opt(value: object) -> str | None:
     return s or None
 
 
-@lru_cache(maxsize=1 << 16)
+@per_vocabulary(maxsize=1 << 16)
 def _canonical(texts: tuple[str, ...], unit_kind: str | None, unit: str | None) -> str | None:
     rules = [r for r in indicator_rules() if r.fits(unit_kind, unit)]
     for text in dict.fromkeys(texts):
@@ -202,7 +202,7 @@ def _rule_of(canonical: str) -> IndicatorRule | None:
     return _rules_by_name().get(canonical)
 
 
-@cache
+@per_vocabulary
 def _rules_by_name() -> dict[str, IndicatorRule]:
     out: dict[str, IndicatorRule] = {}
     for r in indicator_rules():
@@ -210,7 +210,7 @@ def _rules_by_name() -> dict[str, IndicatorRule]:
     return out
 
 
-@cache
+@per_vocabulary
 def _vocab_kinds() -> dict[str, tuple[str, ...]]:
     kinds: dict[str, list[str]] = {}
     for r in indicator_rules():
@@ -297,7 +297,7 @@ def _metrics_frame(metrics: pd.DataFrame) -> pd.DataFrame:
     return m
 
 
-@lru_cache(maxsize=4096)
+@per_vocabulary(maxsize=4096)
 def _name_fits(canonical: str, unit_kind: str | None, unit: str | None) -> bool:
     """Whether the vocabulary admits a number of this unit under ``canonical``; a number of another unit kind is
     admitted here (``screen`` leaves it out as ``other unit kind``)."""

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -39,7 +38,7 @@ import pandas as pd
 from fazhi_lib import store
 from fazhi_lib.compare import report_labels
 from fazhi_lib.schema import MEASURE_COLUMNS, readable
-from fazhi_lib.vocabulary import read_rows
+from fazhi_lib.vocabulary import per_vocabulary, read_rows
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -78,7 +77,7 @@ SOURCE_ORDER = ("lexicon", "quoted", "suffix")
 # ---- the inputs ------------------------------------------------------------------------------------------------------
 
 
-@cache
+@per_vocabulary
 def dimension_labels() -> dict[str, str]:
     """{dimension: Chinese label} from ``vocab/dimensions.csv`` in file order, plus ``unclassified`` → 未分类."""
     labels = {r["dimension"]: r.get("label") or r["dimension"] for r in read_rows("dimensions.csv")}

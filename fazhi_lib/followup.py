@@ -39,7 +39,6 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -49,7 +48,7 @@ from sklearn.preprocessing import normalize
 
 from fazhi_lib.schema import COPIED_COLUMNS, PROMISE_COLUMNS, RECURRING_COLUMNS
 from fazhi_lib.topics import segments, statement_words
-from fazhi_lib.vocabulary import read_rows
+from fazhi_lib.vocabulary import per_vocabulary, read_rows
 
 __all__ = [
     "COPIED_COLUMNS",
@@ -78,7 +77,7 @@ def normalized(text: object) -> str:
     return _NOT_COMPARED.sub("", text if isinstance(text, str) else "")
 
 
-@cache
+@per_vocabulary
 def _phrases() -> tuple[re.Pattern[str], dict[str, str]]:
     """The pattern of every phrase of ``vocab/followup_phrases.csv`` (longest first) and the canonical of each."""
     canonical = {}

@@ -29,6 +29,7 @@ from fazhi_lib.metadata import metadata_overrides
 from fazhi_lib.outputs import discard
 from fazhi_lib.schema import ANALYSIS_TABLES, TABLES
 from fazhi_lib.store import atomic_write, has_tables
+from fazhi_lib.vocabulary import Vocabulary
 
 __all__ = [
     "MANIFEST",
@@ -55,19 +56,20 @@ def parser_version() -> str:
     return h.hexdigest()[:16]
 
 
-def content_key(path: Path, override: dict | None, max_mb: float) -> str | None:
-    """Hash of what a file's result depends on besides the parser: its bytes, its metadata override and the size
-    limit; None when the file cannot be read now."""
+def content_key(path: Path, override: dict | None, max_mb: float, vocab: Vocabulary | None = None) -> str | None:
+    """Hash of what a file's result depends on besides the parser: its bytes, its metadata override, the size limit
+    and the researcher's vocabulary; None when the file cannot be read now."""
     try:
         data = path.read_bytes()
     except OSError:
         return None  # unreadable now: the per-document step reports it
     extra = json.dumps(override or {}, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(data + b"\0" + extra.encode() + f"\0{max_mb}".encode()).hexdigest()
+    own = "" if vocab is None else vocab.fingerprint
+    return hashlib.sha256(data + b"\0" + extra.encode() + f"\0{max_mb}".encode() + own.encode()).hexdigest()
 
 
 def fingerprint(paths: Iterable[str | Path] | str | Path, *, metadata: str | Path | None = None,
-                max_mb: float = 20.0) -> str:
+                max_mb: float = 20.0, vocab: Vocabulary | None = None) -> str:
     """A hash of everything an ingest's tables depend on.
 
     Parameters
@@ -78,6 +80,8 @@ def fingerprint(paths: Iterable[str | Path] | str | Path, *, metadata: str | Pat
         The extra metadata table (``metadata.csv`` beside the files always counts).
     max_mb : float
         The size limit of a file.
+    vocab : Vocabulary, optional
+        The researcher's vocabulary in use (the packaged vocabularies count through ``parser_version``).
 
     Returns
     -------
@@ -92,7 +96,7 @@ def fingerprint(paths: Iterable[str | Path] | str | Path, *, metadata: str | Pat
     h = hashlib.sha256(f"{parser_version()}\0{max_mb}\0".encode())
     h.update(json.dumps([*skipped, *problems], ensure_ascii=False, default=str).encode())
     for f in files:
-        h.update(f"{f}\0{content_key(f, overrides.get(f), max_mb)}\n".encode())
+        h.update(f"{f}\0{content_key(f, overrides.get(f), max_mb, vocab)}\n".encode())
     return h.hexdigest()
 
 
@@ -156,23 +160,27 @@ def record_ingest(folder: str | Path, *, fingerprint_now: str | None, options: M
     return ingest_id
 
 
-def record_analysis(folder: str | Path, parameters: Mapping[str, Any]) -> None:
-    """Record that the analysis tables of ``folder`` were computed now, with ``parameters``, from its ingest tables."""
+def record_analysis(folder: str | Path, parameters: Mapping[str, Any], vocab: Vocabulary | None = None) -> None:
+    """Record that the analysis tables of ``folder`` were computed now, with ``parameters`` and ``vocab``, from its
+    ingest tables."""
     out = Path(folder)
     manifest = read_manifest(out)
     ingest = manifest.setdefault("ingest", {})
     ingest.setdefault("id", uuid.uuid4().hex)  # tables of an older version: they get an id now
-    manifest["analysis"] = {"ingest_id": ingest["id"], "parameters": dict(parameters), "written": _now()}
+    manifest["analysis"] = {"ingest_id": ingest["id"], "parameters": dict(parameters),
+                            "vocab": "" if vocab is None else vocab.fingerprint, "written": _now()}
     _write(out, manifest)
 
 
-def analysis_parameters(folder: str | Path) -> dict[str, Any] | None:
+def analysis_parameters(folder: str | Path, vocab: Vocabulary | None = None) -> dict[str, Any] | None:
     """The parameters of the analysis tables of ``folder`` when they are all there and were computed from its current
-    ingest tables; None otherwise (missing, or stale: they must be computed again)."""
+    ingest tables with ``vocab``; None otherwise (missing, or stale: they must be computed again)."""
     manifest = read_manifest(folder)
     analysis = manifest.get("analysis")
     ingest_id = manifest.get("ingest", {}).get("id")
     if not analysis or ingest_id is None or analysis.get("ingest_id") != ingest_id:
+        return None
+    if analysis.get("vocab", "") != ("" if vocab is None else vocab.fingerprint):
         return None
     if not has_tables(folder, ANALYSIS_TABLES):
         return None

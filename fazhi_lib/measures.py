@@ -20,13 +20,12 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
 
 import pandas as pd
 
 from fazhi_lib.schema import frame
 from fazhi_lib.structure import Locator
-from fazhi_lib.vocabulary import read_rows, words_pattern
+from fazhi_lib.vocabulary import per_vocabulary, read_rows, words_pattern
 
 _TITLE = re.compile(r"《[^》\n]{0,80}》")
 _QUOTE = re.compile(r"“([^“”\n]{2,20})”")
@@ -61,7 +60,7 @@ class _Lexicon:
     dimension: dict[str, str]
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def lexicon() -> _Lexicon:
     """The curated mechanism lexicon from ``vocab/mechanisms.csv``, compiled."""
     term_of: dict[str, str] = {}
@@ -88,12 +87,12 @@ def lexicon() -> _Lexicon:
     return _Lexicon(re.compile(words_pattern(surfaces)), term_of, plus, kind, dim)
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def _dimension_rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((r["dimension"], re.compile(r["pattern"])) for r in read_rows("dimensions.csv"))
 
 
-@lru_cache(maxsize=8192)  # terms recur across a corpus
+@per_vocabulary(maxsize=8192)  # terms recur across a corpus
 def dimension_of(term: str) -> str | None:
     """Dimension of a term: from the lexicon, else the first row of ``vocab/dimensions.csv`` matching its words."""
     lex = lexicon()

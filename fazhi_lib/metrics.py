@@ -29,7 +29,7 @@ from fazhi_lib.compare import canonical_indicator
 from fazhi_lib.numerals import parse_number
 from fazhi_lib.schema import METRIC_COLUMNS, frame
 from fazhi_lib.structure import Locator
-from fazhi_lib.vocabulary import read_lines, read_rows, words_pattern
+from fazhi_lib.vocabulary import per_vocabulary, read_lines, read_rows, words_pattern
 
 _COLUMN_VALUES = itemgetter(*METRIC_COLUMNS)  # every row holds every column by the time it is returned
 _CN_NUM = "〇零一二两三四五六七八九十百千万亿"
@@ -80,14 +80,14 @@ _RANGE_JOIN = re.compile(r"\s*(?:-|—|~|～|至|到)\s*")
 _CHANGE_BREAK = re.compile(r"[,，;；。]")
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def unit_table() -> tuple[tuple[str, str], ...]:
     """(unit, unit_kind) pairs from ``vocab/units.csv``, longest unit first."""
     rows = [(r["unit"], r["unit_kind"]) for r in read_rows("units.csv")]
     return tuple(sorted(rows, key=lambda r: -len(r[0])))
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def _number_re() -> re.Pattern[str]:
     units = "|".join(re.escape(u) for u, _ in unit_table())
     # A Chinese numeral counts only with a unit after it (三次, 两万余份): without one it is part of a word (统一,
@@ -99,14 +99,14 @@ def _number_re() -> re.Pattern[str]:
     )
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def _quantity_re() -> re.Pattern[str]:
     units = "|".join(re.escape(u) for u, _ in unit_table())
     return re.compile(rf"(?<!\d)(?!(?:19|20)\d\d年)\d[\d,.]*(?:余|多)?(?:万|亿|千)?(?:余|多)?(?:{units})"
                       r"(?:以上|以下|以内|左右)?")
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def _unit_kinds() -> dict[str, str]:
     return dict(unit_table())
 
@@ -197,7 +197,7 @@ def _is_year_or_date(text: str, m: re.Match[str]) -> bool:
     return before in ("·", "・", "?", "/", ":", "：", ".", "-")
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def _formula_re() -> re.Pattern[str]:
     return re.compile(words_pattern(read_lines("formula_words.txt")))
 

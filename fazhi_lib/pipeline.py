@@ -30,6 +30,7 @@ from fazhi_lib.outputs import output_kind, worker_pool
 from fazhi_lib.schema import DOCUMENT_COLUMNS, READABLE, STREAMED_TABLES, TABLES, frame
 from fazhi_lib.store import Corpus, TableStream, Written, ensure_writable, holds_readable, part_counts
 from fazhi_lib.structure import parse_rows
+from fazhi_lib.vocabulary import Vocabulary, as_vocabulary, using
 
 BATCH_SIZE = 256  # documents per batch (one Parquet row group) when streaming: bounds memory, large enough to be fast
 META_FIELDS = ("title", "jurisdiction", "admin_level", "region", "year_start", "year_end", "panel")
@@ -56,12 +57,19 @@ def content_id(text: str) -> str:
     return hashlib.sha256("".join(text.split()).encode("utf-8")).hexdigest()[:16]
 
 
-def process_file(path: str | Path, override: dict | None = None, max_mb: float = 20.0) -> DocResult:
+def process_file(path: str | Path, override: dict | None = None, max_mb: float = 20.0,
+                 vocab: Vocabulary | None = None) -> DocResult:
     """Read, clean and parse one report file. Never raises for bad input: problems end up in status/message.
 
     ``override`` holds researcher-given metadata for this file (from a metadata CSV); its non-empty fields win
-    over inferred ones.
+    over inferred ones. ``vocab`` is the vocabulary to parse with (``fazhi_lib.vocabulary.Vocabulary``; None: the
+    packaged one); it travels with the call to worker processes and Dask workers.
     """
+    with using(vocab):
+        return _process_file(path, override, max_mb)
+
+
+def _process_file(path: str | Path, override: dict | None, max_mb: float) -> DocResult:
     raw = read_document(path, max_mb=max_mb)
     doc = dict.fromkeys(DOCUMENT_COLUMNS)
     doc.update(source=raw.source, file_name=Path(raw.source).name, sha256=raw.sha256, encoding=raw.encoding,
@@ -238,8 +246,8 @@ class ResultCache:
         self._pending: list[tuple[str, str, bytes]] = []
         self._purged = False
 
-    def key(self, path: Path, override: dict | None, max_mb: float) -> str | None:
-        return content_key(path, override, max_mb)
+    def key(self, path: Path, override: dict | None, max_mb: float, vocab: Vocabulary | None = None) -> str | None:
+        return content_key(path, override, max_mb, vocab)
 
     def _connect(self) -> sqlite3.Connection | None:
         """The open database, created if needed; None when the cache is off."""
@@ -339,8 +347,8 @@ class ResultCache:
 
 
 def _run(files: list[Path], overrides: dict[Path, dict], jobs: int, max_mb: float,
-         cache: ResultCache | None = None, engine: str = "local", scheduler: str | None = None
-         ) -> Iterator[DocResult]:
+         cache: ResultCache | None = None, engine: str = "local", scheduler: str | None = None,
+         vocab: Vocabulary | None = None) -> Iterator[DocResult]:
     """Results in the order of ``files``: from the cache where possible, the rest computed (in parallel).
 
     Cached results are read one at a time as they are yielded, so memory does not grow with the corpus."""
@@ -349,13 +357,13 @@ def _run(files: list[Path], overrides: dict[Path, dict], jobs: int, max_mb: floa
 
     def compute(todo: list[Path]) -> Iterator[DocResult]:
         if engine == "dask":
-            return _compute_dask(todo, overrides, max_mb, scheduler, jobs)
-        return _compute(todo, overrides, jobs, max_mb)
+            return _compute_dask(todo, overrides, max_mb, scheduler, jobs, vocab)
+        return _compute(todo, overrides, jobs, max_mb, vocab)
 
     if cache is None:
         yield from compute(files)
         return
-    keys = [cache.key(f, overrides.get(f), max_mb) for f in files]
+    keys = [cache.key(f, overrides.get(f), max_mb, vocab) for f in files]
     hits = cache.cached(keys)
     computed = compute([f for f, k in zip(files, keys, strict=True) if k not in hits])
     try:
@@ -363,7 +371,7 @@ def _run(files: list[Path], overrides: dict[Path, dict], jobs: int, max_mb: floa
             r = cache.get(k, f) if k in hits else None
             if r is None:
                 # a hit that cannot be read after all is parsed here, outside the workers' queue
-                r = process_file(f, overrides.get(f), max_mb) if k in hits else next(computed)
+                r = process_file(f, overrides.get(f), max_mb, vocab) if k in hits else next(computed)
                 cache.put(k, r)
             yield r
     finally:
@@ -371,18 +379,19 @@ def _run(files: list[Path], overrides: dict[Path, dict], jobs: int, max_mb: floa
         computed.close()  # stop the workers when the consumer stopped early
 
 
-def _compute(files: list[Path], overrides: dict[Path, dict], jobs: int, max_mb: float) -> Iterator[DocResult]:
+def _compute(files: list[Path], overrides: dict[Path, dict], jobs: int, max_mb: float,
+             vocab: Vocabulary | None) -> Iterator[DocResult]:
     if jobs <= 1 or len(files) < 2:
         for f in files:
-            yield process_file(f, overrides.get(f), max_mb)
+            yield process_file(f, overrides.get(f), max_mb, vocab)
         return
     with worker_pool(jobs) as pool:
-        args = [(f, overrides.get(f), max_mb) for f in files]
+        args = [(f, overrides.get(f), max_mb, vocab) for f in files]
         yield from pool.imap(_process_args, args, chunksize=max(1, min(32, len(files) // (jobs * 8) or 1)))
 
 
 def _compute_dask(files: list[Path], overrides: dict[Path, dict], max_mb: float, scheduler: str | None,
-                  jobs: int) -> Iterator[DocResult]:
+                  jobs: int, vocab: Vocabulary | None) -> Iterator[DocResult]:
     """The same per-document function on a Dask distributed cluster: the one at ``scheduler`` (an address such as
     tcp://10.0.0.5:8786; its workers must see the input paths), else a local cluster of ``jobs`` worker processes.
     Results come back in the order of ``files``, a bounded number in flight, so memory stays flat."""
@@ -398,11 +407,11 @@ def _compute_dask(files: list[Path], overrides: dict[Path, dict], max_mb: float,
         client = Client(cluster)
     try:
         window = 256
-        futures = [client.submit(process_file, f, overrides.get(f), max_mb, pure=False) for f in files[:window]]
+        futures = [client.submit(process_file, f, overrides.get(f), max_mb, vocab, pure=False) for f in files[:window]]
         for i in range(len(files)):
             if i + window < len(files):
                 nxt = files[i + window]
-                futures.append(client.submit(process_file, nxt, overrides.get(nxt), max_mb, pure=False))
+                futures.append(client.submit(process_file, nxt, overrides.get(nxt), max_mb, vocab, pure=False))
             yield futures[i].result()
             futures[i] = None  # let the result go
     finally:
@@ -411,13 +420,13 @@ def _compute_dask(files: list[Path], overrides: dict[Path, dict], max_mb: float,
             cluster.close()
 
 
-def _process_args(args: tuple[Path, dict | None, float]) -> DocResult:
+def _process_args(args: tuple[Path, dict | None, float, Vocabulary | None]) -> DocResult:
     return process_file(*args)
 
 
 def _results(paths: Iterable[str | Path] | str | Path, metadata: str | Path | None, jobs: int, max_mb: float,
-             progress: bool | None, cache_dir: str | Path | None, engine: str, scheduler: str | None
-             ) -> tuple[Iterator[DocResult], Iterator[DocResult], list[tuple[str, str]]]:
+             progress: bool | None, cache_dir: str | Path | None, engine: str, scheduler: str | None,
+             vocab: Vocabulary | None = None) -> tuple[Iterator[DocResult], Iterator[DocResult], list[tuple[str, str]]]:
     """Find the input files and start processing them (see ``ingest`` for the arguments).
 
     Returns (results to consume, in file order, with a progress bar when asked; the underlying generator, to close
@@ -426,7 +435,7 @@ def _results(paths: Iterable[str | Path] | str | Path, metadata: str | Path | No
         paths = [paths]
     files, skipped = discover(paths)
     overrides, problems = metadata_overrides(files, metadata)
-    run = _run(files, overrides, jobs, max_mb, ResultCache(cache_dir) if cache_dir else None, engine, scheduler)
+    run = _run(files, overrides, jobs, max_mb, ResultCache(cache_dir) if cache_dir else None, engine, scheduler, vocab)
     results: Iterator[DocResult] = run
     if progress or (progress is None and len(files) >= 50):
         from tqdm.auto import tqdm
@@ -437,7 +446,8 @@ def _results(paths: Iterable[str | Path] | str | Path, metadata: str | Path | No
 
 def ingest(paths: Iterable[str | Path] | str | Path, metadata: str | Path | None = None, jobs: int = 1,
            max_mb: float = 20.0, progress: bool | None = None, cache_dir: str | Path | None = None,
-           engine: str = "local", scheduler: str | None = None) -> Corpus:
+           engine: str = "local", scheduler: str | None = None, vocab: Vocabulary | str | Path | None = None
+           ) -> Corpus:
     """Ingest report files and directories (walked recursively) into a ``Corpus``.
 
     ``metadata`` names an extra metadata CSV (a ``metadata.csv`` beside the files is always read). ``jobs`` is the
@@ -446,11 +456,13 @@ def ingest(paths: Iterable[str | Path] | str | Path, metadata: str | Path | None
     in ``documents`` with status ``duplicate`` and no rows in the other tables. With ``cache_dir``, each file's
     result is kept there and files whose content is unchanged are not parsed again (see ``ResultCache``).
     ``engine="dask"`` runs the per-document step on a Dask distributed cluster (``scheduler`` address, or a local
-    cluster of ``jobs`` workers); the tables are the same as with the local engine.
+    cluster of ``jobs`` workers); the tables are the same as with the local engine. ``vocab`` is a researcher's
+    vocabulary folder (or ``Vocabulary``) overlaid on the packaged vocabularies.
 
     Holds every table in memory; ``ingest_to`` writes the same tables to disk with memory bounded by a batch.
     """
-    results, run, skipped = _results(paths, metadata, jobs, max_mb, progress, cache_dir, engine, scheduler)
+    vocab = as_vocabulary(vocab)
+    results, run, skipped = _results(paths, metadata, jobs, max_mb, progress, cache_dir, engine, scheduler, vocab)
     try:
         return assemble(results, skipped)
     finally:
@@ -511,7 +523,7 @@ def ingest_to(paths: Iterable[str | Path] | str | Path, outdir: str | Path, csv:
               metadata: str | Path | None = None, jobs: int = 1, max_mb: float = 20.0, progress: bool | None = None,
               cache_dir: str | Path | None = None, engine: str = "local", scheduler: str | None = None,
               batch_size: int | None = None, keep_readable_tables: bool = False,
-              fingerprint_now: str | None = None) -> Written:
+              fingerprint_now: str | None = None, vocab: Vocabulary | str | Path | None = None) -> Written:
     """Ingest like ``ingest`` and write the tables to ``outdir`` like ``Corpus.write``, streaming (see
     ``write_stream``): the tables are the same, memory is bounded by a batch of ``batch_size`` documents.
 
@@ -521,10 +533,11 @@ def ingest_to(paths: Iterable[str | Path] | str | Path, outdir: str | Path, csv:
     if isinstance(paths, str | Path):
         paths = [paths]
     paths = list(paths)
-    fp = fingerprint_now or fingerprint(paths, metadata=metadata, max_mb=max_mb)
+    vocab = as_vocabulary(vocab)
+    fp = fingerprint_now or fingerprint(paths, metadata=metadata, max_mb=max_mb, vocab=vocab)
     ensure_writable(outdir)
     forget_ingest(outdir)  # the tables are about to change: until done, they match no fingerprint
-    results, run, skipped = _results(paths, metadata, jobs, max_mb, progress, cache_dir, engine, scheduler)
+    results, run, skipped = _results(paths, metadata, jobs, max_mb, progress, cache_dir, engine, scheduler, vocab)
     try:
         written = write_stream(results, outdir, skipped, csv=csv, batch_size=batch_size,
                                keep_readable_tables=keep_readable_tables)
@@ -533,7 +546,7 @@ def ingest_to(paths: Iterable[str | Path] | str | Path, outdir: str | Path, csv:
     failed = bool((written.documents["status"] == "failed").any())  # failures are tried again next time
     record_ingest(outdir, fingerprint_now=None if failed else fp,
                   options={"inputs": [str(p) for p in paths], "metadata": None if metadata is None else str(metadata),
-                           "max_mb": max_mb})
+                           "max_mb": max_mb, "vocab": None if vocab is None else str(vocab.folder)})
     return written
 
 

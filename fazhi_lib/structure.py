@@ -24,12 +24,11 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import pandas as pd
 
 from fazhi_lib.schema import ITEM_COLUMNS, SECTION_COLUMNS
-from fazhi_lib.vocabulary import read_lines, read_rows
+from fazhi_lib.vocabulary import per_vocabulary, read_lines, read_rows
 
 PARTS = ("preamble", "overview", "measures", "effects", "leader_duty", "problems", "plans", "closing", "other")
 
@@ -224,7 +223,7 @@ def _heading_and_body(text: str, node: _Node) -> tuple[str, int]:
     return heading[:cut].rstrip(",，、"), (body if body_off else node.marker_end)
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def _body_openers() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in (_GLUED_FIRST_POINT, *read_lines("body_openers.txt"))))
 
@@ -235,17 +234,17 @@ def _run_on_body(heading: str, min_heading: int = 4) -> int | None:
     return m.start() if m else None
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def _part_rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((r["part"], re.compile(r["pattern"])) for r in read_rows("parts.csv"))
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def _other_headings() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in read_lines("other_headings.txt")))
 
 
-@lru_cache(maxsize=8192)  # headings are formulaic: the same wording recurs across a corpus
+@per_vocabulary(maxsize=8192)  # headings are formulaic: the same wording recurs across a corpus
 def part_candidates(heading: str) -> tuple[str, ...]:
     """Canonical parts a heading's wording names, most specific first (``vocab/parts.csv`` order)."""
     squeezed = "".join(heading.split())
@@ -572,7 +571,7 @@ def _rstrip(text: str, lo: int, hi: int) -> int:
     return hi
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def _closing_cues() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((r["scope"], re.compile(r["pattern"])) for r in read_rows("closing_cues.csv"))
 
@@ -606,7 +605,7 @@ def _closing_paragraph(text: str, lines: list[tuple[int, int]], after: int, keep
     return None
 
 
-@lru_cache(maxsize=2)
+@per_vocabulary(maxsize=None)
 def _closing_cue_after_sentence(scope: str | None) -> re.Pattern[str]:
     """The closing cues of ``scope`` (all when None), each right after the end of a sentence."""
     cues = "|".join(f"(?:{p.pattern})" for sc, p in _closing_cues() if scope is None or sc == scope)

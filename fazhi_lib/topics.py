@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -32,7 +31,7 @@ from sklearn.preprocessing import normalize
 
 from fazhi_lib.schema import REMEDY_COLUMNS, SHARED_COLUMNS, TOPIC_COLUMNS, TOPIC_TABLE_COLUMNS, readable_ids
 from fazhi_lib.tokenize import tokenize
-from fazhi_lib.vocabulary import read_lines, read_rows
+from fazhi_lib.vocabulary import per_vocabulary, read_lines, read_rows
 
 
 @dataclass
@@ -50,12 +49,12 @@ def statement_text(title: str, text: str, title_weight: int = 3) -> str:
     return "。".join([title] * title_weight + [text or ""])
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def _concepts() -> dict[str, str]:
     return {w: r["concept"] for r in read_rows("concepts.csv") for w in r["words"].split("|") if w}
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def _topic_stopwords() -> frozenset[str]:
     return frozenset(read_lines("topic_stopwords.txt"))
 

@@ -15,6 +15,7 @@ from fazhi_lib.briefs import prepare_tables
 from fazhi_lib.cli import main
 from fazhi_lib.manifest import read_manifest
 from fazhi_lib.schema import ANALYSIS_TABLES, readable_ids
+from fazhi_lib.vocabulary import Vocabulary, VocabularyError, using
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -100,3 +101,69 @@ def test_shared_sentences_count_readable_reports_only(reports: Path):
     corpus.documents = pd.concat([corpus.documents, row], ignore_index=True)
     shared = analyze(corpus)["shared_sentences"]
     assert "broken" not in set(shared["doc_id_a"]) | set(shared["doc_id_b"])
+
+
+# ---- researchers' vocabularies ---------------------------------------------------------------------------------
+
+
+def _vocab(tmp_path: Path, text: str, name: str = "mechanisms.csv") -> Path:
+    folder = tmp_path / "my_vocab"
+    folder.mkdir(exist_ok=True)
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_a_researchers_mechanism_reaches_measures_through_brief_on_reused_tables(reports: Path, tmp_path: Path):
+    tables = tmp_path / "tables"
+    _prepare(reports, tables)
+    assert "网格员" not in set(store.read(tables, ["measures"])["measures"]["term"])
+    folder = _vocab(tmp_path, "term,kind,dimension,variants\n网格员,队伍,dispute_resolution,\n")
+    info = prepare_tables([reports], tables, [], log=lambda *_: None, vocab=Vocabulary(folder))
+    assert not info["reused"]  # the tables were made without that vocabulary: not current
+    measures = store.read(tables, ["measures"])["measures"]
+    assert set(measures.loc[measures["term"] == "网格员", "dimension"]) == {"dispute_resolution"}
+
+
+def test_vocab_reaches_worker_processes_and_the_command(reports: Path, tmp_path: Path):
+    folder = _vocab(tmp_path, "term,kind,dimension,variants\n网格员,队伍,dispute_resolution,\n")
+    out = tmp_path / "tables"
+    assert main(["ingest", str(reports), "-o", str(out), "--quiet", "--jobs", "2", "--vocab", str(folder)]) == 0
+    assert "网格员" in set(store.read(out, ["measures"])["measures"]["term"])
+
+
+def test_a_row_with_a_packaged_key_replaces_it_and_patterns_are_cached_per_vocabulary(reports: Path, tmp_path: Path):
+    import fazhi_lib
+    from fazhi_lib.measures import dimension_of
+
+    folder = _vocab(tmp_path, "term,kind,dimension,variants\n法律明白人,队伍,dispute_resolution,\n")
+    mine = fazhi_lib.ingest(reports, vocab=folder)
+    packaged = fazhi_lib.ingest(reports)  # after the other vocabulary, in the same process
+    dims = {name: set(c.measures.loc[c.measures["term"] == "法律明白人", "dimension"])
+            for name, c in (("mine", mine), ("packaged", packaged))}
+    assert dims == {"mine": {"dispute_resolution"}, "packaged": {"legal_publicity"}}
+    with using(folder):
+        assert dimension_of("法律明白人") == "dispute_resolution"
+    assert dimension_of("法律明白人") == "legal_publicity"
+    rows = Vocabulary(folder).rows("mechanisms.csv")
+    assert [r["term"] for r in rows].count("法律明白人") == 1  # replaced in place, not added
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("term,kind,dimension,colour\n网格员,队伍,dispute_resolution,red\n",
+     r"mechanisms\.csv, line 1: unknown column colour"),
+    ("term,kind,dimension\n网格员,队伍,no_such_dimension\n", r"mechanisms.csv, line 2: unknown dimension"),
+    ("# mine\nterm,kind,dimension\n网格员,队伍,oversight\n网格员,队伍,oversight\n", r"mechanisms.csv, line 4: .*twice"),
+])
+def test_a_bad_vocabulary_file_names_the_file_and_line(tmp_path: Path, text: str, message: str):
+    folder = _vocab(tmp_path, text)
+    with pytest.raises(VocabularyError, match=message):
+        Vocabulary(folder)
+    out = tmp_path / "out"
+    assert main(["ingest", str(ROOT / "seeds"), "-o", str(out), "--vocab", str(folder)]) == 2
+    assert not out.exists()  # nothing written
+
+
+def test_unknown_vocabulary_file_is_an_error(tmp_path: Path):
+    folder = _vocab(tmp_path, "x\n", name="mechanism.csv")
+    with pytest.raises(VocabularyError, match=r"mechanism\.csv"):
+        Vocabulary(folder)
