@@ -21,7 +21,7 @@ import pandas as pd
 
 from fazhi_lib import store, topics
 from fazhi_lib.followup import DONE_PARTS, StatementMatcher, copied_text, promises, recurring_problems
-from fazhi_lib.manifest import analysis_parameters, record_analysis
+from fazhi_lib.manifest import analysis_parameters, read_manifest, record_analysis
 from fazhi_lib.panels import link_panels, report_pairs
 from fazhi_lib.schema import ANALYSIS_TABLES, YEAR_OVER_YEAR_TABLES
 from fazhi_lib.trends import indicator_trends
@@ -93,14 +93,25 @@ def analyze(corpus, *, n_topics: int | str = "auto", vectorizer: str = "words", 
 
     Returns
     -------
-    dict
-        The tables by name.
+    Analysis
+        The tables by name, with the parameters that made them and what the topic model learned.
     """
+    model = topics.TopicModel(n_topics, random_state=random_state)
     with using(vocab):
-        tables = topics.analyze(corpus, k=n_topics, vectorizer=vectorizer, random_state=random_state,
-                                remedy_threshold=remedy_threshold, min_similarity=min_similarity)
+        tables = topics.analyze(corpus, vectorizer=vectorizer, remedy_threshold=remedy_threshold,
+                                min_similarity=min_similarity, model=model)
         tables.update(year_over_year(corpus, tables["problem_topics"], matcher))
-    return tables
+    params = {"n_topics": n_topics, "vectorizer": vectorizer, "random_state": random_state,
+              "remedy_threshold": remedy_threshold, "min_similarity": min_similarity}
+    return Analysis(tables, params, False, learned=learned(model))
+
+
+def learned(model: topics.TopicModel) -> dict[str, Any]:
+    """What the topic model learned, as plain values for the manifest: the number of topics and, when it was
+    chosen, the silhouette of every k tried."""
+    fitted = hasattr(model, "n_topics_")
+    return {"n_topics_": int(model.n_topics_) if fitted else 0,
+            "silhouettes_": model.silhouettes_.to_dict("records") if fitted else []}
 
 
 def with_defaults(parameters: Mapping[str, Any] | None) -> dict[str, Any]:
@@ -111,13 +122,20 @@ def with_defaults(parameters: Mapping[str, Any] | None) -> dict[str, Any]:
 
 
 class Analysis(dict):
-    """The analysis tables by name, with ``parameters`` (those that made them) and ``from_files`` (read from a tables
-    folder, or computed now)."""
+    """The analysis tables by name, with ``parameters`` (those that made them), ``from_files`` (read from a tables
+    folder, or computed now) and ``learned`` (``n_topics_``, the number of topics, and ``silhouettes_``, the mean
+    silhouette of every k tried when it was chosen)."""
 
-    def __init__(self, tables: Mapping[str, pd.DataFrame], parameters: Mapping[str, Any], from_files: bool):
+    def __init__(self, tables: Mapping[str, pd.DataFrame], parameters: Mapping[str, Any], from_files: bool,
+                 learned: Mapping[str, Any] | None = None):
         super().__init__(tables)
         self.parameters = dict(parameters)
         self.from_files = from_files
+        self.learned = dict(learned or {})
+
+    def silhouettes(self) -> pd.DataFrame:
+        """The mean silhouette of every number of topics tried (columns k, silhouette; empty when k was given)."""
+        return pd.DataFrame(self.learned.get("silhouettes_", []), columns=["k", "silhouette"])
 
     def describe(self) -> str:
         """One line saying where the tables come from and with which parameters."""
@@ -131,13 +149,15 @@ def current_analysis(folder: str | Path, parameters: Mapping[str, Any] | None = 
                      vocab: Vocabulary | str | Path | None = None) -> Analysis | None:
     """The analysis tables of ``folder`` when they are current (computed from its ingest tables as they are, with
     ``vocab``) and, for the parameters given, were computed with those; None otherwise."""
-    recorded = analysis_parameters(store.resolve_path(folder), as_vocabulary(vocab))
+    path = store.resolve_path(folder)
+    recorded = analysis_parameters(path, as_vocabulary(vocab))
     if recorded is None:
         return None
     wanted = {**with_defaults(recorded), **{k: v for k, v in (parameters or {}).items() if k in PARAMETERS}}
     if with_defaults(recorded) != wanted:
         return None
-    return Analysis(store.read(folder, ANALYSIS_TABLES), with_defaults(recorded), True)
+    return Analysis(store.read(path, ANALYSIS_TABLES), with_defaults(recorded), True,
+                    read_manifest(path)["analysis"].get("learned"))
 
 
 def analyze_to(folder: str | Path, parameters: Mapping[str, Any] | None = None, *, csv: bool = False,
@@ -154,5 +174,5 @@ def analyze_to(folder: str | Path, parameters: Mapping[str, Any] | None = None, 
     vocab = as_vocabulary(vocab)
     tables = analyze(store.load(folder), **params, vocab=vocab)
     store.write_tables(tables, store.resolve_path(folder), csv=csv)
-    record_analysis(store.resolve_path(folder), params, vocab)
-    return Analysis(tables, params, False)
+    record_analysis(store.resolve_path(folder), params, vocab, learned=tables.learned)
+    return tables

@@ -160,15 +160,17 @@ def record_ingest(folder: str | Path, *, fingerprint_now: str | None, options: M
     return ingest_id
 
 
-def record_analysis(folder: str | Path, parameters: Mapping[str, Any], vocab: Vocabulary | None = None) -> None:
+def record_analysis(folder: str | Path, parameters: Mapping[str, Any], vocab: Vocabulary | None = None, *,
+                    learned: Mapping[str, Any] | None = None) -> None:
     """Record that the analysis tables of ``folder`` were computed now, with ``parameters`` and ``vocab``, from its
-    ingest tables."""
+    ingest tables, and what the analysis ``learned`` (the number of topics chosen …)."""
     out = Path(folder)
     manifest = read_manifest(out)
     ingest = manifest.setdefault("ingest", {})
     ingest.setdefault("id", uuid.uuid4().hex)  # tables of an older version: they get an id now
     manifest["analysis"] = {"ingest_id": ingest["id"], "parameters": dict(parameters),
-                            "vocab": "" if vocab is None else vocab.fingerprint, "written": _now()}
+                            "vocab": "" if vocab is None else vocab.fingerprint, "learned": dict(learned or {}),
+                            "written": _now()}
     _write(out, manifest)
 
 

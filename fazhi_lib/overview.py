@@ -96,7 +96,7 @@ def load_analysis(tables_dir: str | Path, corpus: Corpus, **parameters: object) 
     if found is not None:
         return found, True
     params = with_defaults(parameters)
-    return Analysis(analyze(corpus, **params), params, False), False
+    return analyze(corpus, **params), False
 
 
 # ---- the corpus overview -------------------------------------------------------------------------------------------

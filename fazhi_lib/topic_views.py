@@ -25,7 +25,6 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ProblemTables",
-    "choose_topics",
     "label_offsets",
     "level_topic_shares",
     "load_tables",
@@ -156,30 +155,9 @@ def representative_statements(assignments: pd.DataFrame, items: pd.DataFrame, re
 # ---- the number of topics -----------------------------------------------------------------------------------------
 
 
-def choose_topics(X_problems: object, max_k: int = 30, sample_size: int = 3000, random_state: int = 0
-                  ) -> tuple[int, pd.DataFrame]:
-    """The number of topics ``problem_topics(..., k="auto")`` chooses, and the silhouette of every k tried.
-
-    In: ``X_problems`` of ``topics.fit_space``; ``max_k``, ``sample_size`` and ``random_state`` as given to
-    ``problem_topics``. The rows are L2-normalised and, beyond ``sample_size``, sampled exactly as
-    ``topics.cluster`` does, then ``topics.choose_k`` scores k = 2..``max_k``. Passing the k found here to
-    ``problem_topics`` gives the same topics as ``k="auto"`` without computing the scores twice. Out: (k, table
-    with columns k, silhouette); k is 1 and the table empty when there are fewer than three statements."""
-    from sklearn.preprocessing import normalize
-
-    from fazhi_lib.topics import choose_k
-
-    n = X_problems.shape[0]
-    if n < 3:
-        return 1, pd.DataFrame(columns=["k", "silhouette"])
-    X = normalize(X_problems)
-    rng = np.random.RandomState(random_state)
-    sample = np.sort(rng.choice(n, size=sample_size, replace=False)) if n > sample_size else np.arange(n)
-    return choose_k(X[sample], max_k=max_k)
-
-
 def plot_silhouette(scores: pd.DataFrame, k: int, title: str = "主题数与轮廓系数") -> Figure:
-    """Line chart of the mean silhouette per number of topics (``choose_topics``), the chosen ``k`` marked."""
+    """Line chart of the mean silhouette per number of topics (``topics.TopicModel.silhouettes_``), the chosen ``k``
+    marked."""
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 

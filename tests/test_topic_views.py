@@ -11,11 +11,12 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy.sparse import csr_matrix
+from sklearn.preprocessing import normalize
 from texts import PROBLEMS
 from texts import items_frame as texts_items_frame
 
 from fazhi_lib import topic_views as tv
-from fazhi_lib.topics import fit_space, problem_topics
+from fazhi_lib.topics import TopicModel, fit_space, problem_topics
 
 matplotlib.use("Agg")
 
@@ -93,16 +94,18 @@ def test_report_topic_matrices():
     assert shares.loc["镇 (1)", "0 普法"] == 1.0 and shares.loc["未知 (1)", "1 执法"] == 1.0
 
 
-def test_choose_topics_gives_the_k_that_auto_chooses():
+def test_topic_model_gives_the_k_that_auto_chooses():
     for copies, sample_size in ((1, 3000), (6, 20)):
         items = items_frame(copies)
         _, Xp, _ = fit_space(items)
-        k, scores = tv.choose_topics(Xp, sample_size=sample_size, random_state=1)
+        model = TopicModel(sample_size=sample_size, random_state=1).fit(normalize(Xp))
+        k, scores = model.k_, model.silhouettes_
         assert k >= 2 and not scores.empty and set(scores.columns) == {"k", "silhouette"}
         auto = problem_topics(items, k="auto", sample_size=sample_size, random_state=1)
         fixed = problem_topics(items, k=k, sample_size=sample_size, random_state=1)
         pd.testing.assert_frame_equal(auto[0], fixed[0])
-    k, scores = tv.choose_topics(csr_matrix(np.eye(2)))
+    model = TopicModel().fit(csr_matrix(np.eye(2)))
+    k, scores = model.k_, model.silhouettes_
     assert k == 1 and scores.empty
 
 
@@ -145,7 +148,8 @@ def _texts(fig) -> list[str]:
 def test_charts_draw_chinese_without_missing_glyphs():
     items = items_frame(2)
     _, Xp, _ = fit_space(items)
-    k, scores = tv.choose_topics(Xp)
+    model = TopicModel().fit(normalize(Xp))
+    k, scores = model.k_, model.silhouettes_
     assignments, topics = problem_topics(items, k=3)
     pts = tv.topic_map_points(items, assignments, Xp)
     with warnings.catch_warnings():
