@@ -24,8 +24,11 @@ run: setup
 ingest: setup
 	$(BIN)/fazhi ingest $(INPUT) -o $(OUT)
 
-# JupyterLab on the notebooks (they default to the seeds' tables written by `make run`).
+# JupyterLab on the notebooks, which read the seeds' tables: made first when missing or not current (the ingest is
+# reused when nothing changed; analyze only when its tables are not those of the current ingest).
 lab: setup
+	$(BIN)/fazhi ingest $(INPUT) -o $(OUT) --quiet
+	test -f $(OUT)/problem_topics.parquet || $(BIN)/fazhi analyze $(OUT)
 	$(BIN)/jupyter lab notebooks/
 
 test: setup
