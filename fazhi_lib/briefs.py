@@ -28,20 +28,20 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
+from fazhi_lib import locations
 from fazhi_lib.analysis import analyze_to, current_analysis, with_defaults
 from fazhi_lib.manifest import fingerprint, ingest_current
 from fazhi_lib.outputs import MARKER, discard, mark, owner, remove_debris, tmp_path, worker_pool
 from fazhi_lib.parameters import ParameterError, check_parameters, parse_value
-from fazhi_lib.pipeline import check_inputs, ingest_to
+from fazhi_lib.pipeline import InputError, check_inputs, ingest_to
 from fazhi_lib.safehtml import escape as _e
 from fazhi_lib.safehtml import href
 from fazhi_lib.schema import READABLE
 from fazhi_lib.store import atomic_write, ensure_writable, read
 from fazhi_lib.vocabulary import Vocabulary, as_vocabulary
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_NOTEBOOKS = REPO_ROOT / "notebooks"
-DEFAULT_INPUT = REPO_ROOT / "seeds"
+DEFAULT_NOTEBOOKS = locations.notebooks()  # the checkout's notebooks/, or the copy shipped with the package
+DEFAULT_INPUT = locations.default_input()  # the seeds, in a checkout only
 PER_REPORT_PARAM = "doc_id"
 PER_REPORT_MAX_DOCS = 50
 KERNEL_START_ATTEMPTS = 3  # a notebook whose kernel fails to start is tried again, up to this many times in all
@@ -311,6 +311,9 @@ def _now() -> datetime:
 
 def _as_paths(inputs: Sequence[str | Path] | str | Path | None) -> list[Path]:
     if inputs is None or inputs == []:
+        if DEFAULT_INPUT is None:
+            raise InputError("no reports given (outside a checkout of fazhi there is no default corpus): name the "
+                             "report files or folders to brief")
         return [DEFAULT_INPUT]
     if isinstance(inputs, str | Path):
         return [Path(inputs)]
@@ -394,11 +397,11 @@ def run_briefs(inputs: Sequence[str | Path] | str | Path | None = None, out: str
     inputs = _as_paths(inputs)
     nb_dir = Path(notebooks_dir) if notebooks_dir else DEFAULT_NOTEBOOKS
     notebooks = {nb: notebook_parameters(nb) for nb in sorted(nb_dir.glob("*.ipynb"))}
+    if not notebooks:
+        raise InputError(f"no notebook (*.ipynb) in {nb_dir}: nothing to brief")
     params = check_parameters(dict(params or {}), {nb.name: d for nb, d in notebooks.items()})
-    tables = Path(tables_dir) if tables_dir else REPO_ROOT / "data" / "processed" / (inputs[0].resolve().name
-                                                                                     or "corpus")
-    tables = tables.resolve()
     out = Path(out)
+    tables = (Path(tables_dir) if tables_dir else locations.default_tables(inputs[0], out)).resolve()
     check_inputs(inputs, [tables, out])
     first = inputs[0].resolve()
     input_dir = str(first if first.is_dir() else first.parent)

@@ -253,6 +253,9 @@ def _brief(args: argparse.Namespace) -> int:
     _print_lines([f"  failed: {f['source']}: {f['message']}" for f in failed_docs[:MAX_LINES]], len(failed_docs),
                  Path(manifest["corpus"]["tables_dir"]) / "documents.parquet")
     n = len(manifest["notebooks"])
+    if n == 0:  # never success: a run that rendered nothing has briefed nothing
+        print(f"fazhi brief: no brief was rendered; see {manifest['index']}", file=sys.stderr)
+        return 2
     print(f"{n - manifest['failed']} of {n} briefs ok, {len(failed_docs)} files failed "
           f"({manifest['duration']:.1f} s); index: {manifest['index']}")
     return 1 if manifest["failed"] or failed_docs else 0
