@@ -28,7 +28,7 @@ statements. The score of a pair is a weighted sum of four similarities, each bet
    little);
 4. **indicators**: the same share for the canonical indicators of the items' numbers (the ``metrics`` table).
 
-The defaults were set on the synthetic panels of ``fazhi_lib.generate`` and checked on hand-written next-year
+The defaults were set on the synthetic panels of ``synthetic.generate`` and checked on hand-written next-year
 reports of real seed reports (``tests/data/followup/``); ``benchmarks/followup.py`` prints precision and
 recall. Everything here except the matcher's ``fit`` is a pure function of DataFrames.
 """

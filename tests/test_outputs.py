@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from synthetic.generate import generate_corpus
 from texts import REPORT
 
 from fazhi_lib import outputs
 from fazhi_lib.cli import main
-from fazhi_lib.generate import generate_corpus
 from fazhi_lib.io import discover
 from fazhi_lib.pipeline import InputError, check_inputs, process_file, write_stream
 from fazhi_lib.schema import TABLES

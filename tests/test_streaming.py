@@ -12,11 +12,11 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from synthetic.generate import generate_corpus
 
 import fazhi_lib
 from fazhi_lib import cli, pipeline
 from fazhi_lib.cli import main
-from fazhi_lib.generate import generate_corpus
 from fazhi_lib.manifest import content_key, read_manifest
 from fazhi_lib.pipeline import DocResult, ingest_to, process_file, write_stream
 from fazhi_lib.schema import TABLES

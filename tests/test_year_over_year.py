@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from synthetic import generate, generate_panels
+from synthetic.panel_truth import score_followup
 
 import fazhi_lib
-from fazhi_lib import generate, generate_panels
 from fazhi_lib.analysis import ANALYSIS_TABLES, analyze, analyze_to, year_over_year
 from fazhi_lib.cli import main
 from fazhi_lib.followup import (
@@ -24,7 +25,6 @@ from fazhi_lib.followup import (
     same_sentence,
     same_work,
 )
-from fazhi_lib.panel_truth import score_followup
 from fazhi_lib.panels import link_panels, region_units, regions_agree, report_pairs, split_name
 
 ROOT = Path(__file__).resolve().parents[1]
