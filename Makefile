@@ -34,8 +34,10 @@ lab: setup
 test: setup
 	$(BIN)/python -m pytest -q
 
+# ruff, and the layers of the library (import-linter contracts in pyproject.toml)
 lint: setup
 	$(BIN)/ruff check fazhi_lib tests benchmarks
+	$(BIN)/lint-imports
 
 clean-venv:
 	rm -rf $(VENV)
