@@ -30,7 +30,7 @@ from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 
 from fazhi_lib.schema import REMEDY_COLUMNS, SHARED_COLUMNS, TOPIC_COLUMNS, TOPIC_TABLE_COLUMNS, readable_ids
-from fazhi_lib.tokenize import tokenize
+from fazhi_lib.tokens import tokenize
 from fazhi_lib.vocabulary import per_vocabulary, read_lines, read_rows
 
 

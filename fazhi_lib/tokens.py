@@ -3,7 +3,7 @@
 Every word-level analysis (term frequencies, topics, keyword search) goes through ``tokenize``, so that all of them
 cut the reports into the same words::
 
-    >>> from fazhi_lib.tokenize import tokenize
+    >>> from fazhi_lib.tokens import tokenize
     >>> tokenize("2024年，我镇深入贯彻落实习近平法治思想，全面推行“四议两公开”工作法，培育法律明白人120名")
     ['习近平', '法治', '思想', '全面推行', '四议两公开', '工作法', '培育', '法律明白人']
 
