@@ -24,9 +24,9 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from fazhi_lib.io import discover
 from fazhi_lib.metadata import metadata_overrides
 from fazhi_lib.outputs import discard
+from fazhi_lib.readers import discover
 from fazhi_lib.schema import ANALYSIS_TABLES, TABLES
 from fazhi_lib.store import atomic_write, has_tables
 from fazhi_lib.vocabulary import Vocabulary
@@ -124,12 +124,19 @@ def ingest_current(folder: str | Path, fingerprint_now: str) -> bool:
     return recorded == fingerprint_now and has_tables(folder, TABLES)
 
 
-def forget_ingest(folder: str | Path) -> None:
+def forget_ingest(folder: str | Path) -> dict[str, Any]:
     """Mark the tables of ``folder`` as current for no input: called before they are replaced, so that a run that
-    stops halfway never leaves tables a later run would take as up to date."""
+    stops halfway never leaves tables a later run would take as up to date. Returns the manifest as it was, for
+    ``restore_manifest`` when the tables were left as they were after all."""
     manifest = read_manifest(folder)
     if manifest.get("ingest", {}).get("fingerprint"):
-        manifest["ingest"]["fingerprint"] = None
+        _write(Path(folder), {**manifest, "ingest": {**manifest["ingest"], "fingerprint": None}})
+    return manifest
+
+
+def restore_manifest(folder: str | Path, manifest: Mapping[str, Any]) -> None:
+    """Write back the manifest ``forget_ingest`` returned: the tables it describes were not replaced."""
+    if manifest:
         _write(Path(folder), manifest)
 
 

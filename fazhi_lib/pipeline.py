@@ -21,12 +21,19 @@ from pathlib import Path
 import pandas as pd
 
 from fazhi_lib.clean import clean_text
-from fazhi_lib.io import SUPPORTED_SUFFIXES, discover, read_document
-from fazhi_lib.manifest import content_key, fingerprint, forget_ingest, parser_version, record_ingest
+from fazhi_lib.manifest import (
+    content_key,
+    fingerprint,
+    forget_ingest,
+    parser_version,
+    record_ingest,
+    restore_manifest,
+)
 from fazhi_lib.measures import extract_measures
 from fazhi_lib.metadata import apply_overrides, infer_metadata, metadata_overrides
 from fazhi_lib.metrics import extract_metrics
 from fazhi_lib.outputs import output_kind, worker_pool
+from fazhi_lib.readers import SUPPORTED_SUFFIXES, discover, read_document
 from fazhi_lib.schema import DOCUMENT_COLUMNS, READABLE, STREAMED_TABLES, TABLES, frame
 from fazhi_lib.store import Corpus, TableStream, Written, ensure_writable, holds_readable, part_counts
 from fazhi_lib.structure import parse_rows
@@ -536,11 +543,14 @@ def ingest_to(paths: Iterable[str | Path] | str | Path, outdir: str | Path, csv:
     vocab = as_vocabulary(vocab)
     fp = fingerprint_now or fingerprint(paths, metadata=metadata, max_mb=max_mb, vocab=vocab)
     ensure_writable(outdir)
-    forget_ingest(outdir)  # the tables are about to change: until done, they match no fingerprint
+    previous = forget_ingest(outdir)  # the tables are about to change: until done, they match no fingerprint
     results, run, skipped = _results(paths, metadata, jobs, max_mb, progress, cache_dir, engine, scheduler, vocab)
     try:
         written = write_stream(results, outdir, skipped, csv=csv, batch_size=batch_size,
                                keep_readable_tables=keep_readable_tables)
+    except NothingReadError:
+        restore_manifest(outdir, previous)  # the tables were left as they were: so is what made them
+        raise
     finally:
         run.close()  # on an error, stop the workers now rather than when garbage-collected
     failed = bool((written.documents["status"] == "failed").any())  # failures are tried again next time
