@@ -16,7 +16,7 @@ __all__ = ["Corpus", "__version__", "ingest", "load"]
 
 
 def __getattr__(name: str) -> Any:
-    # Imported lazily so that `import fazhi_lib.io` stays light and modules can be used on their own.
+    # Imported lazily so that `import fazhi_lib.readers` stays light and modules can be used on their own.
     if name == "ingest":
         from fazhi_lib import pipeline
 

@@ -159,7 +159,7 @@ def render_index(manifest: dict) -> str:
 def corpus_files(inputs: Sequence[str | Path]) -> list[dict]:
     """The report files ingest reads from ``inputs``, each with its sha256 (of the file's bytes); a file that cannot
     be read has sha256 None and the reason in ``error`` (ingest records it as a failed document)."""
-    from fazhi_lib.io import discover
+    from fazhi_lib.readers import discover
 
     files, _ = discover(inputs)
     out = []

@@ -21,8 +21,8 @@ from texts import REPORT
 
 from fazhi_lib import outputs
 from fazhi_lib.cli import main
-from fazhi_lib.io import discover
 from fazhi_lib.pipeline import InputError, check_inputs, process_file, write_stream
+from fazhi_lib.readers import discover
 from fazhi_lib.schema import TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
