@@ -33,6 +33,7 @@ from fazhi_lib.junk import (
     tail_start,
 )
 from fazhi_lib.metadata import find_title, is_title_line
+from fazhi_lib.textrules import CJK, SENTENCE_END
 from fazhi_lib.vocabulary import per_vocabulary, read_rows, words_pattern
 
 # Full-width ASCII (！ … ～) to ASCII, ideographic and other odd spaces to a plain space: both are NFKC mappings.
@@ -42,12 +43,12 @@ _WIDTH_MAP.update({cp: 0x20 for cp in (0x3000, 0x00A0, 0x2002, 0x2003, 0x2004, 0
 _FOLDED = re.compile("[\uff01-\uff5e\u3000\u00a0\u2002-\u200a\u202f\u205f]")
 # Invisible or broken characters: zero-width marks, BOM, soft hyphen, the replacement character, C0/C1 controls.
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = CJK
 # Runs of spaces; which are stray is decided by _strip_spaces.
 _SPACES = re.compile(r"[ \t]+")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 _CJK_RE = re.compile(f"[{_CJK}]")
-_SENTENCE_END = re.compile(r"[。!?！？]")
+_SENTENCE_END = SENTENCE_END
 _NUMBERED_HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十]{1,3}[)）]|【[^】]{2,20}】|第[一二三四五六七八九十]+部分)"
 )

@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from fazhi_lib import store
+from fazhi_lib.numerals import span_number
 from fazhi_lib.schema import readable
 from fazhi_lib.vocabulary import per_vocabulary, read_rows
 
@@ -223,27 +224,10 @@ def _vocab_kinds() -> dict[str, tuple[str, ...]]:
 # ---- text helpers ---------------------------------------------------------------------------------------------------
 
 
-_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _RANGE_RE = re.compile(r"(20\d\d|19\d\d)年?(?:度)?\s*(?:至|到|-|—|–|~|～)\s*(20\d\d|19\d\d)年")
 _SINCE_RE = re.compile(r"(?:自|从)?(20\d\d|19\d\d)年(?:度)?(?:以来|来|至今|起)")
 _N_YEARS_RE = re.compile(r"(?<![\d〇零一二两三四五六七八九十])([一二两三四五六七八九十]{1,3}|\d{1,2})年"
                          r"(?:来|以来|间|中|内|期间)|近([一二两三四五六七八九十]{1,3}|\d{1,2})年")
-
-
-def _cn_number(s: str) -> int | None:
-    if s.isdigit():
-        return int(s)
-    if s == "十":
-        return 10
-    if len(s) == 1:
-        return _CN_DIGITS.get(s)
-    if s.startswith("十"):
-        return 10 + _CN_DIGITS.get(s[1], 0)
-    if s.endswith("十"):
-        return _CN_DIGITS.get(s[0], 0) * 10
-    if len(s) == 3 and s[1] == "十":
-        return _CN_DIGITS.get(s[0], 0) * 10 + _CN_DIGITS.get(s[2], 0)
-    return None
 
 
 def cumulative_span(text: str, year_end: int | None = None) -> int | None:
@@ -263,7 +247,7 @@ def cumulative_span(text: str, year_end: int | None = None) -> int | None:
             if int(year_end) >= a:
                 best = max(best or (-1, 0), (m.start(), int(year_end) - a + 1))
     for m in _N_YEARS_RE.finditer(text):
-        n = _cn_number(m.group(1) or m.group(2))
+        n = span_number(m.group(1) or m.group(2))
         if n and 1 <= n <= 30:
             best = max(best or (-1, 0), (m.start(), n))
     return best[1] if best else None

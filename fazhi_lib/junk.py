@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from fazhi_lib.textrules import CJK
 from fazhi_lib.vocabulary import per_vocabulary, read_rows, words_pattern
 
 __all__ = ["FIELD_ROLES", "JunkSpan", "field_roles", "head_junk_anchor", "head_spans", "is_menu_line",
@@ -29,7 +30,7 @@ __all__ = ["FIELD_ROLES", "JunkSpan", "field_roles", "head_junk_anchor", "head_s
 # Roles of a publishing-block field whose value is worth keeping for metadata (see vocab/page_fields.csv).
 FIELD_ROLES = ("publisher", "source", "title")
 
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = CJK
 # A full date: ISO-like (2023-03-27, 2021/03/29, 2024.1.5) or written (2025年09月05日); a time may follow.
 _ISO_DATE = r"(?:19|20)\d\d\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}(?!\d)"
 _CN_DATE = r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"

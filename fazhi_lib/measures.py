@@ -25,11 +25,12 @@ import pandas as pd
 
 from fazhi_lib.schema import frame
 from fazhi_lib.structure import Locator
+from fazhi_lib.textrules import BOOK_TITLE, LINE_SENTENCE_END
 from fazhi_lib.vocabulary import per_vocabulary, read_rows, words_pattern
 
-_TITLE = re.compile(r"《[^》\n]{0,80}》")
+_TITLE = BOOK_TITLE
 _QUOTE = re.compile(r"“([^“”\n]{2,20})”")
-_SENT_END = re.compile(r"[。!?！？\n]")
+_SENT_END = LINE_SENTENCE_END
 _NOT_NAME = re.compile(r"[\d·・.?]|[,，。;；:：!！?？]|^[一二三四五六七八九十]+$|年$|日$|月$")
 _MECHANISM_NOUN = re.compile(
     r"(?:工作)?(机制|制度|模式|工作法|体系|平台|品牌|活动|行动|工程|服务|清单|改革|试点|创建|队伍|团|专班|工作室|调解室|站|中心|"

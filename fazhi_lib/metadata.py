@@ -57,6 +57,9 @@ from typing import Any
 
 import pandas as pd
 
+from fazhi_lib.numerals import year_number
+from fazhi_lib.textrules import mask_brackets as _mask
+
 __all__ = [
     "ADMIN_LEVELS",
     "FIELDS",
@@ -181,36 +184,12 @@ def _norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "")
 
 
-_MASK_PAIRS = (("《", "》"), ("〈", "〉"), ("<", ">"), ("(", ")"), ("[", "]"), ("【", "】"), ("〔", "〕"),
-               ("「", "」"), ("“", "”"))
-
-
-@functools.lru_cache(maxsize=16)
-def _mask_re(pairs: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
-    alts = []
-    for o, c in pairs:
-        limit = 40 if o == "“" else 120
-        alts.append(f"{re.escape(o)}[^{re.escape(o + c)}\n]{{0,{limit}}}{re.escape(c)}")
-    return re.compile("|".join(alts))
-
-
-def _mask(s: str, pairs: tuple[tuple[str, str], ...] = _MASK_PAIRS) -> str:
-    """Blank out bracketed and quoted spans (innermost first, nesting handled), keeping string positions."""
-    pat = _mask_re(pairs)
-    for _ in range(6):
-        new = pat.sub(lambda m: "□" * len(m.group(0)), s)
-        if new == s:
-            break
-        s = new
-    return s
 
 
 # ---------------------------------------------------------------------------------------------------------
 # years
 # ---------------------------------------------------------------------------------------------------------
 
-_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "O": 0, "0": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-              "七": 7, "八": 8, "九": 9}
 _Y = r"(?:(?:19|20)\d{2}|一九[〇零○O0一二三四五六七八九]{2}|二[〇零○O0][〇零○O0一二三四五六七八九]{2})"
 _YEAR_RE = re.compile(
     rf"(?<![\d〇零○一二三四五六七八九])(?P<a>{_Y})\s*(?:年度?\s*)?"
@@ -228,14 +207,8 @@ _N_YEARS = re.compile(
 
 
 def _year_value(tok: str) -> int | None:
-    if tok.isdigit():
-        y = int(tok)
-    else:
-        try:
-            y = int("".join(str(_CN_DIGITS[c]) for c in tok))
-        except KeyError:
-            return None
-    return y if _YEAR_MIN <= y <= _YEAR_MAX else None
+    y = year_number(tok)
+    return y if y is not None and _YEAR_MIN <= y <= _YEAR_MAX else None
 
 
 @dataclass(frozen=True)

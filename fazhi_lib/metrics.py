@@ -29,17 +29,15 @@ from fazhi_lib.compare import canonical_indicator
 from fazhi_lib.numerals import parse_number
 from fazhi_lib.schema import METRIC_COLUMNS, frame
 from fazhi_lib.structure import Locator
+from fazhi_lib.textrules import LINE_SENTENCE_END, NAME_SPANS
 from fazhi_lib.vocabulary import per_vocabulary, read_lines, read_rows, words_pattern
 
 _COLUMN_VALUES = itemgetter(*METRIC_COLUMNS)  # every row holds every column by the time it is returned
 _CN_NUM = "〇零一二两三四五六七八九十百千万亿"
 _YEAR_WORD = re.compile(r"(?<![\d])((?:19|20)\d\d)(?:年|-|—|至)")
-_SENT_END = re.compile(r"[。!?！？\n]")
+_SENT_END = LINE_SENTENCE_END
 _CLAUSE_END = re.compile(r"[,，;；:：、。!?！？\n]")
-# Spans whose numbers are names, titles, slogans or document numbers, never quantities.
-_MASKED = re.compile(r"“[^”\n]{0,40}”|\"[^\"\n]{0,40}\"|《[^》\n]{0,80}》|〔[^〕\n]{0,12}〕|\[[^\]\n]{0,12}\]"
-                     r"|【[^】\n]{0,30}】"
-                     r"|‘[^’\n]{0,20}’|「[^」\n]{0,30}」")
+_MASKED = NAME_SPANS  # numbers inside are names, titles, slogans or document numbers, never quantities
 _APPROX_BEFORE = re.compile(r"(近|约|大约|将近|接近)$")
 _MIN_BEFORE = re.compile(r"(不少于|不低于|不小于|至少|(?<!不)超过|(?<!不)多于|(?<!不)高于|逾|(?<!不)超)$")
 _MAX_BEFORE = re.compile(r"(不超过|不多于|不高于|最多|少于|低于|不到)$")

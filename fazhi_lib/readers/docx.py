@@ -8,6 +8,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
+from fazhi_lib.numerals import chinese_numeral
 from fazhi_lib.readers.base import ReadError
 from fazhi_lib.readers.files import _CONVERT_TO_DOCX
 from fazhi_lib.readers.text import _join_lines
@@ -24,37 +25,8 @@ def _w(tag: str) -> str:
     return f"{{{_W_NS}}}{tag}"
 
 
-_CN_DIGITS = "零一二三四五六七八九"
 _TIANGAN = "甲乙丙丁戊己庚辛壬癸"
 _DIZHI = "子丑寅卯辰巳午未申酉戌亥"
-
-
-def _chinese_number(n: int) -> str:
-    """1 -> 一, 10 -> 十, 12 -> 十二, 20 -> 二十, 105 -> 一百零五 (Word's chineseCounting style)."""
-    if n <= 0:
-        return str(n)
-    if n >= 10000:
-        return str(n)
-    units = [(1000, "千"), (100, "百"), (10, "十")]
-    out = ""
-    rest = n
-    zero = False
-    for value, unit in units:
-        d, rest = divmod(rest, value)
-        if d:
-            if zero:
-                out += "零"
-                zero = False
-            if not (value == 10 and d == 1 and not out):
-                out += _CN_DIGITS[d]
-            out += unit
-        elif out:
-            zero = True
-    if rest:
-        if zero:
-            out += "零"
-        out += _CN_DIGITS[rest]
-    return out
 
 
 def _roman(n: int) -> str:
@@ -78,7 +50,7 @@ def _letters(n: int) -> str:
 def _format_number(n: int, fmt: str) -> str:
     if fmt in ("chineseCounting", "chineseCountingThousand", "japaneseCounting", "chineseLegalSimplified",
                "ideographDigital", "taiwaneseCounting", "taiwaneseCountingThousand"):  # fmt: skip
-        return _chinese_number(n)
+        return chinese_numeral(n)
     if fmt == "ideographTraditional":
         return _TIANGAN[(n - 1) % 10] if n > 0 else str(n)
     if fmt == "ideographZodiac":

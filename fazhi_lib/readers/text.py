@@ -8,6 +8,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from fazhi_lib.textrules import CJK, CJK_SUPPLEMENTARY
+
 # --------------------------------------------------------------------------------------------------
 # decoding
 # --------------------------------------------------------------------------------------------------
@@ -50,8 +52,8 @@ def _is_cjk(ch: str) -> bool:
     return 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x2FA1F
 
 
-_CJK_RE = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]")
-_NON_CJK_RE = re.compile("[^\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f]+")
+_CJK_RE = re.compile(f"[{CJK}{CJK_SUPPLEMENTARY}]")
+_NON_CJK_RE = re.compile(f"[^{CJK}{CJK_SUPPLEMENTARY}]+")
 
 
 def _cjk_count(text: str | None) -> int:
