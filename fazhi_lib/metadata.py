@@ -41,9 +41,7 @@ places.csv, place_short_names.csv) so that researchers can read and extend them.
 
 from __future__ import annotations
 
-import csv
 import functools
-import importlib.resources
 import io
 import itertools
 import math
@@ -59,6 +57,7 @@ import pandas as pd
 
 from fazhi_lib.numerals import year_number
 from fazhi_lib.textrules import mask_brackets as _mask
+from fazhi_lib.vocabulary import per_vocabulary, read_rows
 
 __all__ = [
     "ADMIN_LEVELS",
@@ -103,13 +102,6 @@ class _Vocab:
     short_re: re.Pattern[str] | None
 
 
-def _vocab_rows(name: str) -> list[dict[str, str]]:
-    """Rows of a CSV file in fazhi_lib/vocab/ (lines starting with # are comments)."""
-    text = importlib.resources.files("fazhi_lib").joinpath("vocab").joinpath(name).read_text(encoding="utf-8")
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    return [{k.strip(): (v or "").strip() for k, v in row.items() if k} for row in csv.DictReader(lines)]
-
-
 def _by_last_char(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
     """Index words by their last character (longest first), so a lookup at a position tries only a few."""
     index: dict[str, list[str]] = {}
@@ -118,23 +110,23 @@ def _by_last_char(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in index.items()}
 
 
-@functools.lru_cache(maxsize=1)
+@per_vocabulary
 def _vocab() -> _Vocab:
     admin = [
-        (r["suffix"], r["admin_level"], r.get("free", "1") != "0") for r in _vocab_rows("admin_units.csv")
+        (r["suffix"], r["admin_level"], r.get("free", "1") != "0") for r in read_rows("admin_units.csv")
     ]
     admin.sort(key=lambda t: -len(t[0]))
-    depts = [(r["suffix"], r.get("in_text", "1") != "0") for r in _vocab_rows("departments.csv")]
+    depts = [(r["suffix"], r.get("in_text", "1") != "0") for r in read_rows("departments.csv")]
     depts.sort(key=lambda t: -len(t[0]))
     words: dict[str, list[str]] = {}
-    for r in _vocab_rows("non_place_words.csv"):
+    for r in read_rows("non_place_words.csv"):
         words.setdefault(r["kind"], []).append(r["word"])
     not_suffix_words = set(words.get("not_suffix", ()))
     index: dict[str, list[tuple[str, int]]] = {}
     for w in sorted(not_suffix_words):
         for k, ch in enumerate(w):
             index.setdefault(ch, []).append((w, k))
-    places = {r["name"]: r["admin_level"] for r in _vocab_rows("places.csv") if r.get("name")}
+    places = {r["name"]: r["admin_level"] for r in read_rows("places.csv") if r.get("name")}
     levels = [("admin_units.csv", lvl) for _, lvl, _ in admin]
     levels += [("places.csv", lvl) for lvl in places.values()]
     for where, level in levels:
@@ -144,9 +136,9 @@ def _vocab() -> _Vocab:
             )
     suffixes = sorted({s for s, _, _ in admin} | {s for s, _ in depts}, key=len, reverse=True)
     name_suffix = {
-        r["suffix"]: r["name_suffix"] for r in _vocab_rows("admin_units.csv") if r.get("name_suffix")
+        r["suffix"]: r["name_suffix"] for r in read_rows("admin_units.csv") if r.get("name_suffix")
     }
-    short = {r["short"]: r["name"] for r in _vocab_rows("place_short_names.csv") if r.get("short")}
+    short = {r["short"]: r["name"] for r in read_rows("place_short_names.csv") if r.get("short")}
     unknown = sorted(n for n in short.values() if n not in places)
     if unknown:
         raise ValueError(f"fazhi_lib/vocab/place_short_names.csv: names not in places.csv: {', '.join(unknown)}")
@@ -437,7 +429,7 @@ _ORG_TAIL = re.compile(r"(?:人民政府|政府|办事处|党工委|工委|党�
 _PARTY = re.compile(r"^中共|^中国共产党")
 
 
-@functools.lru_cache(maxsize=4096)  # a title is looked at several times (title, unit, jurisdiction)
+@per_vocabulary(maxsize=4096)  # a title is looked at several times (title, unit, jurisdiction)
 def _parse_org(org: str) -> _Unit | None:
     """Parse a clean organisation string (title segment, 发布机构 ...) into the unit or department it names.
 
@@ -471,7 +463,7 @@ def _orgs_in_title(title: str) -> list[_Unit]:
     return list(_orgs_in_label(title))
 
 
-@functools.lru_cache(maxsize=1024)
+@per_vocabulary(maxsize=1024)
 def _orgs_in_label(title: str) -> tuple[_Unit, ...]:
     s = _mask(_norm(title), (("《", "》"), ("〈", "〉")))
     out = []

@@ -20,7 +20,6 @@ import contextlib
 import contextvars
 import csv
 import hashlib
-import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache, lru_cache, wraps
@@ -67,17 +66,19 @@ def _numbered(text: str) -> list[tuple[int, str]]:
 
 
 def _parse_rows(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """The header and the (line number, row) of a CSV vocabulary file.
+    """The header and the (line number, row) of a CSV vocabulary file: the csv module's default dialect (comma,
+    double quotes around a field that holds commas), lines starting with # are comments.
 
-    The last column may itself contain commas (regular expressions do), so each row is split into at most as many
-    fields as the header has."""
+    The last column may itself contain commas unquoted (regular expressions do): the fields beyond the header's are
+    joined back into it. A row with fewer fields than the header lacks the missing columns."""
     lines = _numbered(text)
     if not lines:
         return [], []
-    header = [h.strip() for h in next(csv.reader(io.StringIO(lines[0][1])))]
+    header = [h.strip() for h in next(csv.reader([lines[0][1]]))]
     rows = []
-    for number, ln in lines[1:]:
-        values = ln.split(",", len(header) - 1)
+    for number, values in zip((n for n, _ in lines[1:]), csv.reader(ln for _, ln in lines[1:]), strict=True):
+        if len(values) > len(header):
+            values = [*values[: len(header) - 1], ",".join(values[len(header) - 1:])]
         rows.append((number, {k: v.strip() for k, v in zip(header, values, strict=False)}))
     return header, rows
 

@@ -167,3 +167,17 @@ def test_unknown_vocabulary_file_is_an_error(tmp_path: Path):
     folder = _vocab(tmp_path, "x\n", name="mechanism.csv")
     with pytest.raises(VocabularyError, match=r"mechanism\.csv"):
         Vocabulary(folder)
+
+
+def test_one_vocabulary_reader_overlays_the_metadata_vocabularies_too(tmp_path: Path):
+    """metadata read its CSV files its own way, so a researcher's places.csv was never seen."""
+    from fazhi_lib.metadata import infer_metadata
+
+    text = "星火示范区2023年法治政府建设工作报告\n\n2023年，星火示范区坚持依法行政。"
+    folder = _vocab(tmp_path, "name,admin_level,province,note\n星火示范区,区,,a place of our own\n", name="places.csv")
+    with using(folder):
+        assert Vocabulary(folder).rows("places.csv")[-1]["name"] == "星火示范区"
+        mine = infer_metadata(text, title=text.splitlines()[0])
+    packaged = infer_metadata(text, title=text.splitlines()[0])
+    assert (mine["jurisdiction"], mine["admin_level"]) == ("星火示范区", "区")
+    assert packaged["admin_level"] is None  # the packaged vocabulary does not know the place
