@@ -14,6 +14,8 @@ import pandas as pd
 import pytest
 
 import fazhi_lib
+from fazhi_lib import cache as result_cache
+from fazhi_lib import runners
 from fazhi_lib.cli import main
 from fazhi_lib.schema import TABLES
 
@@ -236,16 +238,14 @@ def test_a_report_in_the_official_template(tmp_path: Path):
 
 
 def test_cache_skips_unchanged_files_and_reparses_changed_ones(tmp_path: Path, monkeypatch):
-    from fazhi_lib import pipeline
-
     d = tmp_path / "c"
     d.mkdir()
     (d / "a.txt").write_text(REPORT, encoding="utf-8")
     (d / "b.txt").write_text(REPORT.replace("清溪镇", "石门乡"), encoding="utf-8")
     cache = tmp_path / "cache"
     calls: list[str] = []
-    real = pipeline.process_file
-    monkeypatch.setattr(pipeline, "process_file", lambda p, *a: calls.append(Path(p).name) or real(p, *a))
+    real = runners.process_file
+    monkeypatch.setattr(runners, "process_file", lambda p, *a: calls.append(Path(p).name) or real(p, *a))
 
     first = fazhi_lib.ingest(d, cache_dir=cache)
     assert sorted(calls) == ["a.txt", "b.txt"]
@@ -262,7 +262,7 @@ def test_cache_skips_unchanged_files_and_reparses_changed_ones(tmp_path: Path, m
     assert set(third.documents["jurisdiction"]) == {"清溪镇", "青石镇"}
 
     calls.clear()
-    monkeypatch.setattr(pipeline, "parser_version", lambda: "another-version")
+    monkeypatch.setattr(result_cache, "parser_version", lambda: "another-version")
     fazhi_lib.ingest(d, cache_dir=cache)
     assert sorted(calls) == ["a.txt", "b.txt"]  # a new parser version invalidates the cache
     with closing(sqlite3.connect(Path(cache) / "results.sqlite")) as db:  # and the old version's results are gone

@@ -15,10 +15,12 @@ import pytest
 from synthetic.generate import generate_corpus
 
 import fazhi_lib
-from fazhi_lib import cli, pipeline
+from fazhi_lib import cli, pipeline, runners
+from fazhi_lib.cache import ResultCache
 from fazhi_lib.cli import main
 from fazhi_lib.manifest import content_key, read_manifest
-from fazhi_lib.pipeline import DocResult, ingest_to, process_file, write_stream
+from fazhi_lib.parsing import DocResult, process_file
+from fazhi_lib.pipeline import ingest_to, write_stream
 from fazhi_lib.schema import TABLES
 from fazhi_lib.store import Corpus, _ParquetSink
 
@@ -191,8 +193,8 @@ def cache_rows(cache: Path) -> int:
 
 def count_parses(monkeypatch) -> list[str]:
     calls: list[str] = []
-    real = pipeline.process_file
-    monkeypatch.setattr(pipeline, "process_file", lambda p, *a: calls.append(Path(p).name) or real(p, *a))
+    real = runners.process_file
+    monkeypatch.setattr(runners, "process_file", lambda p, *a: calls.append(Path(p).name) or real(p, *a))
     return calls
 
 
@@ -231,7 +233,7 @@ def test_locked_cache_degrades_to_no_cache(tmp_path: Path, monkeypatch):
     cache = tmp_path / "cache"
     fazhi_lib.ingest(d, cache_dir=cache)
     (d / "00_new.txt").write_bytes(next(d.glob("*.txt")).read_bytes() + b"\n")  # other bytes: another key
-    monkeypatch.setattr(pipeline.ResultCache, "TIMEOUT", 0.2)
+    monkeypatch.setattr(ResultCache, "TIMEOUT", 0.2)
     with closing(sqlite3.connect(cache / "results.sqlite", isolation_level=None)) as other:
         other.execute("BEGIN EXCLUSIVE")  # another ingest holds the write lock
         calls = count_parses(monkeypatch)
