@@ -122,7 +122,7 @@ def _results(paths: Iterable[str | Path] | str | Path, metadata: str | Path | No
     return results, run, [*skipped, *problems]
 
 
-def ingest(paths: Iterable[str | Path] | str | Path, metadata: str | Path | None = None, jobs: int = 1,
+def ingest(paths: Iterable[str | Path] | str | Path, *, metadata: str | Path | None = None, jobs: int = 1,
            max_mb: float = 20.0, progress: bool | None = None, cache_dir: str | Path | None = None,
            engine: str = "local", scheduler: str | None = None, vocab: Vocabulary | str | Path | None = None
            ) -> Corpus:
@@ -197,7 +197,7 @@ def table_frames(results: Iterable[DocResult], skipped: list[tuple[str, str]] | 
     return {name: frame(name, given[name]) for name in names}
 
 
-def ingest_to(paths: Iterable[str | Path] | str | Path, outdir: str | Path, csv: bool = False,
+def ingest_to(paths: Iterable[str | Path] | str | Path, outdir: str | Path, *, csv: bool = False,
               metadata: str | Path | None = None, jobs: int = 1, max_mb: float = 20.0, progress: bool | None = None,
               cache_dir: str | Path | None = None, engine: str = "local", scheduler: str | None = None,
               batch_size: int | None = None, keep_readable_tables: bool = False,
@@ -232,7 +232,7 @@ def ingest_to(paths: Iterable[str | Path] | str | Path, outdir: str | Path, csv:
 
 
 def write_stream(results: Iterable[DocResult], outdir: str | Path, skipped: list[tuple[str, str]] | None = None,
-                 csv: bool = False, batch_size: int | None = None, keep_readable_tables: bool = False) -> Written:
+                 *, csv: bool = False, batch_size: int | None = None, keep_readable_tables: bool = False) -> Written:
     """Write the tables of ``results`` (in file order; duplicates are flagged here) and ``skipped`` to
     ``OUTDIR/<table>.parquet`` (and ``.csv`` when ``csv``), ``batch_size`` (default ``BATCH_SIZE``) documents at a
     time.
