@@ -524,16 +524,7 @@ def find_title(lines: list[str], max_lines: int = 25) -> int | None:
     "2024年法治政府建设情况报告"), the first line holding a whole title (with the issuing unit) is
     returned if there is one, else the line with the year. Returns None when no line looks like a title.
     """
-    candidates: list[int] = []
-    seen = 0
-    for i, line in enumerate(lines):
-        if not line.strip():
-            continue
-        seen += 1
-        if seen > max_lines:
-            break
-        if is_title_line(line):
-            candidates.append(i)
+    candidates = _title_candidates(lines, max_lines)
     for i in candidates:
         if _orgs_in_title(lines[i]):
             return i
