@@ -25,7 +25,7 @@ from operator import itemgetter
 
 import pandas as pd
 
-from fazhi_lib.compare import canonical_indicator
+from fazhi_lib.indicators import canonical_indicator
 from fazhi_lib.numerals import parse_number
 from fazhi_lib.schema import METRIC_COLUMNS, frame
 from fazhi_lib.structure import Locator
