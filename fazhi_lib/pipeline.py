@@ -126,18 +126,38 @@ def ingest(paths: Iterable[str | Path] | str | Path, *, metadata: str | Path | N
            max_mb: float = 20.0, progress: bool | None = None, cache_dir: str | Path | None = None,
            engine: str = "local", scheduler: str | None = None, vocab: Vocabulary | str | Path | None = None
            ) -> Corpus:
-    """Ingest report files and directories (walked recursively) into a ``Corpus``.
+    """Ingest report files and directories (walked recursively) into a ``Corpus``, held in memory.
 
-    ``metadata`` names an extra metadata CSV (a ``metadata.csv`` beside the files is always read). ``jobs`` is the
-    number of worker processes. ``progress`` shows a progress bar (default: on a terminal, for 50 files or more).
-    Every input file ends up either in ``documents`` or in ``skipped``; a second copy of the same content is kept
-    in ``documents`` with status ``duplicate`` and no rows in the other tables. With ``cache_dir``, each file's
-    result is kept there and files whose content is unchanged are not parsed again (see ``ResultCache``).
-    ``engine="dask"`` runs the per-document step on a Dask distributed cluster (``scheduler`` address, or a local
-    cluster of ``jobs`` workers); the tables are the same as with the local engine. ``vocab`` is a researcher's
-    vocabulary folder (or ``Vocabulary``) overlaid on the packaged vocabularies.
+    Every input file ends up either in ``documents`` or in ``skipped``; a second copy of the same content is kept in
+    ``documents`` with status ``duplicate`` and no rows in the other tables. ``ingest_to`` writes the same tables to
+    disk with memory bounded by a batch.
 
-    Holds every table in memory; ``ingest_to`` writes the same tables to disk with memory bounded by a batch.
+    Parameters
+    ----------
+    paths : path or iterable of paths
+        Report files and folders.
+    metadata : path, optional
+        An extra metadata CSV keyed by file_name (a ``metadata.csv`` beside the files is always read).
+    jobs : int
+        Worker processes.
+    max_mb : float
+        Files larger than this fail with a message instead of being read.
+    progress : bool, optional
+        Show a progress bar (default: on a terminal, for 50 files or more).
+    cache_dir : path, optional
+        Keep each file's result there (``cache.ResultCache``): files whose content is unchanged are not parsed again.
+    engine : {"local", "dask"}
+        Where the per-document step runs; "dask" on the cluster at ``scheduler``, or a local one of ``jobs``
+        workers. The tables are the same.
+    scheduler : str, optional
+        The address of a Dask scheduler.
+    vocab : Vocabulary or folder, optional
+        A researcher's vocabularies overlaid on the packaged ones.
+
+    Returns
+    -------
+    Corpus
+        The ingest tables (``fazhi_lib.schema``).
     """
     vocab = as_vocabulary(vocab)
     results, run, skipped = _results(paths, metadata, jobs, max_mb, progress, cache_dir, engine, scheduler, vocab)
