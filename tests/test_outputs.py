@@ -21,7 +21,8 @@ from texts import REPORT
 
 from fazhi_lib import outputs
 from fazhi_lib.cli import main
-from fazhi_lib.pipeline import InputError, check_inputs, process_file, write_stream
+from fazhi_lib.parsing import process_file
+from fazhi_lib.pipeline import InputError, check_inputs, write_stream
 from fazhi_lib.readers import discover
 from fazhi_lib.schema import TABLES
 
