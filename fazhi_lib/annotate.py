@@ -33,7 +33,7 @@ from heapq import heapify, heappop, heappush
 import pandas as pd
 
 from fazhi_lib.htmltable import format_number, records
-from fazhi_lib.i18n import html_lang, label, t
+from fazhi_lib.i18n import html_lang, label, t, value_label
 from fazhi_lib.safehtml import escape
 
 __all__ = ["KINDS", "Mark", "attribute", "escape_text", "layout"]
@@ -300,7 +300,7 @@ def measure_marks(measures: pd.DataFrame, lang: str) -> list[Mark]:
     for r in records(measures, ("start", "end", "planned", "term", "surface", "kind", "dimension", "source")):
         start, end, planned = int(r.start), int(r.end), bool(r.planned)
         dimension = _str(r.dimension) or "unclassified"
-        fields = [("d.term", r.term), ("d.surface", r.surface), ("d.kind", r.kind),
+        fields = [("d.term", r.term), ("d.surface", r.surface), ("d.kind", value_label(r.kind, lang)),
                   ("d.dimension", label("dimension", dimension, lang)),
                   ("d.planned", t("d.plan" if planned else "d.done", lang)),
                   ("d.source", label("source", _str(r.source), lang))]

@@ -37,7 +37,7 @@ from fazhi_lib.htmltable import (
     readable_table,
     records,
 )
-from fazhi_lib.i18n import check_lang, header, html_lang, label, t
+from fazhi_lib.i18n import check_lang, header, html_lang, label, t, value_label
 from fazhi_lib.outputs import worker_pool
 from fazhi_lib.pipeline import _atomic_write
 from fazhi_lib.plotting import format_value
@@ -243,7 +243,7 @@ def _mechanisms(mech: pd.DataFrame, lang: str) -> str:
     if mech.empty:
         return _section("mechanisms", lang, _note("mechanisms.none", lang))
     mech = mech.assign(dimension=[label("dimension", d if isinstance(d, str) and d else "unclassified", lang)
-                                  for d in mech["dimension"]])
+                                  for d in mech["dimension"]], kind=[value_label(k, lang) for k in mech["kind"]])
     return _section("mechanisms", lang, readable_table(mech, _headers(mech.columns, lang)))
 
 
@@ -321,11 +321,12 @@ def brief_sections(doc_id: str, documents: pd.DataFrame, texts: pd.DataFrame, se
                    items: pd.DataFrame, metrics: pd.DataFrame, measures: pd.DataFrame,
                    problem_topics: pd.DataFrame | None = None, remedies: pd.DataFrame | None = None,
                    shared_sentences: pd.DataFrame | None = None, lang: str = "en",
-                   context: CorpusContext | None = None, names: Mapping[str, str] | None = None
-                   ) -> dict[str, str]:
+                   context: CorpusContext | None = None, names: Mapping[str, str] | None = None,
+                   header_values: Mapping[str, object] | None = None) -> dict[str, str]:
     """The sections of one report's brief as blocks of HTML, by name (``SECTIONS``, in order): what the page
-    shows, and what notebook 40 shows of the same report. Parameters as ``report_page``; the blocks need
-    ``BRIEF_CSS`` (and the annotated text ``annotate.ANNOTATE_JS``)."""
+    shows, and what notebook 40 shows of the same report. Parameters as ``report_page`` (``header_values``: the
+    report's ``overview.brief_header`` when already at hand); the blocks need ``BRIEF_CSS`` (and the annotated
+    text ``annotate.ANNOTATE_JS``)."""
     check_lang(lang)
     doc_id = ov.choose_doc(documents, doc_id)
     if context is None:
@@ -337,7 +338,8 @@ def brief_sections(doc_id: str, documents: pd.DataFrame, texts: pd.DataFrame, se
            (("sections", sections), ("items", items), ("metrics", metrics), ("measures", measures))}
     problems = context.of("problems", doc_id)
     return {
-        "header": _section("header", lang, fields_table(header_fields(ov.brief_header(documents, doc_id), lang))),
+        "header": _section("header", lang, fields_table(header_fields(
+            dict(header_values or ov.brief_header(documents, doc_id)), lang))),
         "structure": _structure(own["sections"], own["items"], doc_id, lang),
         "numbers": _numbers(context.of("benchmarks", doc_id), lang),
         "mechanisms": _mechanisms(context.of("mechanisms", doc_id), lang),
@@ -395,10 +397,10 @@ def report_page(doc_id: str, documents: pd.DataFrame, texts: pd.DataFrame, secti
     if context is None:
         context = corpus_context(documents, texts, items, metrics, measures, problem_topics, remedies,
                                  shared_sentences)
-    body = "".join(brief_sections(doc_id, documents, texts, sections, items, metrics, measures, lang=lang,
-                                  context=context, names=names).values())
-    report = str(context.labels.get(doc_id, doc_id))
     header_values = ov.brief_header(documents, doc_id)
+    body = "".join(brief_sections(doc_id, documents, texts, sections, items, metrics, measures, lang=lang,
+                                  context=context, names=names, header_values=header_values).values())
+    report = str(context.labels.get(doc_id, doc_id))
     title = report if header_values["标题"] == "（无标题）" else str(header_values["标题"])  # untitled: place, period
     toc = "".join(f'<a href="#{k}">{escape(t(f"{k}.title", lang))}</a>' for k in SECTIONS)
     back = (f'<a href="{escape(path_href(index_href))}">{escape(t("page.index", lang))}</a> · '

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from fazhi_lib.compare import report_labels
+from fazhi_lib.i18n import t
 from fazhi_lib.topic_views import statement_labels
 
 if TYPE_CHECKING:
@@ -72,7 +73,7 @@ def panel_overview(panel: pd.DataFrame) -> pd.DataFrame:
         drop=True)
 
 
-def timeline_chart(panel: pd.DataFrame, max_rows: int = 30, title: str = "各地报告覆盖的年份") -> Figure:
+def timeline_chart(panel: pd.DataFrame, max_rows: int = 30, title: str | None = None, lang: str = "zh") -> Figure:
     """One row per jurisdiction (those with most reports first, at most ``max_rows``), a bar per report over the
     years it covers: which jurisdictions can be followed over time. Drawn for any corpus, with or without panels."""
     import matplotlib.pyplot as plt
@@ -92,8 +93,8 @@ def timeline_chart(panel: pd.DataFrame, max_rows: int = 30, title: str = "各地
     ax.set_yticks(range(len(order)), [str(n) for n in order["name"]])
     ax.invert_yaxis()
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.set_xlabel("年份")
-    ax.set_title(title)
+    ax.set_xlabel(t("chart.year", lang))
+    ax.set_title(t("chart.timeline_title", lang) if title is None else title)
     fig.tight_layout()
     return fig
 
@@ -167,7 +168,7 @@ def copied_view(copied: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
 
 
 def copied_share_chart(copied: pd.DataFrame, panel: pd.DataFrame, max_lines: int = 12,
-                       title: str = "与上一份报告雷同的句段比例") -> Figure:
+                       title: str | None = None, lang: str = "zh") -> Figure:
     """The share of each report copied from the jurisdiction's previous one, by year: one line per jurisdiction
     (the ``max_lines`` with most pairs), and the median of all pairs of each year."""
     import matplotlib.pyplot as plt
@@ -183,15 +184,16 @@ def copied_share_chart(copied: pd.DataFrame, panel: pd.DataFrame, max_lines: int
         g = copied[copied["panel_id"] == pid].sort_values("next_year_end")
         ax.plot(g["next_year_end"], g["share"], marker="o", alpha=0.6, label=str(names.get(pid, pid)))
     med = copied.groupby("next_year_end")["share"].median()
-    ax.plot(med.index, med.to_numpy(), color="black", linewidth=2.5, marker="_", markersize=14, label="中位数")
+    ax.plot(med.index, med.to_numpy(), color="black", linewidth=2.5, marker="_", markersize=14,
+            label=t("chart.median", lang))
     years = copied["next_year_end"].astype(int)
     ax.set_xlim(years.min() - 0.5, years.max() + 0.5)
     ax.set_ylim(0, min(1.0, float(copied["share"].max()) * 1.15 + 0.05))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_xlabel("报告年度")
-    ax.set_ylabel("照搬上一份报告的句段比例")
-    ax.set_title(title)
+    ax.set_xlabel(t("chart.report_year", lang))
+    ax.set_ylabel(t("chart.copied_axis", lang))
+    ax.set_title(t("chart.copied_title", lang) if title is None else title)
     ax.legend(fontsize=7, ncol=2, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     return fig
@@ -209,7 +211,8 @@ def trend_view(trends: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def trend_chart(trends: pd.DataFrame, panel: pd.DataFrame, indicator: str, max_lines: int = 12) -> Figure:
+def trend_chart(trends: pd.DataFrame, panel: pd.DataFrame, indicator: str, max_lines: int = 12, lang: str = "zh"
+                ) -> Figure:
     """One indicator over the years, one line per jurisdiction stating it in several reports (at most
     ``max_lines``)."""
     import matplotlib.pyplot as plt
@@ -230,9 +233,10 @@ def trend_chart(trends: pd.DataFrame, panel: pd.DataFrame, indicator: str, max_l
         ax.set_xlim(years.min() - 0.5, years.max() + 0.5)
     unit = t["unit"].mode().iat[0] if len(t) else ""
     divided = bool(t["per_year_applied"].any()) if len(t) else False
-    ax.set_title(f"{indicator}（{unit}{'，按年平均' if divided else ''}）")
+    ax.set_title(t("chart.indicator_title", lang, indicator=indicator, unit=unit,
+                   per_year=t("chart.per_year", lang) if divided else ""))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("报告年度")
+    ax.set_xlabel(t("chart.report_year", lang))
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     return fig
