@@ -15,9 +15,14 @@ Output fields (``FIELDS``):
     the report's title or None.
 ``jurisdiction``
     the lowest unit that issues the report, without the organ words 人民政府/办事处/党委
-    (大安街道, 三湖镇, 静海区, 栗子乡). For a department, its full name including the unit it belongs to
-    (环翠区卫生健康局, 酉阳土家族苗族自治县林业局); a department named without a place stays as
-    written (教育局).
+    (大安街道, 三湖镇, 静海区, 栗子乡); an office inside a government's name is the office's unit
+    (重庆市永川区人民政府大安街道办事处 -> 大安街道). For a department, its full name including the unit it
+    belongs to (环翠区卫生健康局, 酉阳土家族苗族自治县林业局); a department named by its level alone takes
+    its place from the same department named with it, the addressee, the title or the text (区司法局 ->
+    綦江区司法局; 市市场监管局 addressed to 乳山市委、乳山市人民政府 -> 乳山市市场监管局); a department named
+    without a place stays as written (教育局). A report naming its unit only by its short name (法治青海,
+    巴州党委: ``vocab/place_short_names.csv``) or only in the titles of the plans it cites
+    (《2024年度建安区法治政府建设工作要点》) gets that unit.
 ``admin_level``
     one of 省 市 区 县 街道 镇 乡 部门 (``ADMIN_LEVELS``). Other unit types are mapped in
     ``vocab/admin_units.csv``: 自治区/特别行政区 -> 省; 自治州/地区/盟 -> 市; 新区/开发区/林区/特区 -> 区;
@@ -31,7 +36,7 @@ Output fields (``FIELDS``):
     '2021年以来' -> 2021, 2021 (2021, 2023 when the opening also says 三年来).
 
 The word lists live in ``fazhi_lib/vocab/`` (admin_units.csv, departments.csv, non_place_words.csv,
-places.csv) so that researchers can read and extend them. All functions are pure.
+places.csv, place_short_names.csv) so that researchers can read and extend them. All functions are pure.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ import csv
 import functools
 import importlib.resources
 import io
+import itertools
 import math
 import re
 import unicodedata
@@ -57,12 +63,15 @@ __all__ = [
     "apply_overrides",
     "find_title",
     "infer_metadata",
+    "is_title_line",
     "read_metadata_csv",
 ]
 
 FIELDS = ("title", "jurisdiction", "admin_level", "region", "year_start", "year_end")
 ADMIN_LEVELS = ("省", "市", "区", "县", "街道", "镇", "乡", "部门")
 _DEPT = "部门"
+# the character a department named by its level alone starts with (市司法局) and the level it names
+_LEVEL_CHAR = {"省": "省", "市": "市", "州": "市", "区": "区", "县": "县", "旗": "县", "镇": "镇", "乡": "乡"}
 _LEVEL_RANK = {"省": 0, "市": 1, "区": 2, "县": 2, "街道": 3, "镇": 3, "乡": 3, _DEPT: 4}
 _YEAR_MIN, _YEAR_MAX = 1990, 2100
 
@@ -80,12 +89,15 @@ class _Vocab:
     boundaries: Mapping[str, tuple[str, ...]]  # last character -> boundary words ending in it, longest first
     pronouns: frozenset[str]  # 我 本 各 …: 我镇 is no name
     weak_pronouns: frozenset[str]  # 全 贵: 全镇 is no name in prose, but 万全区 is
-    not_stem: tuple[str, ...]
+    not_stem_set: frozenset[str]
+    not_stem_lens: tuple[int, ...]
     not_name: frozenset[str]
     not_department: tuple[str, ...]
     places: Mapping[str, str]  # name -> admin_level
     place_lens: tuple[int, ...]  # longest first
     suffix_re: re.Pattern[str]  # any admin or department suffix (for running text)
+    short_names: Mapping[str, str]  # 青海 -> 青海省, 巴州 -> 巴音郭楞蒙古自治州
+    short_re: re.Pattern[str] | None
 
 
 def _vocab_rows(name: str) -> list[dict[str, str]]:
@@ -131,6 +143,10 @@ def _vocab() -> _Vocab:
     name_suffix = {
         r["suffix"]: r["name_suffix"] for r in _vocab_rows("admin_units.csv") if r.get("name_suffix")
     }
+    short = {r["short"]: r["name"] for r in _vocab_rows("place_short_names.csv") if r.get("short")}
+    unknown = sorted(n for n in short.values() if n not in places)
+    if unknown:
+        raise ValueError(f"fazhi_lib/vocab/place_short_names.csv: names not in places.csv: {', '.join(unknown)}")
     return _Vocab(
         admin=tuple(admin),
         name_suffix=MappingProxyType(name_suffix),
@@ -139,12 +155,15 @@ def _vocab() -> _Vocab:
         boundaries=MappingProxyType(_by_last_char(words.get("boundary", ()))),
         pronouns=frozenset(words.get("pronoun", ())),
         weak_pronouns=frozenset(words.get("pronoun_weak", ())),
-        not_stem=tuple(sorted(set(words.get("not_stem", ())), key=len, reverse=True)),
+        not_stem_set=frozenset(words.get("not_stem", ())),
+        not_stem_lens=tuple(sorted({len(w) for w in words.get("not_stem", ())})),
         not_name=frozenset(words.get("not_name", ())),
         not_department=tuple(words.get("not_department", ())),
         places=MappingProxyType(places),
         place_lens=tuple(sorted({len(n) for n in places}, reverse=True)),
         suffix_re=re.compile("|".join(map(re.escape, suffixes))),
+        short_names=MappingProxyType(short),
+        short_re=re.compile("|".join(map(re.escape, sorted(short, key=len, reverse=True)))) if short else None,
     )
 
 
@@ -321,6 +340,10 @@ def _boundary_before(s: str, i: int, lo: int, v: _Vocab) -> bool:
 _MAX_STEM = {"省": 4, "市": 6, "区": 6, "县": 6, "街道": 6, "镇": 6, "乡": 6, _DEPT: 12}
 
 
+# organ words of a government that may stand between its unit and an office inside it (某区人民政府某某街道办事处)
+_ORGAN_BEFORE = re.compile(r"(?:人民政府|政府|办事处|党委|党工委|委员会|管委会)$")
+
+
 def _scan_stem(
     s: str, a: int, lo: int, depth: int, max_len: int, v: _Vocab, text: bool
 ) -> tuple[int, _Unit | None] | None:
@@ -333,6 +356,11 @@ def _scan_stem(
     while i >= lo:
         if not _is_cjk(s[i]) or _boundary_before(s, i + 1, lo, v):
             break
+        organ = _ORGAN_BEFORE.search(s, lo, i + 1) if start < a else None
+        if organ is not None:
+            # 永川区人民政府|大安街道办事处: an office inside a government's name; the government's unit is its host
+            host = _unit_ending_at(s, organ.start(), v, lo=lo, depth=depth + 1, admin_only=True, text=text)
+            return start, host
         prev = _unit_ending_at(s, i + 1, v, lo=lo, depth=depth + 1, admin_only=True, text=text)
         if prev is not None:
             if start < a:
@@ -353,9 +381,16 @@ def _stem_ok(stem: str, suffix: str, v: _Vocab, text: bool) -> bool:
         return False
     if text and (stem[-1] in v.pronouns or stem[-1] in v.weak_pronouns):
         return False
-    return not any(stem.endswith(w) for w in v.not_stem)
+    return not _ends_with_not_stem(stem, v)
 
 
+def _ends_with_not_stem(stem: str, v: _Vocab) -> bool:
+    """Whether ``stem`` ends with a word that ends no place's stem (法治, 示范, 落实 …)."""
+    return any(stem[-n:] in v.not_stem_set for n in v.not_stem_lens if n <= len(stem))
+
+
+_CN_NUMERALS = frozenset("一二两三四五六七八九十百千万")
+_MEASURE_WORDS = frozenset("个次项名家批件位场所处座户")
 _TITLE_AFTER_PLACE = re.compile(r"$|[\d〇零一二]{4}|关于|人民政府|政府|办事处|党委|党工委|委员会|法治|法制|依法")
 
 
@@ -388,6 +423,9 @@ def _unit_ending_at(
         start, prev = got
         if not _stem_ok(s[start:a], suffix, v, text):
             return None
+        if text and start > lo and (s[start - 1].isdigit() or s[start - 1] in _CN_NUMERALS) and (
+                a - start == 1 or s[start] in _MEASURE_WORDS):
+            return None  # 召开2次区政府常务会议, 全国8个省区市: a measure word after a number, not a place's name
         name = s[start:a] + v.name_suffix.get(suffix, suffix)
         if name in v.not_name:
             return None
@@ -407,7 +445,7 @@ def _unit_ending_at(
         stem = s[start:a]
         if any(w in own for w in v.not_department) or len(own) < 2 or (
             stem in v.pronouns or stem in v.weak_pronouns or (text and stem[-1:] in v.pronouns)
-        ):
+        ) or (host is None and _ends_with_not_stem(stem, v)):
             return None  # 我局 本委 …
         if host is None:
             return _Unit(own, _DEPT, start, end, (), start, a - start)
@@ -499,7 +537,10 @@ _JUNK_LINE = re.compile(
 )
 
 
-def _is_title_like(line: str) -> bool:
+def is_title_line(line: str) -> bool:
+    """Whether ``line`` reads as a report's title: 6..60 characters naming a report (报告/总结/情况/工作要点) on the
+    rule of law, a year or 年度, with no sentence punctuation, no 现将/如下, not a numbered heading nor a web-page
+    field line (see :func:`find_title`)."""
     s = _norm(line).strip()
     if not 6 <= len(s) <= 60 or s.endswith(("。", ":", ";", ",")) or "。" in s:
         return False
@@ -526,7 +567,7 @@ def find_title(lines: list[str], max_lines: int = 25) -> int | None:
         seen += 1
         if seen > max_lines:
             break
-        if _is_title_like(line):
+        if is_title_line(line):
             candidates.append(i)
     for i in candidates:
         if _orgs_in_title(lines[i]):
@@ -557,24 +598,40 @@ class _Opening:
     body: str  # the report without title, junk and addressee lines
     fields: tuple[tuple[str, str], ...]  # web-page fields still in the text
     header: tuple[str, ...]  # title-like or organisation-only lines above the body (a split title)
+    addressee: tuple[str, ...] = ()  # 乳山市委、乳山市人民政府: (whom the report is sent to)
+
+
+# a field's name alone on its line, its value on the next (发布机构: / 某某县某某局)
+_FIELD_KEY_LINE = re.compile(r"^[\[【|•·\-\s]*(?P<key>发布机构|发布单位|发文机关|发文机构|制发机构|发文单位|发布部门"
+                             r"|文章来源|信息来源|来源)\s*[\]】|]?\s*[:：]?\s*[|]?\s*$")
 
 
 def _opening(lines: list[str], skip: set[int]) -> _Opening:
-    body, fields, header = [], [], []
+    body, fields, header, addressee = [], [], [], []
+    key = None
     for i, raw in enumerate(lines):
         line = _norm(raw).strip()
         if not line or i in skip:
+            continue
+        if key is not None and not body and len(line) <= 40 and not re.search(r"[,.;:。;:!?]", line):
+            fields.append((key, line))  # the value of a field named alone on the line before
+            key = None
+            continue
+        key = None
+        if not body and (m := _FIELD_KEY_LINE.match(line)) is not None:
+            key = m.group("key")
             continue
         if len(line) <= 120 and _JUNK_LINE.search(line):
             fields.extend((m.group("key"), m.group("val")) for m in _FIELD_RE.finditer(line))
             continue
         if not body and _ADDRESSEE.match(line) and "报告" not in line and "如下" not in line:
-            continue  # 县委、县政府: / 山丹县人民政府: (whom the report is sent to)
-        if not body and (_is_title_like(line) or _is_org_line(line)):
+            addressee.append(line)  # 县委、县政府: / 山丹县人民政府: (whom the report is sent to)
+            continue
+        if not body and (is_title_line(line) or _is_org_line(line)):
             header.append(line)  # (a copy of) the title, possibly split over lines
             continue
         body.append(line)
-    return _Opening("\n".join(body), tuple(fields), tuple(header))
+    return _Opening("\n".join(body), tuple(fields), tuple(header), tuple(addressee))
 
 
 _SUBJECT_BEFORE = re.compile(rf"(?:^|[\n,;:。!?])\s*$|{_Y}\s*年度?\s*(?:以来)?\s*,?\s*$")
@@ -590,6 +647,7 @@ class _Cand:
     first_subject: bool = False
     superior: int = 0
     mentions: int = 0
+    short: bool = False  # found by its short name only (青海 for 青海省)
 
 
 _BARE_ORGAN_SUBJECT = re.compile(
@@ -662,19 +720,77 @@ def _text_candidates(body: str, v: _Vocab) -> list[_Cand]:
             opening[max(0, unit.chain_start - 3):unit.chain_start]
         ):
             c.superior += 1
-    # a name found with a verb stuck in front (组织三湖镇) joins the shorter name found elsewhere (三湖镇)
+    # a name found with a verb stuck in front (组织三湖镇) joins the shorter name found elsewhere (三湖镇); but a
+    # department named by its level alone (区司法局) is the one named with its place (綦江区司法局)
     for name in sorted(cands, key=len, reverse=True):
-        c = cands[name]
+        c = cands.get(name)
         for k in range(1, len(name) - 2):
-            short = cands.get(name[k:])
-            if short is not None and short.unit.level == c.unit.level:
-                short.mentions += c.mentions
-                short.subject += c.subject
-                short.first_subject = short.first_subject or c.first_subject
-                short.first_pos = min(short.first_pos, c.first_pos)
+            short = cands.get(name[k:]) if c is not None else None
+            if short is None or short.unit.level != c.unit.level:
+                continue
+            if _level_named(short.unit, v):
+                _merge_cand(c, short)
+                del cands[short.unit.name]
+            else:
+                _merge_cand(short, c)
                 del cands[name]
-                break
+            break
+    _add_short_names(cands, body[:1500], first_sentence_end, v)
     return list(cands.values())
+
+
+def _merge_cand(into: _Cand, other: _Cand) -> None:
+    into.mentions += other.mentions
+    into.subject += other.subject
+    into.first_subject = into.first_subject or other.first_subject
+    into.first_pos = min(into.first_pos, other.first_pos)
+
+
+def _add_short_names(cands: dict[str, _Cand], opening: str, first_sentence_end: int, v: _Vocab) -> None:
+    """Units a report names by their short name (法治青海, 考察青海, 巴州党委): candidates under their full name.
+
+    A short name inside a document's title (《…青海…》) or starting the full name (青海省) is not counted."""
+    if v.short_re is None:
+        return
+    titles = _mask(opening, (("《", "》"),))
+    taken = any(c.first_subject for c in cands.values())
+    for m in v.short_re.finditer(opening):
+        full = v.short_names[m.group()]
+        if opening.startswith(full, m.start()) or titles[m.start()] == "□":
+            continue
+        c = cands.get(full)
+        if c is None:
+            unit = _Unit(full, v.places[full], m.start(), m.end(), (), m.start(), len(full) - 1)
+            c = cands[full] = _Cand(unit, m.start(), short=True)
+        c.mentions += 1
+        if _SUBJECT_BEFORE.search(opening[max(0, m.start() - 12):m.start()]):
+            c.subject += 1
+            if m.start() < first_sentence_end and not taken:
+                c.first_subject = taken = True
+
+
+def _level_named(unit: _Unit, v: _Vocab) -> bool:
+    """A department named by its level alone: 市司法局, 区城市管理局, 市市场监管局 (not 市场监督管理局)."""
+    name = unit.name
+    return (unit.level == _DEPT and not unit.chain and len(name) >= 4 and name[0] in _LEVEL_CHAR
+            and not _covered(name, 0, v))
+
+
+_DOC_TITLE = re.compile(r"《([^《》\n]{2,80})》")
+
+
+def _unit_in_document_titles(opening: str, level: str | None, v: _Vocab) -> _Unit | None:
+    """The unit of ``level`` most often named in the titles of the documents an opening cites (《2024年度建安区法治
+    政府建设工作要点》): a report that names itself nowhere else names its own plans so."""
+    if level is None:
+        return None
+    counts: dict[str, tuple[int, _Unit]] = {}
+    for m in _DOC_TITLE.finditer(opening):
+        for unit in _orgs_in_label(m.group(1)):
+            if unit.level == level:
+                n, _ = counts.get(unit.name, (0, unit))
+                counts[unit.name] = (n + 1, unit)
+    return max(counts.values(), key=lambda t: t[0])[1] if counts else None
 
 
 def _best_text_unit(body: str, v: _Vocab) -> tuple[_Unit | None, str | None, bool]:
@@ -685,6 +801,8 @@ def _best_text_unit(body: str, v: _Vocab) -> tuple[_Unit | None, str | None, boo
     full = _mask(body)
     best, best_score = None, -math.inf
     for c in _text_candidates(body, v):
+        if c.short and cue_level and c.unit.level != cue_level:
+            continue  # a town's report quoting its province (考察江苏重要讲话精神)
         is_dept = c.unit.level == _DEPT
         if is_dept and not (c.first_subject or (cue_level == _DEPT and c.subject)):
             continue
@@ -698,10 +816,9 @@ def _best_text_unit(body: str, v: _Vocab) -> tuple[_Unit | None, str | None, boo
         key = (score, -c.first_pos)
         if best is None or key > (best_score, -best.first_pos):
             best, best_score = c, score
-    if best is None:
-        return None, cue_level, False
-    if cue_level and best.unit.level != cue_level and not best.first_subject:
-        return None, cue_level, False
+    if best is None or (cue_level and best.unit.level != cue_level and not best.first_subject):
+        unit = _unit_in_document_titles(body[:1500], cue_level, v)
+        return unit, cue_level, False
     strong = best.first_subject or best_score >= 8
     return best.unit, best.unit.level, strong
 
@@ -742,18 +859,57 @@ def _clean_value(v: Any) -> str | None:
 
 
 def _title_from_text(lines: list[str]) -> tuple[str | None, set[int]]:
-    idx = find_title(lines, max_lines=40)
-    if idx is None:
-        return None, set()
-    title = _norm(lines[idx]).strip()
-    used = {idx}
-    if not _orgs_in_title(title):  # a split title: the issuing unit on a line above (web fields between)
-        above = [i for i in range(idx - 1, max(-1, idx - 6), -1) if lines[i].strip()]
-        above = [i for i in above if not _JUNK_LINE.search(_norm(lines[i]))][:1]
-        if above and _is_org_line(lines[above[0]]):
-            title = _norm(lines[above[0]]).strip() + title
-            used.add(above[0])
-    return title, used
+    """The title found in the text (joined when split over lines) and the indexes of the lines it takes.
+
+    A title may be split after its issuing unit ("广元市人力资源和社会保障局" / "2023年法治政府建设工作年度报告":
+    the candidate with the unit's line above it is preferred over a copy without it) or inside its words
+    ("…关于2023年度法治政府建设" / "工作的报告")."""
+    candidates = _title_candidates(lines, max_lines=40)
+    if not candidates:
+        return _title_split_in_words(lines)
+    with_unit = next((i for i in candidates if _orgs_in_title(lines[i])), None)
+    if with_unit is not None:
+        return _norm(lines[with_unit]).strip(), {with_unit}
+    for idx in candidates:
+        above = _org_line_above(lines, idx)
+        if above is not None:
+            return _norm(lines[above]).strip() + _norm(lines[idx]).strip(), {above, idx}
+    return _norm(lines[candidates[0]]).strip(), {candidates[0]}
+
+
+def _title_candidates(lines: list[str], max_lines: int) -> list[int]:
+    out: list[int] = []
+    seen = 0
+    for i, line in enumerate(lines):
+        if not line.strip():
+            continue
+        seen += 1
+        if seen > max_lines:
+            break
+        if is_title_line(line):
+            out.append(i)
+    return out
+
+
+def _org_line_above(lines: list[str], idx: int) -> int | None:
+    """The line naming the issuing unit right above a title line (web fields may stand between), or None."""
+    above = [i for i in range(idx - 1, max(-1, idx - 6), -1) if lines[i].strip()]
+    above = [i for i in above if not _JUNK_LINE.search(_norm(lines[i]))][:1]
+    return above[0] if above and _is_org_line(lines[above[0]]) else None
+
+
+_TITLE_TAIL = re.compile(r"^[^,.;:。;:!?]{1,20}(?:报告|总结)$")
+
+
+def _title_split_in_words(lines: list[str], max_lines: int = 10) -> tuple[str | None, set[int]]:
+    """A title broken inside its words over two short lines, the second ending it (…法治政府建设 / 工作的报告)."""
+    near = [i for i, ln in enumerate(lines) if ln.strip()][:max_lines]
+    for a, b in itertools.pairwise(near):
+        first, second = _norm(lines[a]).strip(), _norm(lines[b]).strip()
+        if (len(first) <= 50 and not re.search(r"[,.;:。;:!?]", first) and _TITLE_TAIL.match(second)
+                and is_title_line(first + second)):
+            return first + second, {a, b}
+    return None, set()
 
 
 def _best_title_unit(title: str | None) -> _Unit | None:
@@ -788,6 +944,27 @@ def _enrich(unit: _Unit, others: list[_Unit | None]) -> _Unit:
         if o is not None and o.name == unit.name and len(o.chain) > len(best.chain):
             best = o
     return best
+
+
+def _with_host(dept: _Unit, units: list[_Unit]) -> _Unit:
+    """A department named by its level alone (市市场监管局) with the first unit of that level among ``units``
+    (乳山市 from the addressee 乳山市委、乳山市人民政府) as its host: 乳山市市场监管局."""
+    level = _LEVEL_CHAR[dept.name[0]]
+    host = next((u for u in units if u.level == level and u.name.endswith(dept.name[0])), None)
+    if host is None:
+        return dept
+    return _Unit(host.name + dept.name[1:], _DEPT, dept.start, dept.end, host.chain, host.chain_start, dept.stem_len)
+
+
+def _text_units_of_level(opening: str, level: str, v: _Vocab) -> list[_Unit]:
+    """Units of ``level`` named in the opening, the most mentioned first."""
+    counts: dict[str, list[_Unit]] = {}
+    masked = _mask(opening)
+    for m in v.suffix_re.finditer(masked):
+        u = _unit_ending_at(masked, m.end(), v, text=True)
+        if u is not None and u.level == level:
+            counts.setdefault(u.name, []).append(u)
+    return [us[0] for us in sorted(counts.values(), key=len, reverse=True)]
 
 
 def _text_units_named(body: str, name: str, v: _Vocab) -> list[_Unit]:
@@ -853,6 +1030,11 @@ def infer_metadata(text: str, title: str | None = None, extra: dict[str, str] | 
         unit = text_unit
     if unit is None:
         unit = next((u for u in weak_units if u is not None), None)
+
+    if unit is not None and _level_named(unit, v):
+        hosts = [u for t in (*opening.addressee, given_title, found_title, extra_title) if t
+                 for u in _orgs_in_title(t)] + [u for u in (*strong_units, *weak_units) if u is not None]
+        unit = _with_host(unit, hosts + _text_units_of_level(opening.body[:1500], _LEVEL_CHAR[unit.name[0]], v))
 
     jurisdiction = region = None
     titles = (given_title, found_title, extra_title)

@@ -9,8 +9,10 @@ and character span it came from. A change (从88%提升至95%) gives two linked 
 bounds.
 
 Digits that are not quantities are left alone: ordinals and markers (一是, 1., 第一), years and dates (2024年度,
-“12·4”), numerals inside names and slogans (“四议两公开”, 二十届三中全会, 综合查一次, 市委五届九次全会), anything
-inside quotes, 《》 titles or 〔〕 document numbers, and value-one Chinese numerals used as an article (一批, 一次).
+“12·4”), numerals inside names and slogans (“四议两公开”, 二十届三中全会, 综合查一次, 市委五届九次全会,
+市委五次、六次全会), numbered political formulas also when unquoted (两个确立, 四个意识, 三个作用:
+``vocab/formula_words.txt``), numeric codes of a plan (15336部署), anything inside quotes, 《》 titles or 〔〕 document
+numbers, and value-one Chinese numerals used as an article (一批, 一次).
 """
 
 from __future__ import annotations
@@ -19,13 +21,14 @@ import re
 from bisect import bisect_right
 from functools import lru_cache
 from itertools import pairwise
+from operator import itemgetter
 
 import pandas as pd
 
 from fazhi_lib.compare import canonical_indicator
 from fazhi_lib.numerals import parse_number
 from fazhi_lib.structure import Locator
-from fazhi_lib.vocabulary import read_rows
+from fazhi_lib.vocabulary import read_lines, read_rows, words_pattern
 
 METRIC_COLUMNS = [
     "doc_id", "metric_id", "item_id", "section_id", "part", "sentence", "raw", "value", "unit", "unit_kind",
@@ -33,6 +36,7 @@ METRIC_COLUMNS = [
     "linked_to", "role",
 ]
 
+_COLUMN_VALUES = itemgetter(*METRIC_COLUMNS)  # every row holds every column by the time it is returned
 _CN_NUM = "〇零一二两三四五六七八九十百千万亿"
 _YEAR_WORD = re.compile(r"(?<![\d])((?:19|20)\d\d)(?:年|-|—|至)")
 _SENT_END = re.compile(r"[。!?！？\n]")
@@ -52,6 +56,10 @@ _CUMULATIVE = re.compile(r"累计|总计|合计|共计|历年|[两二三四五�
 _SKIP_BEFORE = re.compile(r"(第|届|每|前|编号|序号|号|No\.?|[A-Za-z])$")
 _NAME_AFTER = re.compile(r"小组|工作组|机制|模式|体系|工作法|制度|行动|规划|计划|攻坚|全会|全体会议|中全会|届"
                          r"|年来|年以来|年间|规定|原则|工程|标准|清单|要求|一体")
+# 五次、六次全会 / 二中、三中全会: the items of a coordinated list share the word that follows the last one
+_COORDINATED = re.compile(rf"(?:[、和及与](?:第)?[\d{_CN_NUM[:11]}两]+(?:次|中|届|个|项|批))+")
+# a unit character that starts a word instead (推进15336部署要求): no unit
+_UNIT_STARTS_WORD = re.compile(r"部署|条例|处理|处置|期间|所有|所属|次要|台账|批示|批准|批复")
 _CHANGE_FROM = re.compile(r"(从|由)$")
 _CHANGE_TO = re.compile(r"(提升|提高|增加|增长|上升|下降|降低|减少|降|升|增)?(至|到|为)$")
 _MONEY_CONTEXT = re.compile(r"(损失|金额|资金|经费|投入|投资|补贴|补助|救助金|罚款|罚没|收入|奖金|工资|薪|费用"
@@ -194,6 +202,25 @@ def _is_year_or_date(text: str, m: re.Match[str]) -> bool:
     return before in ("·", "・", "?", "/", ":", "：", ".", "-")
 
 
+@lru_cache(maxsize=1)
+def _formula_re() -> re.Pattern[str]:
+    return re.compile(words_pattern(read_lines("formula_words.txt")))
+
+
+def _is_name_or_formula(text: str, m: re.Match[str], unit: str) -> bool:
+    """Whether the numeral and unit matched by ``m`` are part of a name or a numbered formula, not a quantity:
+    五人小组, 三年行动计划, 十二届市委五次、六次全会 (the words after a coordinated list), 四个意识 and 两个确立 (see
+    ``vocab/formula_words.txt``), and 15336部署 (部 starts a word)."""
+    end = m.end()
+    if _UNIT_STARTS_WORD.match(text, end - len(unit)):
+        return True
+    coordinated = _COORDINATED.match(text, end)
+    after = end if coordinated is None else coordinated.end()
+    if _NAME_AFTER.match(text, after, after + 4):
+        return True
+    return unit == "个" and bool(_formula_re().match(text, after))
+
+
 def extract_metrics(text: str, doc_id: str = "", sections: list[dict] | None = None,
                     items: list[dict] | None = None) -> list[dict]:
     """Every reported quantity of a cleaned report, as row dicts with the columns of ``METRIC_COLUMNS``.
@@ -224,7 +251,7 @@ def extract_metrics(text: str, doc_id: str = "", sections: list[dict] | None = N
     for r in rows:
         if r["linked_to"] is not None:
             r["linked_to"] = by_pos.get(r["linked_to"])
-    return [{k: r.get(k) for k in METRIC_COLUMNS} for r in rows]
+    return [dict(zip(METRIC_COLUMNS, _COLUMN_VALUES(r), strict=True)) for r in rows]
 
 
 def _read_quantity(text: str, m: re.Match[str], masked: list[tuple[int, int]], mstarts: list[int],
@@ -251,9 +278,8 @@ def _read_quantity(text: str, m: re.Match[str], masked: list[tuple[int, int]], m
             return None  # 一次, 一批: an article, not a count; 数千份: no number
         if unit in ("年", "天") or text[m.end(): m.end() + 1] in _CN_NUM:  # 三年行动, 三位一体, 五民五治
             return None
-    after_unit = text[m.end(): m.end() + 4]
-    if unit and _NAME_AFTER.match(after_unit):
-        return None  # 五人小组, 三年行动计划
+    if unit and _is_name_or_formula(text, m, unit):
+        return None  # 五人小组, 三年行动计划, 四个意识, 五次、六次全会, 15336部署
     if unit == "年" and (not num.isdigit() or len(num) > 2):
         return None
     value = {"百": 100.0, "千": 1000.0, "万": 10000.0}[num] if approx_bare else parse_number(num)

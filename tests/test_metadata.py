@@ -465,3 +465,84 @@ def test_years_are_ints():
     r = infer_metadata("2023年，红星街道坚持依法行政。")
     assert isinstance(r["year_start"], int) and not isinstance(r["year_start"], bool)
     assert not math.isnan(r["year_end"])
+
+
+# ------------------------------------------------------------------------------ the smallest issuing unit
+
+
+@pytest.mark.parametrize(("title", "extra", "expected"), [
+    ("重庆市永川区人民政府大安街道办事处关于2024年法治政府建设情况的报告", None, ("大安街道", "街道", "重庆市永川区")),
+    ("北京市密云区人民政府果园街道办事处2025年法治政府建设情况报告", None, ("果园街道", "街道", "北京市密云区")),
+    (None, {"发布机构": "上海市宝山区人民政府杨行镇"}, ("杨行镇", "镇", "上海市宝山区")),
+])
+def test_an_office_inside_a_governments_name_is_the_offices_unit(title, extra, expected):
+    text = "2024年，我街道坚持依法行政，全年开展普法活动20场。"
+    assert meta(text, title=title, extra=extra)[:3] == expected
+
+
+def test_a_department_named_by_its_level_alone_is_the_one_named_with_its_place():
+    text = ("2022年，在区委、区政府的坚强领导下，綦江区司法局坚持以习近平法治思想为指导，深入推进法治建设。"
+            "区司法局主要领导作为第一责任人，带头履行职责。区司法局全年办理复议案件12件。")
+    assert meta(text)[:2] == ("綦江区司法局", "部门")
+
+
+def test_a_department_named_by_its_level_alone_takes_its_place_from_the_addressee():
+    text = ("乳山市委、乳山市人民政府：\n"
+            "2024年，在市委市政府的正确领导下，市市场监管局把握新形势，全年立案查办案件759起。")
+    assert meta(text)[:2] == ("乳山市市场监管局", "部门")
+    # without a place of its level anywhere it stays as written
+    assert meta("县委、县政府：\n2024年，县教育局坚持依法治教，我局全年开展培训12次。")[:2] == ("县教育局", "部门")
+
+
+def test_a_report_naming_its_unit_by_its_short_name():
+    text = ("2024年，在党中央、国务院的坚强领导下，全省各级行政机关坚持依法行政，以法治政府建设引领法治青海建设。"
+            "我们始终把贯彻落实习近平总书记对青海工作的重要讲话精神作为重大政治任务，把青海各项工作纳入法治化轨道。"
+            "243项政务服务事项实现跨省通办。")
+    assert meta(text)[:2] == ("青海省", "省")
+    text = ("2023年，巴州党委、政府坚持以习近平新时代中国特色社会主义思想为指导。"
+            "州党委、政府始终将法治政府建设摆在突出位置。")
+    assert meta(text)[:2] == ("巴音郭楞蒙古自治州", "市")
+    # a town's report quoting its province does not become the province's
+    text = "2024年，我镇深入学习贯彻习近平总书记考察江苏重要讲话精神，江苏各地法治建设成效明显，全镇开展普法活动20场。"
+    assert meta(text)[1] == "镇"
+
+
+def test_a_number_and_its_measure_word_are_no_place_and_cited_plans_name_the_unit():
+    assert meta("督察组12日启程前往全国8个省区市，开展为期一周的法治政府建设督察。")[0] is None
+    text = ("2024年，在区委的正确领导下，区政府坚持以习近平法治思想为指导。区政府主要负责人主持召开2次区政府常务会议，"
+            "制定印发《2024年度建安区法治政府建设工作要点》，制定《建安区提升行政执法质量行动实施方案》。")
+    assert meta(text)[:2] == ("建安区", "区")
+
+
+def test_publishing_fields_one_per_line_in_the_text():
+    text = ("发布机构：\n某某县白沙镇人民政府\n来源：\n某某县司法局\n"
+            "2024年，全镇上下坚持依法行政，全年开展普法活动20场。")
+    assert meta(text)[:3] == ("白沙镇", "镇", "某某县")
+
+
+@pytest.mark.parametrize("head", [
+    "关于法治政府建设情况的报告\n二〇二五年一月十日",
+    "关于法治政府建设情况的报告\n（2025年1月10日）\n发布日期：2025-01-15",
+    "某某县人民政府关于法治政府建设情况的报告\n深入贯彻党的二十届三中全会和县委十五届七次全会精神。",
+])
+def test_the_reported_year_not_a_date_or_plenum_nearer_the_top(head):
+    r = infer_metadata(head + "\n2024年，某某县坚持依法行政，全年办理复议案件12件。")
+    assert (r["year_start"], r["year_end"]) == (2024, 2024)
+
+
+def test_title_split_over_lines_is_joined_the_same_as_on_one_line():
+    body = "2023年，在县委、县政府的正确领导下，桐木漯瑶族乡深入推进依法行政。"
+    split = infer_metadata(f"桐木漯瑶族乡人民政府关于2023年度法治政府建设\n工作的报告\n{body}")
+    assert split["title"] == "桐木漯瑶族乡人民政府关于2023年度法治政府建设工作的报告"
+    # a page title without the unit, then the unit's line and the title again: the title with its unit
+    lines = ["2023年法治政府建设工作年度报告", "广元市人力资源和社会保障局", "2023年法治政府建设工作年度报告",
+             "2023年，我局坚持依法行政。"]
+    r = infer_metadata("\n".join(lines))
+    assert r["title"] == "广元市人力资源和社会保障局2023年法治政府建设工作年度报告"
+    assert (r["jurisdiction"], r["admin_level"]) == ("广元市人力资源和社会保障局", "部门")
+
+
+def test_a_verb_before_a_level_or_an_office_is_no_name():
+    text = ("2023年，我局坚持以习近平法治思想为指导，全面贯彻落实省、市、区关于法治政府建设各项部署要求。"
+            "加强行政争议源头化解，贯彻落实局《行政争议化解工作规则》，上城区人力社保局全年化解争议12件。")
+    assert meta(text)[:2] == ("上城区人力社保局", "部门")

@@ -131,3 +131,20 @@ def test_provenance_points_into_the_text():
         assert text[r.start:r.end] == r.raw
         assert r.raw in r.sentence and r.sentence in text
         assert r.item_id is not None and r.section_id is not None
+
+
+@pytest.mark.parametrize("sentence", [
+    "深刻领悟两个确立的决定性意义，增强四个意识、坚定四个自信、做到两个维护。",
+    "发挥三个作用，实现八个新突破、五个新提升，开展三个年活动，落实四个亲自职责，做到三个到位。",
+    "全面落实十二届市委五次、六次全会部署，学习党的二十届二中、三中全会精神。",
+    "紧密围绕省委“1310”具体部署和市委1312思路举措，推进15336部署要求，认真贯彻法治建设一规划两纲要。",
+])
+def test_numbered_formulas_and_slogans_are_no_quantities(sentence):
+    # unquoted, as many pages write them: the numerals name a formula or an ordinal, they count nothing
+    assert metrics_of("一、主要工作\n" + sentence).empty
+
+
+def test_counts_beside_formulas_stay():
+    df = metrics_of("一、主要工作\n增强四个意识，在两个社区成立调解室，设立三个调解工作站，新增2个年度项目，"
+                    "全年开展培训12次、15次，召开五次、六次专题会议。")
+    assert sorted(df["raw"]) == sorted(["两个", "三个", "2个", "12次", "15次", "五次", "六次"])
