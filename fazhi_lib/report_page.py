@@ -39,15 +39,15 @@ from fazhi_lib.htmltable import (
 )
 from fazhi_lib.i18n import check_lang, header, html_lang, label, t, value_label
 from fazhi_lib.outputs import worker_pool
-from fazhi_lib.pipeline import _atomic_write
+from fazhi_lib.pipeline import Corpus, _atomic_write
 from fazhi_lib.plotting import format_value
 from fazhi_lib.safehtml import escape, path_href
 from fazhi_lib.topics import shared_share
 from fazhi_lib.yoy_views import VERDICTS, last_years
 
 __all__ = ["BRIEF_CSS", "PAGE_CSS", "SECTIONS", "BriefTables", "CorpusContext", "brief_sections", "corpus_context",
-           "load_brief_tables", "notebook_style", "page_names", "pages_to_render", "readable", "render_chunk",
-           "render_reports", "report_page", "safe_file_stem"]
+           "load_brief_tables", "notebook_sections", "notebook_style", "page_names", "pages_to_render", "readable",
+           "render_chunk", "render_reports", "report_page", "safe_file_stem"]
 
 #: The ingest tables a page is made from (the analysis tables, problem_topics, remedies and shared_sentences, are
 #: used when all are present).
@@ -351,6 +351,19 @@ def brief_sections(doc_id: str, documents: pd.DataFrame, texts: pd.DataFrame, se
                                                       lang)),
         "reading": _reading(lang),
     }
+
+
+def notebook_sections(corpus: Corpus, analysis: Mapping[str, pd.DataFrame], doc_id: str | None = None,
+                      lang: str = "en") -> dict[str, str]:
+    """The sections of one report's brief for notebook 40: ``brief_sections`` of ``doc_id`` (None: the first
+    document) compared with the whole ``corpus`` (``overview.load_corpus``) and its ``analysis`` tables
+    (``overview.load_analysis``: topics, remedies, shared text and year over year), exactly as the rendered page
+    shows them."""
+    context = corpus_context(corpus.documents, corpus.texts, corpus.items, corpus.metrics, corpus.measures,
+                             analysis["problem_topics"], analysis["remedies"], analysis["shared_sentences"],
+                             {n: analysis[n] for n in YEAR_OVER_YEAR_TABLES})
+    return brief_sections(ov.choose_doc(corpus.documents, doc_id), corpus.documents, corpus.texts, corpus.sections,
+                          corpus.items, corpus.metrics, corpus.measures, lang=lang, context=context)
 
 
 def notebook_style() -> str:
