@@ -45,11 +45,14 @@ def prose(key: str, lang: str, **values: object) -> Markdown:
 
 
 def table(frame: pd.DataFrame, lang: str, max_rows: int | None = None, table_name: str = "",
-          **options: object) -> HTML:
-    """A view as a readable table in ``lang`` (``htmltable.localized_table``), at most ``max_rows`` rows with a
-    note saying how many are not shown. ``options`` go to ``htmltable.readable_table`` (``decimals``,
-    ``percent``, ``highlight``)."""
+          years: Iterable[str] = (), **options: object) -> HTML:
+    """A view as a readable table in ``lang`` (``htmltable.localized_table``; ``table_name`` picks headers of the
+    form ``col.<table_name>.<column>``), at most ``max_rows`` rows with a note saying how many are not shown.
+    ``years``: numeric columns holding years, shown as written (2024, not 2,024). ``options`` go to
+    ``htmltable.readable_table`` (``decimals``, ``percent``, ``highlight``)."""
     shown = frame if max_rows is None else frame.head(max_rows)
+    for name in years:
+        shown = shown.assign(**{name: [_year(v) for v in shown[name]]})
     caption = "" if len(shown) == len(frame) else t("nb.rows_shown", lang, n=f"{len(shown):,}",
                                                     total=f"{len(frame):,}")
     if "highlight" in options and options["highlight"] is not None:
@@ -58,6 +61,11 @@ def table(frame: pd.DataFrame, lang: str, max_rows: int | None = None, table_nam
         shown = shown.reset_index()
     return HTML(_STYLE + localized_table(shown.reset_index(drop=True), lang, table_name, caption=caption,
                                          **options))
+
+
+def _year(value: object) -> str:
+    number = pd.to_numeric(value, errors="coerce")
+    return "" if pd.isna(number) else str(int(number))
 
 
 def fields(pairs: Mapping[str, object] | Iterable[tuple[str, object]]) -> HTML:
