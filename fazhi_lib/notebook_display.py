@@ -17,8 +17,9 @@ from IPython.display import HTML, Markdown
 
 from fazhi_lib.htmltable import TABLE_CSS, fields_table, localized_table
 from fazhi_lib.i18n import t
+from fazhi_lib.safehtml import escape
 
-__all__ = ["fields", "prose", "table"]
+__all__ = ["fields", "folded_tables", "prose", "table"]
 
 _STYLE = f"<style>{TABLE_CSS}</style>"
 
@@ -57,9 +58,8 @@ def table(frame: pd.DataFrame, lang: str, max_rows: int | None = None, table_nam
                                                     total=f"{len(frame):,}")
     if "highlight" in options and options["highlight"] is not None:
         options["highlight"] = list(options["highlight"])[: len(shown)]  # type: ignore[call-overload]
-    if not isinstance(shown.index, pd.RangeIndex):  # a labelled index (reports, levels) is a column of its own
-        shown = shown.reset_index()
-    return HTML(_STYLE + localized_table(shown.reset_index(drop=True), lang, table_name, caption=caption,
+    named = any(name is not None for name in shown.index.names)  # a labelled index (reports, levels) is a column
+    return HTML(_STYLE + localized_table(shown.reset_index(drop=not named), lang, table_name, caption=caption,
                                          **options))
 
 
@@ -72,3 +72,12 @@ def fields(pairs: Mapping[str, object] | Iterable[tuple[str, object]]) -> HTML:
     """Label–value pairs (a summary) as a readable two-column table; labels already in the notebook's language."""
     items = pairs.items() if isinstance(pairs, Mapping) else pairs
     return HTML(_STYLE + fields_table(items))
+
+
+def folded_tables(blocks: Iterable[tuple[str, str, pd.DataFrame]], lang: str, table_name: str = "",
+                  empty: str = "") -> HTML:
+    """Tables one opens by clicking their title (``<details>``): ``blocks`` are (title in bold, the rest of the
+    summary line, rows), all escaped; ``empty`` is said when there is no block."""
+    parts = [f"<details><summary><b>{escape(title)}</b> — {escape(note)}</summary>"
+             f"{localized_table(rows, lang, table_name)}</details>" for title, note, rows in blocks]
+    return HTML(_STYLE + ("\n".join(parts) or f"<p>{escape(empty)}</p>"))
