@@ -56,7 +56,8 @@ def test_notebook_declares_lang_and_keeps_its_prose_in_the_catalogue(path: Path)
     prose = [c for c in cells if "prose" in c.get("metadata", {}).get("tags", [])]
     assert prose, "no cell tagged prose"
     for cell in prose:
-        assert re.fullmatch(r"""prose\("nb[0-9]{2}\.[a-z_]+", lang\)""", _source(cell).strip()), _source(cell)
+        source = _source(cell).strip()
+        assert re.fullmatch(r"""display\(prose\("nb[0-9]{2}\.[a-z_]+", lang\)\)""", source), source
     first = cells.index(next(c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])))
     assert first < cells.index(prose[0]), "the parameters cell must come before the prose, so lang reaches it"
     assert KEY_USE.findall(_source(prose[0]))[0].endswith(".title")
