@@ -214,3 +214,24 @@ def test_notebook_40_shows_what_the_rendered_brief_shows(lang: str, seed_tables:
     assert terms and all(term in shown["mechanisms"] for term in terms)
     problems = items.loc[items["doc_id"].eq(doc) & items["part"].eq("problems"), "text"]
     assert len(problems) and all(re.sub(r"\s+", " ", p).strip()[:20] in shown["problems"] for p in problems)
+
+
+def test_notebook_tables_are_readable_escaped_and_in_the_language_asked():
+    import pandas as pd
+
+    from fazhi_lib.notebook_display import fields, folded_tables, prose, table
+
+    frame = pd.DataFrame({"字数": [12345, 7], "年份": [2024, 2023], "判断": ["已落实", "未见落实"],
+                          "原文": ["<script>alert(1)</script>" + "长" * 20, "句子"]}).set_index("判断")
+    en = table(frame, "en", max_rows=1, years=["年份"]).data
+    assert "<script>" not in en and "&lt;script&gt;" in en
+    assert ">Characters<" in en and ">Verdict<" in en and ">carried out<" in en and "未见落实" not in en
+    assert '<td class="n">12,345</td>' in en and ">2024<" in en and "2,024" not in en
+    assert i18n.t("nb.rows_shown", "en", n="1", total="2") in en and 'class="t"' in en
+    zh = table(frame, "zh").data
+    assert ">字数<" in zh and ">已落实<" in zh and ">Characters<" not in zh
+    assert "&lt;b&gt;" in fields({"<b>": "x"}).data
+    folded = folded_tables([("<i>法律顾问</i>", "5 reports", frame.reset_index())], "en", empty="none").data
+    assert "<details>" in folded and "&lt;i&gt;法律顾问" in folded and ">Characters<" in folded
+    assert "<p>none</p>" in folded_tables([], "en", empty="none").data
+    assert prose("nb00.title", "zh").data == i18n.t("nb00.title", "zh")
