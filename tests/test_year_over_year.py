@@ -147,6 +147,18 @@ def test_indicator_trends_follow_a_jurisdiction(real):
     assert trends.groupby(["panel_id", "canonical_indicator"])["doc_id"].nunique().min() >= 2
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_trend_chart_draws_an_indicator_titled_in_the_language_asked(real, lang):
+    from fazhi_lib.i18n import t
+    from fazhi_lib.yoy_views import trend_chart
+
+    _, tables = real
+    fig = trend_chart(tables["indicator_trends"], tables["panel"], "受理矛盾纠纷数", lang=lang)
+    ax = fig.axes[0]
+    assert ax.get_title().startswith("受理矛盾纠纷数") and ax.get_xlabel() == t("chart.report_year", lang)
+    assert len(ax.get_lines()) >= 1
+
+
 def test_analyze_writes_the_year_over_year_tables(tmp_path):
     d = tmp_path / "in"
     d.mkdir()
