@@ -25,20 +25,22 @@ __all__ = ["LONG_TEXT", "TABLE_CSS", "column_class", "fields_table", "format_num
 #: shorter ones (markers, units, terms) stay on one line.
 LONG_TEXT = 16
 
+#: The selectors name the wrapping box (``.fz-scroll``) so that they outweigh a notebook page's own table rules
+#: (JupyterLab right-aligns every cell and header of an output).
 TABLE_CSS = """
 .fz-scroll{overflow-x:auto;max-width:100%;margin:.6em 0 1.2em}
 table.fz{border-collapse:collapse;font-size:.92em;line-height:1.55}
 table.fz th,table.fz td{padding:.35em .7em;border-bottom:1px solid #dfe3e8;vertical-align:top}
-table.fz thead th{background:#f3f5f8;border-bottom:2px solid #c9d0d8;text-align:left;white-space:nowrap}
-table.fz th.n,table.fz td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+.fz-scroll table.fz thead th{background:#f3f5f8;border-bottom:2px solid #c9d0d8;text-align:left;white-space:nowrap}
+.fz-scroll table.fz th.n,table.fz td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 table.fz td.s{text-align:left;white-space:nowrap}
 table.fz td.t{text-align:left;white-space:normal;min-width:12em;max-width:40em;overflow-wrap:anywhere}
 table.fz tbody tr:hover{background:#fafbfc}
 table.fz tbody tr.hl{background:#fdecea}table.fz td.c{text-align:center}
 table.fz caption{caption-side:bottom;text-align:left;color:#57606a;font-size:.9em;padding-top:.3em}
-table.fz-fields th{text-align:left;font-weight:600;background:none;border-bottom:1px solid #eef0f3;
+.fz-scroll table.fz-fields th{text-align:left;font-weight:600;background:none;border-bottom:1px solid #eef0f3;
 white-space:nowrap;color:#444}
-table.fz-fields td{text-align:left;overflow-wrap:anywhere}
+.fz-scroll table.fz-fields td{text-align:left;overflow-wrap:anywhere}
 """
 
 
