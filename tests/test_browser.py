@@ -112,8 +112,12 @@ def test_index_loads_and_links_resolve(run, browser):
         assert url.scheme == "file", href
         target = Path(unquote(url.path))
         assert target.is_file(), f"index links to a missing file: {href}"
+        if url.fragment:  # a link into a place of a brief: that place exists there
+            anchor = f'id="{html.escape(unquote(url.fragment))}"'
+            assert anchor in target.read_text(encoding="utf-8"), f"{href}: no element with {anchor}"
         targets.add(target.name)
     assert expected <= targets
+    assert any(urlparse(h).fragment for h in hrefs), "the index links into no part of a report's brief"
 
 
 def test_briefs_load_with_images(run, browser):
