@@ -40,6 +40,9 @@ def _timed_run(corpus: Path, out: Path, tables: Path, jobs: int, lang: str, per_
                           log=None)
     seconds = time.perf_counter() - t0
     reports = manifest.get("reports", [])
+    for failed in [*manifest.get("notebooks", []), *reports]:
+        if failed.get("status") != "ok":
+            print(f"  failed: {failed.get('name') or failed.get('file')}: {failed.get('error')}", flush=True)
     return {"seconds": round(seconds, 1), "failed": manifest["failed"],
             "report_briefs": sum(1 for r in reports if r.get("status") == "ok")}
 

@@ -222,17 +222,17 @@ def trend_chart(trends: pd.DataFrame, panel: pd.DataFrame, indicator: str, max_l
 
     use_chinese_font()
     names = _name(panel)
-    t = trends[trends["canonical_indicator"] == indicator]
+    rows = trends[trends["canonical_indicator"] == indicator]
     fig, ax = plt.subplots(figsize=(8, 3.8))
-    for pid in t["panel_id"].value_counts().head(max_lines).index:
-        g = t[t["panel_id"] == pid].sort_values("position")
+    for pid in rows["panel_id"].value_counts().head(max_lines).index:
+        g = rows[rows["panel_id"] == pid].sort_values("position")
         ax.plot(g["year_end"].astype(int), g["value_per_year"].astype(float), marker="o",
                 label=str(names.get(pid, pid)))
-    if len(t):
-        years = t["year_end"].astype(int)
+    if len(rows):
+        years = rows["year_end"].astype(int)
         ax.set_xlim(years.min() - 0.5, years.max() + 0.5)
-    unit = t["unit"].mode().iat[0] if len(t) else ""
-    divided = bool(t["per_year_applied"].any()) if len(t) else False
+    unit = rows["unit"].mode().iat[0] if len(rows) else ""
+    divided = bool(rows["per_year_applied"].any()) if len(rows) else False
     ax.set_title(t("chart.indicator_title", lang, indicator=indicator, unit=unit,
                    per_year=t("chart.per_year", lang) if divided else ""))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))

@@ -351,6 +351,21 @@ def test_views_of_real_reports(real):
     assert yv.last_year(_doc(corpus, SEED_001), tables, corpus.items, corpus.documents)["previous"] is None
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_trend_chart_speaks_the_language_asked(real, lang):
+    import matplotlib.pyplot as plt
+
+    from fazhi_lib import yoy_views as yv
+    from fazhi_lib.i18n import t
+
+    _, tables = real
+    fig = yv.trend_chart(tables["indicator_trends"], tables["panel"], "受理矛盾纠纷数", lang=lang)
+    ax = fig.axes[0]
+    assert "受理矛盾纠纷数" in ax.get_title() and ax.get_xlabel() == t("chart.report_year", lang)
+    assert len(ax.lines) >= 1
+    plt.close(fig)
+
+
 @pytest.mark.notebook
 def test_notebook_50_runs_on_a_corpus_with_panels(real, tmp_path):
     papermill = pytest.importorskip("papermill")
