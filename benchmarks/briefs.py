@@ -11,7 +11,8 @@
    the run without them (100 reports), and that 1,000 reports' briefs take under two minutes.
 
 Prints a human-readable summary and, as the very last line, one JSON object with the keys docs, jobs, lang,
-seeds_seconds, without_seconds, with_seconds, per_report_extra, report_briefs, failed, python, machine.
+seeds_seconds, seeds_cpu, without_seconds, with_seconds, per_report_extra, the same three in CPU seconds
+(without_cpu, with_cpu, per_report_extra_cpu), report_briefs, failed, python, machine.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import platform
+import resource
 import sys
 import time
 from pathlib import Path
@@ -34,16 +36,22 @@ from fazhi_lib import cli, generate  # noqa: E402
 from fazhi_lib.briefs import run_briefs  # noqa: E402
 
 
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children (workers, and the kernels they started)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def _timed_run(corpus: Path, out: Path, tables: Path, jobs: int, lang: str, per_report: bool | None) -> dict:
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), cpu_seconds()
     manifest = run_briefs([corpus], out=out, tables_dir=tables, jobs=jobs, lang=lang, per_report=per_report,
                           log=None)
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, cpu_seconds() - c0
     reports = manifest.get("reports", [])
     for failed in [*manifest.get("notebooks", []), *reports]:
         if failed.get("status") != "ok":
             print(f"  failed: {failed.get('name') or failed.get('file')}: {failed.get('error')}", flush=True)
-    return {"seconds": round(seconds, 1), "failed": manifest["failed"],
+    return {"seconds": round(seconds, 1), "cpu": round(cpu, 1), "failed": manifest["failed"],
             "report_briefs": sum(1 for r in reports if r.get("status") == "ok")}
 
 
@@ -53,7 +61,9 @@ def run(docs: int, seed: int, jobs: int, lang: str, seeds: bool, work: Path) -> 
         print("briefing the seeds from scratch ...", flush=True)
         seeds_run = _timed_run(ROOT / "seeds", work / "seeds_out", work / "seeds_tables", jobs, lang, None)
         result["seeds_seconds"] = seeds_run["seconds"]
-        print(f"  seeds: {seeds_run['seconds']:.1f} s, {seeds_run['report_briefs']} report briefs", flush=True)
+        print(f"  seeds: {seeds_run['seconds']:.1f} s ({seeds_run['cpu']:.1f} s of CPU), "
+              f"{seeds_run['report_briefs']} report briefs", flush=True)
+        result["seeds_cpu"] = seeds_run["cpu"]
     corpus, tables = work / "corpus", work / "tables"
     generate.generate_corpus(docs, corpus, seed=seed)
     print(f"generated {docs} documents -> {corpus}; ingesting and analyzing (not timed) ...", flush=True)
@@ -63,12 +73,15 @@ def run(docs: int, seed: int, jobs: int, lang: str, seeds: bool, work: Path) -> 
         raise SystemExit("analyze failed")
     print("fazhi brief without the per-report briefs ...", flush=True)
     without = _timed_run(corpus, work / "out", tables, jobs, lang, False)
-    print(f"  {without['seconds']:.1f} s", flush=True)
+    print(f"  {without['seconds']:.1f} s ({without['cpu']:.1f} s of CPU)", flush=True)
     print("fazhi brief with the brief of every report ...", flush=True)
     with_pages = _timed_run(corpus, work / "out", tables, jobs, lang, True)
-    print(f"  {with_pages['seconds']:.1f} s, {with_pages['report_briefs']} report briefs", flush=True)
+    print(f"  {with_pages['seconds']:.1f} s ({with_pages['cpu']:.1f} s of CPU), {with_pages['report_briefs']} report "
+          "briefs", flush=True)
     result.update(without_seconds=without["seconds"], with_seconds=with_pages["seconds"],
                   per_report_extra=round(with_pages["seconds"] - without["seconds"], 1),
+                  without_cpu=without["cpu"], with_cpu=with_pages["cpu"],
+                  per_report_extra_cpu=round(with_pages["cpu"] - without["cpu"], 1),
                   report_briefs=with_pages["report_briefs"], failed=without["failed"] + with_pages["failed"],
                   python=platform.python_version(), machine=machine_description())
     return result
