@@ -277,8 +277,8 @@ def _p(key: str, lang: str, cls: str = "note", **values: object) -> str:
     return f'<p class="{cls}">{escape(t(key, lang, **values))}</p>'
 
 
-def _link(href: str | None, text: object) -> str:
-    return f'<a href="{escape(path_href(href))}">{escape(text)}</a>' if href else escape(text)
+def _link(href: str | None, text: object, fragment: str = "") -> str:
+    return f'<a href="{escape(path_href(href, fragment))}">{escape(text)}</a>' if href else escape(text)
 
 
 def _table(head: Sequence[tuple[str, str]], rows: Iterable[Sequence[object]], table_id: str = "",
@@ -426,7 +426,7 @@ def _brief_link(facts: Facts, doc_id: object, anchor: str = "") -> str:
     doc = as_text(doc_id)
     target = facts.links.get(doc)
     text = facts.labels.get(doc, doc)
-    return _link(f"{target}#{anchor}" if target and anchor else target, text) if doc else ""
+    return _link(target, text, anchor) if doc else ""
 
 
 def _stands_out(manifest: Mapping, facts: Facts, lang: str) -> str:

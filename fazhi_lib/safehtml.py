@@ -101,13 +101,16 @@ def href(file_name: str) -> str:
     return quote(str(file_name), safe="")
 
 
-def path_href(path: str) -> str:
+def path_href(path: str, fragment: str = "") -> str:
     """A relative link to a file of a run, through folders (``reports/大安街道_2024.html``, ``../index.html``).
 
     Parameters
     ----------
     path : str
         The file's path relative to the linking page, its parts separated by ``/``.
+    fragment : str, optional
+        A place in that file (an element's id, ``problems``), percent-encoded like a part and joined with ``#``:
+        the one ``#`` of the link that is not part of a file name.
 
     Returns
     -------
@@ -118,7 +121,8 @@ def path_href(path: str) -> str:
     text = str(path)
     if text.startswith("/") or "\\" in text:
         raise ValueError(f"not a relative path of a run: {text!r}")
-    return "/".join(href(part) for part in text.split("/"))
+    link = "/".join(href(part) for part in text.split("/"))
+    return f"{link}#{href(fragment)}" if fragment else link
 
 
 def html_table(frame: pd.DataFrame, max_rows: int | None = None) -> str:
