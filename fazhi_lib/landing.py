@@ -36,7 +36,7 @@ from fazhi_lib import overview as ov
 from fazhi_lib.compare import comparable, report_labels
 from fazhi_lib.diffusion import adoption
 from fazhi_lib.htmltable import TABLE_CSS, fields_table, format_number, format_percent
-from fazhi_lib.i18n import DEFAULT_LANG, check_lang, header, html_lang, label, t
+from fazhi_lib.i18n import DEFAULT_LANG, check_lang, header, html_lang, label, t, value_label
 from fazhi_lib.pipeline import READABLE, read_tables
 from fazhi_lib.report_page import PAGE_CSS, SECTION_CSS
 from fazhi_lib.safehtml import as_text, escape, path_href
@@ -352,7 +352,7 @@ def _skipped(facts: Facts | None, lang: str) -> str:
     """The files that are no report (a metadata.csv, a stray file), with the reason, folded away."""
     if facts is None or facts.skipped.empty:
         return ""
-    items = "".join(f"<li>{escape(r.get('source'))}: {escape(r.get('reason'))}</li>"
+    items = "".join(f"<li>{escape(r.get('source'))}: {escape(value_label(r.get('reason'), lang))}</li>"
                     for r in facts.skipped.to_dict("records"))
     return (f'<details><summary>{escape(t("idx.skipped_files", lang, n=format_number(len(facts.skipped))))}'
             f"</summary><ul>{items}</ul></details>")

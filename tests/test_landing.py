@@ -203,6 +203,8 @@ def test_the_landing_page_speaks_chinese(run):
         assert i18n.t(key, "zh") in zh and i18n.t(key, "en") not in zh, key
         assert i18n.t(key, "en") in en, key
     assert _parse(zh).links == _parse(en).links  # the same content: the same briefs and places linked
+    skipped = facts.skipped["reason"].iat[0]  # the metadata.csv of the seeds: its reason in the page's language
+    assert i18n.value_label(skipped, "zh") in zh and skipped not in zh
 
 
 def test_a_zipped_run_opens_elsewhere_with_every_link_working(run, tmp_path):
