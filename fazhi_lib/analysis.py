@@ -110,7 +110,7 @@ def learned(model: topics.TopicModel) -> dict[str, Any]:
     """What the topic model learned, as plain values for the manifest: the number of topics and, when it was
     chosen, the silhouette of every k tried."""
     fitted = hasattr(model, "n_topics_")
-    return {"n_topics_": int(model.n_topics_) if fitted else 0,
+    return {"k_": int(model.k_) if fitted else 0, "n_topics_": int(model.n_topics_) if fitted else 0,
             "silhouettes_": model.silhouettes_.to_dict("records") if fitted else []}
 
 
@@ -137,12 +137,15 @@ class Analysis(dict):
         """The mean silhouette of every number of topics tried (columns k, silhouette; empty when k was given)."""
         return pd.DataFrame(self.learned.get("silhouettes_", []), columns=["k", "silhouette"])
 
+    def parameter_text(self) -> str:
+        """The parameters as a reader sees them: ``n_topics='auto', vectorizer='words', …``."""
+        return ", ".join(f"`{k}={v!r}`" for k, v in self.parameters.items())
+
     def describe(self) -> str:
         """One line saying where the tables come from and with which parameters."""
-        params = ", ".join(f"{k}={v!r}" for k, v in self.parameters.items())
         where = "read from the tables folder" if self.from_files else "computed now (the tables folder holds none "\
-            "with these parameters)"
-        return f"analysis tables {where}; parameters: {params}"
+            "made with these parameters from its current tables)"
+        return f"analysis tables {where}; parameters: {self.parameter_text()}"
 
 
 def current_analysis(folder: str | Path, parameters: Mapping[str, Any] | None = None,

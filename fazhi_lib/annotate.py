@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -34,7 +33,8 @@ from heapq import heapify, heappop, heappush
 import pandas as pd
 
 from fazhi_lib.htmltable import format_number, records
-from fazhi_lib.i18n import html_lang, label, t
+from fazhi_lib.i18n import html_lang, label, t, value_label
+from fazhi_lib.safehtml import escape
 
 __all__ = ["KINDS", "Mark", "attribute", "escape_text", "layout"]
 
@@ -72,14 +72,15 @@ class Mark:
 
 
 def escape_text(text: str) -> str:
-    """Report text as HTML character data: ``& < >`` escaped, and a carriage return written as ``&#13;`` (an HTML
+    """Report text as HTML character data (``safehtml.escape``), a carriage return written as ``&#13;`` (an HTML
     parser would turn a raw one into a line feed and change the text)."""
-    return html.escape(text, quote=False).replace("\r", "&#13;")
+    return escape(text).replace("\r", "&#13;")
 
 
 def attribute(name: str, value: object) -> str:
-    """`` name="value"`` with the value escaped for a double-quoted attribute (quotes, ``&``, ``<``, ``>``)."""
-    return f' {name}="{html.escape(str(value), quote=True).replace(chr(13), "&#13;")}"'
+    """`` name="value"`` with the value escaped for a double-quoted attribute (``escape_text``: quotes, ``&``,
+    ``<``, ``>``)."""
+    return f' {name}="{escape_text(str(value))}"'
 
 
 def _open_tag(mark: Mark, start: int, end: int) -> str:
@@ -299,7 +300,7 @@ def measure_marks(measures: pd.DataFrame, lang: str) -> list[Mark]:
     for r in records(measures, ("start", "end", "planned", "term", "surface", "kind", "dimension", "source")):
         start, end, planned = int(r.start), int(r.end), bool(r.planned)
         dimension = _str(r.dimension) or "unclassified"
-        fields = [("d.term", r.term), ("d.surface", r.surface), ("d.kind", r.kind),
+        fields = [("d.term", r.term), ("d.surface", r.surface), ("d.kind", value_label(r.kind, lang)),
                   ("d.dimension", label("dimension", dimension, lang)),
                   ("d.planned", t("d.plan" if planned else "d.done", lang)),
                   ("d.source", label("source", _str(r.source), lang))]
@@ -418,9 +419,9 @@ ANNOTATE_JS_HASH = "'sha256-" + base64.b64encode(hashlib.sha256(ANNOTATE_JS.enco
 
 def _toggles(counts: Mapping[str, int], lang: str) -> str:
     boxes = "".join(f'<label><input type="checkbox" checked{attribute("data-toggle", kind)}>'
-                    f'<i class="sw sw-{kind}"></i>{html.escape(t(f"kind.{kind}", lang))}'
+                    f'<i class="sw sw-{kind}"></i>{escape(t(f"kind.{kind}", lang))}'
                     f'<span class="n">{counts.get(kind, 0):,}</span></label>' for kind in KINDS)
-    return f'<div class="fz-toggles"><span class="lbl">{html.escape(t("text.show", lang))}</span>{boxes}</div>'
+    return f'<div class="fz-toggles"><span class="lbl">{escape(t("text.show", lang))}</span>{boxes}</div>'
 
 
 def _jump_list(text: str, sections: pd.DataFrame, lang: str) -> str:
@@ -431,8 +432,8 @@ def _jump_list(text: str, sections: pd.DataFrame, lang: str) -> str:
     links = []
     for n, r in enumerate(records(tops, ("marker", "heading", "part")), 1):
         name = f"{_str(r.marker)}{_str(r.heading)}" or label("part", _str(r.part), lang)
-        links.append(f'<a href="#part-{n}">{html.escape(name if len(name) <= 24 else name[:23] + "…")}</a>')
-    return f'<nav class="fz-jump"><span class="lbl">{html.escape(t("text.jump", lang))}</span>{"".join(links)}</nav>'
+        links.append(f'<a href="#part-{n}">{escape(name if len(name) <= 24 else name[:23] + "…")}</a>')
+    return f'<nav class="fz-jump"><span class="lbl">{escape(t("text.jump", lang))}</span>{"".join(links)}</nav>'
 
 
 def annotated_text(text: str, sections: pd.DataFrame, items: pd.DataFrame, metrics: pd.DataFrame,
@@ -461,10 +462,10 @@ def annotated_text(text: str, sections: pd.DataFrame, items: pd.DataFrame, metri
         notes.append(t("text.unplaced", lang, n=len(unplaced)))
     if not text:
         notes.append(t("text.empty", lang))
-    legend = f'<div class="fz-legend">{html.escape(" · ".join(notes))}</div>'
+    legend = f'<div class="fz-legend">{escape(" · ".join(notes))}</div>'
     return (f'<div class="fz-annot"><div class="fz-bar">{_toggles(counts, lang)}{legend}'
             f"{_jump_list(text, sections, lang)}</div>"
             f'<div class="fz-cols"><div id="fz-text" class="fz-text"{attribute("lang", html_lang("zh"))}>{body}</div>'
-            f'<aside class="fz-detail" aria-live="polite"><h3>{html.escape(t("text.details", lang))}</h3>'
-            f'<div id="fz-detail-body"><p class="fz-hint">{html.escape(t("text.hint", lang))}</p></div></aside>'
+            f'<aside class="fz-detail" aria-live="polite"><h3>{escape(t("text.details", lang))}</h3>'
+            f'<div id="fz-detail-body"><p class="fz-hint">{escape(t("text.hint", lang))}</p></div></aside>'
             "</div></div>")

@@ -1,13 +1,21 @@
-"""Run the whole job into rendered briefs: ingest → analyze → every notebook (papermill) → HTML (nbconvert) → index.
+"""Run the whole job into rendered briefs: ingest → analyze → every notebook (papermill) → HTML (nbconvert), the
+brief of every report (``fazhi_lib.report_page``) → the run's landing page.
 
 ``run_briefs(inputs, out="reports_out")`` ingests the inputs into a tables directory (reused when the input files'
 sha256 match its documents table), analyzes it, executes every notebook of ``notebooks/`` with papermill in
-parallel worker processes (the per-report notebook, any notebook whose parameters cell defines ``doc_id``, once per
-document for corpora of at most ``PER_REPORT_MAX_DOCS`` documents or when asked), renders each to self-contained
-HTML and writes ``manifest.json`` and ``index.html``. The run is built in ``out/.<run id>.<pid>@<host>.partial/`` and
-renamed to ``out/<run id>/`` when complete; ``out/latest`` then points at it. One failing notebook never stops the
-others: it is recorded with the failing cell's exception in the manifest and shown in the index; a file that cannot
-be read is a failed document, as in ``fazhi ingest``.
+parallel worker processes and renders each to self-contained HTML. The brief of every report is rendered without a
+kernel, in the same worker processes (a few pools of reports, each reading the tables once), into ``reports/``
+under a name made from the report (``金龙坪街道_2022-2024.html``): for corpora of at most ``PER_REPORT_MAX_DOCS``
+reports or when asked. The per-report notebook (any notebook whose parameters cell defines ``doc_id``) runs once,
+for the first report: it is the same brief, to open in JupyterLab and explore. Then ``manifest.json`` and
+``index.html``, the landing page (``fazhi_lib.landing``), are written. Every notebook gets the parameter ``lang``
+when it declares it; the pages are in that language too.
+
+The run is built in ``out/.<run id>.<pid>@<host>.partial/`` and renamed to ``out/<run id>/`` when complete;
+``out/latest`` then points at it. One failing notebook or page never stops the others: it is recorded with its
+error in the manifest and shown first on the landing page; a file that cannot be read is a failed document, as in
+``fazhi ingest``. What the kernels print (their start-up warnings, a traceback they log on shutdown) goes to the
+run's ``brief.log``, with the run's own messages, not to the console; ``quiet=False`` leaves it on the console.
 
 Before anything runs, the parameters are checked against the notebooks' parameters (``fazhi_lib.parameters``) and the
 inputs must exist and hold a report (``pipeline.check_inputs``). The notebooks run in worker processes that end with
@@ -18,35 +26,47 @@ kill -9, by the next run (``outputs.remove_debris``).
 from __future__ import annotations
 
 import ast
+import contextlib
 import hashlib
 import json
 import os
 import platform
 import re
+import sys
 import time
-from collections.abc import Iterable, Mapping, Sequence
+import warnings
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Protocol
 
 from fazhi_lib import locations
 from fazhi_lib.analysis import analyze_to, current_analysis, with_defaults
+from fazhi_lib.compare import report_labels
+from fazhi_lib.i18n import DEFAULT_LANG, check_lang
+from fazhi_lib.landing import landing_page, load_facts
 from fazhi_lib.manifest import fingerprint, ingest_current
 from fazhi_lib.outputs import MARKER, discard, mark, owner, remove_debris, tmp_path, worker_pool
 from fazhi_lib.parameters import ParameterError, check_parameters, parse_value
 from fazhi_lib.pipeline import InputError, check_inputs, ingest_to
-from fazhi_lib.safehtml import escape as _e
-from fazhi_lib.safehtml import href
-from fazhi_lib.schema import READABLE
+from fazhi_lib.schema import readable
 from fazhi_lib.store import atomic_write, ensure_writable, read
 from fazhi_lib.vocabulary import Vocabulary, as_vocabulary
 
 DEFAULT_NOTEBOOKS = locations.notebooks()  # the checkout's notebooks/, or the copy shipped with the package
 DEFAULT_INPUT = locations.default_input()  # the seeds, in a checkout only
 PER_REPORT_PARAM = "doc_id"
-PER_REPORT_MAX_DOCS = 50
+LANG_PARAM = "lang"
+#: Up to this many reports, every report gets its brief unless ``per_report=False`` (more: with ``per_report=True``).
+PER_REPORT_MAX_DOCS = 5000
+#: The folder of a run holding the briefs of the reports, and the run's log.
+REPORTS_DIR = "reports"
+LOG_FILE = "brief.log"
+#: Pages rendered by one task: each task reads the tables once; smaller tasks share the work out more evenly.
+PAGES_PER_TASK = 250
 KERNEL_START_ATTEMPTS = 3  # a notebook whose kernel fails to start is tried again, up to this many times in all
 
-__all__ = ["notebook_parameters", "parse_value", "render_index", "run_briefs", "run_id"]
+__all__ = ["Progress", "notebook_parameters", "parse_value", "render_index", "run_briefs", "run_id"]
 
 
 # --------------------------------------------------------------------------------------------------- pure helpers
@@ -76,12 +96,21 @@ def notebook_parameters(path: str | Path) -> dict:
     return {}
 
 
+def _markdown_sources(nb: dict) -> Iterator[str]:
+    """The Markdown of the notebook in order: its markdown cells and the Markdown its code cells displayed (the
+    prose of the message catalogue, in the language of the run)."""
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "markdown":
+            yield cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else ():
+            text = output.get("data", {}).get("text/markdown")
+            if text:
+                yield text if isinstance(text, str) else "".join(text)
+
+
 def first_heading(nb: dict) -> str:
     """The text of the notebook's first markdown heading (``# …``), or ""."""
-    for cell in nb.get("cells", []):
-        if cell.get("cell_type") != "markdown":
-            continue
-        src = cell["source"] if isinstance(cell["source"], str) else "".join(cell["source"])
+    for src in _markdown_sources(nb):
         for line in src.splitlines():
             if line.lstrip().startswith("#"):
                 return line.strip().lstrip("#").strip()
@@ -99,60 +128,10 @@ def run_id(params: dict | None, now: datetime) -> str:
     return f"{now:%Y%m%d-%H%M%S}-{_hash_params(params or {})[:8]}"
 
 
-def _fmt_params(params: dict) -> str:
-    return ", ".join(f"{k}={json.dumps(v, ensure_ascii=False, default=str)}" for k, v in params.items())
-
-
-_CSS = """body{font-family:system-ui,"Noto Sans SC",sans-serif;margin:2em;color:#222}
-table{border-collapse:collapse;margin:1em 0}td,th{border:1px solid #ccc;padding:4px 8px;text-align:left;
-vertical-align:top}th{background:#f3f3f3}.failed{background:#fde8e8}.ok{background:#eef8ee}
-code{font-size:90%}.err{color:#a00;white-space:pre-wrap}"""
-
-
-def render_index(manifest: dict) -> str:
-    """The run's self-contained index page; every piece of text in it is HTML-escaped."""
-    nbs = manifest.get("notebooks", [])
-    n_failed = sum(1 for n in nbs if n.get("status") != "ok")
-    rows = []
-    for n in nbs:
-        status = n.get("status", "")
-        link = f'<a href="{_e(href(n["html"]))}">{_e(n.get("name", ""))}</a>' if n.get("html") else _e(n["name"])
-        err = f'<div class="err">{_e(n.get("error"))}</div>' if n.get("error") else ""
-        rows.append(
-            f'<tr class="{"ok" if status == "ok" else "failed"}"><td>{link}</td><td>{_e(n.get("summary", ""))}</td>'
-            f'<td><code>{_e(_fmt_params(n.get("parameters", {})))}</code></td><td>{_e(status)}{err}</td>'
-            f'<td>{float(n.get("duration") or 0):.1f} s</td></tr>')
-    corpus = manifest.get("corpus", {})
-    files = "".join(f"<tr><td>{_e(f['path'])}</td><td><code>{_e(f['sha256'])}</code></td></tr>"
-                    for f in corpus.get("files", []))
-    versions = "".join(f"<tr><td>{_e(k)}</td><td>{_e(v)}</td></tr>" for k, v in manifest.get("versions", {}).items())
-    command = manifest.get("command", {})
-    cmd_rows = "".join(f"<tr><td>{_e(k)}</td><td><code>{_e(json.dumps(v, ensure_ascii=False, default=str))}"
-                       f"</code></td></tr>" for k, v in command.items())
-    notes = "".join(f"<li>{_e(x)}</li>" for x in manifest.get("notes", []))
-    summary = (f"{len(nbs)} briefs, {n_failed} failed; run {_e(manifest.get('run_id'))} from "
-               f"{_e(manifest.get('started'))} to {_e(manifest.get('finished'))} "
-               f"({float(manifest.get('duration') or 0):.1f} s)")
-    return f"""<!DOCTYPE html>
-<html lang="zh"><head><meta charset="utf-8"><title>fazhi briefs {_e(manifest.get("run_id"))}</title>
-<style>{_CSS}</style></head><body>
-<h1>fazhi briefs</h1>
-<p>{summary}</p>
-{f"<ul>{notes}</ul>" if notes else ""}
-<h2>Briefs</h2>
-<table><tr><th>brief</th><th>summary</th><th>parameters</th><th>status</th><th>duration</th></tr>
-{"".join(rows)}
-</table>
-<h2>Input corpus</h2>
-<p>corpus hash <code>{_e(corpus.get("hash"))}</code>, {len(corpus.get("files", []))} files, tables in
-<code>{_e(corpus.get("tables_dir"))}</code></p>
-<table><tr><th>file</th><th>sha256</th></tr>{files}</table>
-<h2>Command parameters</h2>
-<table>{cmd_rows}</table>
-<h2>Package versions</h2>
-<table>{versions}</table>
-</body></html>
-"""
+def render_index(manifest: dict, facts: object = None, lang: str = DEFAULT_LANG) -> str:
+    """The run's self-contained landing page (``landing.landing_page``); every piece of text in it is escaped.
+    ``facts``: what the corpus holds (``landing.load_facts``), None for a page of the run alone."""
+    return landing_page(manifest, facts, lang)  # type: ignore[arg-type]
 
 
 # ------------------------------------------------------------------------------------------------ corpus & tables
@@ -244,7 +223,51 @@ def _ran_a_cell(path: Path) -> bool:
                for c in nb.get("cells", []))
 
 
+_QUIET: dict[str, str] = {}  # in a worker: the log file its output and its kernels' output go to
+
+
+def _quiet_worker(log_file: str | None) -> None:
+    """In a worker process: send what it and the kernels it starts print (fd 1 and 2) to the run's log, once.
+
+    A kernel inherits these descriptors: its start-up warning (``Kernel is running over TCP without encryption``)
+    and the ``KeyboardInterrupt caught in kernel`` it logs when stopped are written there, not on the console."""
+    if not log_file or _QUIET.get("file") == log_file:
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    fd = os.open(log_file, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    os.dup2(fd, 1)
+    os.dup2(fd, 2)
+    os.close(fd)
+    _QUIET["file"] = log_file
+
+
 def _execute(task: dict) -> dict:
+    """Worker: run one task, a notebook or a batch of report pages; never raises."""
+    _quiet_worker(task.get("log"))
+    if task.get("kind") == "pages":
+        return _render_pages(task)
+    return _execute_notebook(task)
+
+
+def _render_pages(task: dict) -> dict:
+    """Worker: render the briefs of a batch of reports (``report_page.render_chunk``); never raises."""
+    from fazhi_lib.report_page import render_chunk
+
+    t0 = time.perf_counter()
+    try:
+        results = render_chunk(task["tables_dir"], task["out_dir"], task["lang"], task["pages"],
+                               index_href=task["index_href"])
+    except Exception as exc:  # the tables could not be read: every page of the batch failed
+        error = f"{type(exc).__name__}: {exc}"
+        results = [{"doc_id": doc, "file": name, "status": "failed", "error": error, "seconds": 0.0}
+                   for doc, name in task["pages"]]
+    for r in results:
+        r["file"] = f"{REPORTS_DIR}/{r['file']}"
+    return {"kind": "pages", "results": results, "duration": round(time.perf_counter() - t0, 2)}
+
+
+def _execute_notebook(task: dict) -> dict:
     """Worker: run one notebook with papermill, render it to HTML; never raises."""
     import nbformat
     import papermill
@@ -287,9 +310,12 @@ def _execute(task: dict) -> dict:
             pass
     if task.get("doc_title"):
         summary = f"{summary} — {task['doc_title']}" if summary else task["doc_title"]
-    return {"name": task["name"], "notebook": Path(task["notebook"]).name, "parameters": task["parameters"],
-            "summary": summary, **result, "duration": round(time.perf_counter() - t0, 2),
-            "ipynb": ipynb.name if ipynb.exists() else None, "html": page.name if page.exists() else None}
+    out = {"name": task["name"], "notebook": Path(task["notebook"]).name, "parameters": task["parameters"],
+           "summary": summary, **result, "duration": round(time.perf_counter() - t0, 2),
+           "ipynb": ipynb.name if ipynb.exists() else None, "html": page.name if page.exists() else None}
+    if task.get("one_report"):
+        out["one_report"] = True  # the per-report notebook, run for one report (to open in JupyterLab)
+    return out
 
 
 def _versions() -> dict:
@@ -329,47 +355,121 @@ def _check_doc_id(params: dict, reports) -> None:
                              f"{known}{', …' if len(reports) > 5 else ''})")
 
 
+class Progress(Protocol):
+    """What a command shows while a run goes on: one bar over the notebooks and report pages, a line per failure."""
+
+    def start(self, total: int) -> None:
+        """The number of steps of the run is known: the notebooks and the report pages."""
+
+    def advance(self, steps: int) -> None:
+        """``steps`` more notebooks or pages are done."""
+
+    def failure(self, line: str) -> None:
+        """Something failed: one line saying what and why."""
+
+
+class _NoProgress:
+    def start(self, total: int) -> None:
+        pass
+
+    def advance(self, steps: int) -> None:
+        pass
+
+    def failure(self, line: str) -> None:
+        pass
+
+
+def _pages_wanted(per_report: bool | None, n_reports: int) -> bool:
+    return bool(n_reports) and (per_report or (per_report is None and n_reports <= PER_REPORT_MAX_DOCS))
+
+
 def _plan_tasks(notebooks: dict[Path, dict], values: dict, reports, per_report: bool | None,
                 task: dict) -> tuple[list[dict], list[str]]:
-    """One task per notebook, or per report for the per-report notebook; and the notes to show in the index."""
+    """One task per notebook (the per-report notebook once, for the first report when the reports get their
+    briefs); and the notes to show in the index."""
     tasks, notes = [], []
+    pages = _pages_wanted(per_report, len(reports))
     for nb, defined in notebooks.items():
         chosen = {k: v for k, v in values.items() if k in defined}
-        base = {**task, "notebook": str(nb.resolve())}
+        base = {**task, "notebook": str(nb.resolve()), "name": nb.stem}
         per_doc = PER_REPORT_PARAM in defined and PER_REPORT_PARAM not in values
-        if per_doc and len(reports) and (per_report or (per_report is None and len(reports) <= PER_REPORT_MAX_DOCS)):
-            for doc in reports.itertuples():
-                title = doc.title if isinstance(doc.title, str) and doc.title else doc.file_name
-                tasks.append({**base, "name": f"{nb.stem}-{doc.doc_id}", "doc_title": title,
-                              "parameters": {**chosen, PER_REPORT_PARAM: doc.doc_id}})
+        if per_doc and pages:
+            first = reports.iloc[0]
+            title = first["title"] if isinstance(first["title"], str) and first["title"] else \
+                report_labels(reports)[first["doc_id"]]  # a report without a title goes by its place and period
+            tasks.append({**base, "doc_title": title, "one_report": True,
+                          "parameters": {**chosen, PER_REPORT_PARAM: str(first["doc_id"])}})
             continue
         if per_doc and not len(reports):
             notes.append(f"{nb.name}: no report could be read, run once")
         elif per_doc:
-            notes.append(f"{nb.name}: {len(reports)} documents, run once (use --per-report for one each)")
-        tasks.append({**base, "name": nb.stem, "parameters": chosen})
+            notes.append(f"{nb.name}: run once, for its default report; the {len(reports):,} reports got no brief "
+                         "of their own (use --per-report for one each)")
+        tasks.append({**base, "parameters": chosen})
     return tasks, notes
 
 
-def _run_tasks(tasks: list[dict], jobs: int, log) -> list[dict]:
-    """Execute the tasks in worker processes, in order. The workers end with this process however it ends: on an
-    exception (Ctrl-C, SIGTERM) they are terminated here, on kill -9 of this process they end themselves
-    (``outputs.worker_pool``)."""
-    if not tasks:
+def _page_tasks(documents, per_report: bool | None, task: dict, lang: str) -> list[dict]:
+    """The report pages to render, in batches of ``PAGES_PER_TASK`` (at least one batch per worker)."""
+    from fazhi_lib.report_page import pages_to_render
+
+    reports = readable(documents)
+    if not _pages_wanted(per_report, len(reports)):
         return []
+    todo = pages_to_render(documents)
+    n_tasks = max(min(task["jobs"], len(todo)), -(-len(todo) // PAGES_PER_TASK))
+    return [{"kind": "pages", "log": task.get("log"), "pages": todo[i::n_tasks], "lang": lang,
+             "tables_dir": task["tables_dir"], "out_dir": str(Path(task["run_dir"]) / REPORTS_DIR),
+             "index_href": "../index.html"} for i in range(n_tasks)]
+
+
+def _run_tasks(tasks: list[dict], jobs: int, log, progress: Progress) -> tuple[list[dict], list[dict]]:
+    """Execute the tasks in worker processes, as workers become free; out: the notebooks' results in the order of
+    the tasks and the pages' results in the order of the reports. The workers end with this process however it
+    ends: on an exception (Ctrl-C, SIGTERM) they are terminated here, on kill -9 of this process they end
+    themselves (``outputs.worker_pool``)."""
+    if not tasks:
+        return [], []
     pool = worker_pool(max(1, min(jobs, len(tasks))))
-    results = []
+    done: dict[int, dict] = {}
     try:
-        for r in pool.imap(_execute, tasks):
-            log(f"  {r['status']:6} {r['name']} ({r['duration']:.1f} s)" + (f": {r['error']}" if r["error"] else ""))
-            results.append(r)
+        for i, r in pool.imap_unordered(_indexed, list(enumerate(tasks))):
+            done[i] = r
+            _tell(r, log, progress)
         pool.close()
     except BaseException:
         pool.terminate()
         raise
     finally:
         pool.join()
-    return results
+    ordered = [done[i] for i in range(len(tasks))]
+    notebooks = [r for r in ordered if r.get("kind") != "pages"]
+    pages = [p for r in ordered if r.get("kind") == "pages" for p in r["results"]]
+    order = {p[0]: i for t in tasks if t.get("kind") == "pages" for i, p in enumerate(t["pages"])}
+    pages.sort(key=lambda p: (order.get(p["doc_id"], 0), p["doc_id"]))
+    return notebooks, pages
+
+
+def _indexed(job: tuple[int, dict]) -> tuple[int, dict]:
+    return job[0], _execute(job[1])
+
+
+def _tell(result: dict, log, progress: Progress) -> None:
+    """Log a finished task and move the progress on; a failure gets its line."""
+    if result.get("kind") == "pages":
+        failed = [p for p in result["results"] if p["status"] != "ok"]
+        log(f"  {len(result['results']) - len(failed)} of {len(result['results'])} report briefs "
+            f"({result['duration']:.1f} s)")
+        for p in failed:
+            progress.failure(f"failed: {p['file']}: {p['error']}")
+            log(f"  failed {p['file']}: {p['error']}")
+        progress.advance(len(result["results"]))
+        return
+    log(f"  {result['status']:6} {result['name']} ({result['duration']:.1f} s)"
+        + (f": {result['error']}" if result["error"] else ""))
+    if result["status"] != "ok":
+        progress.failure(f"failed: {result['name']}: {result['error']}")
+    progress.advance(1)
 
 
 def _failed_documents(documents) -> list[dict]:
@@ -377,37 +477,81 @@ def _failed_documents(documents) -> list[dict]:
     return [{"source": r.source, "message": r.message} for r in failed.itertuples()]
 
 
+@contextlib.contextmanager
+def _warnings_to(write: Callable[[str], object]) -> Iterator[None]:
+    """Within the block, Python warnings (a library's FutureWarning during analyze …) go to ``write``, not to the
+    console."""
+    with warnings.catch_warnings():
+        warnings.showwarning = lambda message, category, filename, lineno, file=None, line=None: write(
+            warnings.formatwarning(message, category, filename, lineno, line).rstrip())
+        yield
+
+
+class _RunLog:
+    """The run's log file (``brief.log`` in the run folder), each line also given to ``echo`` when there is one."""
+
+    def __init__(self, path: Path, echo: Callable[[str], object] | None):
+        self.path, self.echo = path, echo
+        self.path.touch()
+
+    def __call__(self, line: str) -> None:
+        with open(self.path, "a", encoding="utf-8") as fh:
+            fh.write(f"{line}\n")
+        if self.echo is not None:
+            self.echo(line)
+
+
+def _landing(manifest: dict, tables: Path, lang: str, say: Callable[[str], object]) -> str:
+    """The landing page with what the corpus holds; if that cannot be read, the page of the run alone (the run
+    is not lost for it)."""
+    try:
+        facts = load_facts(tables, {r["doc_id"]: r["file"] for r in manifest["reports"] if r["status"] == "ok"})
+    except Exception as exc:
+        say(f"the landing page shows the run only: {type(exc).__name__}: {exc}")
+        manifest["notes"].append(f"the corpus could not be summarised here: {type(exc).__name__}: {exc}")
+        facts = None
+    return render_index(manifest, facts, lang)
+
+
 def run_briefs(inputs: Sequence[str | Path] | str | Path | None = None, out: str | Path = "reports_out",
                params: dict | None = None, jobs: int = 2, with_code: bool = False, per_report: bool | None = None,
                tables_dir: str | Path | None = None, notebooks_dir: str | Path | None = None,
-               kernel: str = "python3", log=print, vocab: str | Path | None = None) -> dict:
+               kernel: str = "python3", log: Callable[[str], object] | None = print, lang: str = DEFAULT_LANG,
+               quiet: bool = True, progress: Progress | None = None, vocab: str | Path | None = None) -> dict:
     """Run ingest, analyze and every notebook, render the briefs and write the run directory; returns the manifest.
 
     ``params`` are extra notebook parameters, each passed only to the notebooks whose parameters cell defines it;
     they are checked first (``parameters.check_parameters``: ParameterError for a value out of range or a name no
     notebook has), then the inputs (``pipeline.check_inputs``: InputError when one does not exist or holds no
-    report); either stops the run before anything is written. ``per_report``: None runs the per-report notebook once
-    per document when the corpus has at most 50; True always; False never (it then runs once with its default
-    ``doc_id``). The manifest's ``failed`` counts the notebooks that failed, ``corpus.failed_documents`` the files
-    that could not be read; ``path`` and ``index`` give the complete run directory and its index page.
+    report); either stops the run before anything is written. ``lang`` (``en`` or ``zh``; a ``lang`` in ``params``
+    wins) is the language of the notebooks that declare ``lang``, of the report briefs and of the landing page.
+    ``per_report``: None renders the brief of every report when the corpus has at most ``PER_REPORT_MAX_DOCS``;
+    True always; False never (the per-report notebook then runs once with its default ``doc_id``).
+
+    ``log`` gets the run's messages (also written to ``brief.log`` in the run folder; None: only there);
+    ``quiet`` sends what the notebooks' kernels print to ``brief.log`` too (False: to the console); ``progress``
+    is told how far the run is and what failed. The manifest's ``failed`` counts the notebooks and report pages
+    that failed, ``corpus.failed_documents`` the files that could not be read; ``path`` and ``index`` give the
+    complete run directory and its index page.
     """
     started = _now()
     t0 = time.perf_counter()
     vocab = as_vocabulary(vocab)  # a bad vocabulary file stops the run before anything is written
+    progress = progress or _NoProgress()
     inputs = _as_paths(inputs)
     nb_dir = Path(notebooks_dir) if notebooks_dir else DEFAULT_NOTEBOOKS
     notebooks = {nb: notebook_parameters(nb) for nb in sorted(nb_dir.glob("*.ipynb"))}
     if not notebooks:
         raise InputError(f"no notebook (*.ipynb) in {nb_dir}: nothing to brief")
     params = check_parameters(dict(params or {}), {nb.name: d for nb, d in notebooks.items()})
+    lang = check_lang(str(params.get(LANG_PARAM, lang)))
     out = Path(out)
     tables = (Path(tables_dir) if tables_dir else locations.default_tables(inputs[0], out)).resolve()
     check_inputs(inputs, [tables, out])
-    first = inputs[0].resolve()
-    input_dir = str(first if first.is_dir() else first.parent)
     command = {"inputs": [str(p) for p in inputs], "out": str(out), "params": params, "jobs": jobs,
                "with_code": with_code, "per_report": per_report, "tables_dir": str(tables),
-               "notebooks_dir": str(nb_dir), "kernel": kernel, "vocab": None if vocab is None else str(vocab.folder)}
+               "notebooks_dir": str(nb_dir), "kernel": kernel, "lang": lang,
+               "vocab": None if vocab is None else str(vocab.folder)}
     rid = run_id(command, started)
     out.mkdir(parents=True, exist_ok=True)
     remove_debris(out)  # the unfinished runs of processes that are gone
@@ -416,34 +560,16 @@ def run_briefs(inputs: Sequence[str | Path] | str | Path | None = None, out: str
     final = out / rid
     partial.mkdir()
     try:
-        files = corpus_files(inputs)
-        prep = prepare_tables(inputs, tables, files, jobs=jobs, log=log, analysis=params, vocab=vocab)
-        documents = _documents(tables)
-        reports = documents[documents["status"].isin(READABLE)]
-        _check_doc_id(params, reports)
-        task = {"cwd": str(nb_dir.resolve()), "kernel": kernel, "with_code": with_code,
-                "run_dir": str(partial.resolve())}
-        values = {"tables_dir": str(tables), "input_dir": input_dir, **params}
-        tasks, notes = _plan_tasks(notebooks, values, reports, per_report, task)
-        if prep["analyze_error"]:
-            notes.insert(0, f"analyze failed: {prep['analyze_error']}")
-        failed_docs = _failed_documents(documents)
-        notes += [f"could not be read: {f['source']}: {f['message']}" for f in failed_docs[:50]]
-        log(f"running {len(tasks)} notebooks with {max(1, jobs)} processes")
-        results = _run_tasks(tasks, jobs, log)
-        manifest = {
-            "run_id": rid, "started": started.isoformat(timespec="seconds"),
-            "finished": _now().isoformat(timespec="seconds"), "duration": round(time.perf_counter() - t0, 2),
-            "command": command,
-            "corpus": {"files": files, "hash": corpus_hash(files), "n_documents": len(reports),
-                       "failed_documents": failed_docs, "tables_dir": str(tables), "reused_tables": prep["reused"],
-                       "analyzed": prep["analyzed"], "analyze_error": prep["analyze_error"]},
-            "versions": _versions(), "notes": notes, "notebooks": results,
-            "failed": sum(1 for r in results if r["status"] != "ok"),
-        }
-        mark(partial, "brief run")
-        _atomic_text(partial / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2, default=str))
-        _atomic_text(partial / "index.html", render_index(manifest))
+        say = _RunLog(partial / LOG_FILE, log)
+        with _warnings_to(say) if quiet else contextlib.nullcontext():
+            work = _run(inputs, command, notebooks, partial, quiet, say, progress, vocab)
+            manifest = {"run_id": rid, "started": started.isoformat(timespec="seconds"),
+                        "finished": _now().isoformat(timespec="seconds"),
+                        "duration": round(time.perf_counter() - t0, 2), "command": command, "lang": lang, **work}
+            mark(partial, "brief run")
+            _atomic_text(partial / "manifest.json", json.dumps(manifest, ensure_ascii=False, indent=2,
+                                                               default=str))
+            _atomic_text(partial / "index.html", _landing(manifest, tables, lang, say))
         os.rename(partial, final)
     except BaseException:
         discard(partial)
@@ -457,3 +583,41 @@ def run_briefs(inputs: Sequence[str | Path] | str | Path | None = None, out: str
     manifest["path"] = str(final)
     manifest["index"] = str((final / "index.html").resolve())
     return manifest
+
+
+def _run(inputs: list[Path], command: dict, notebooks: dict[Path, dict], partial: Path, quiet: bool, say: _RunLog,
+         progress: Progress, vocab: Vocabulary | None) -> dict:
+    """The work of ``run_briefs`` inside its run folder, as its ``command`` says: tables, notebooks and report
+    pages. Out: the manifest's corpus, versions, notes, notebooks, reports, log and failed."""
+    tables, params, jobs, lang = Path(command["tables_dir"]), command["params"], command["jobs"], command["lang"]
+    files = corpus_files(inputs)
+    prep = prepare_tables(inputs, tables, files, jobs=jobs, log=say, analysis=params, vocab=vocab)  # one analysis
+    documents = _documents(tables)
+    reports = readable(documents)
+    _check_doc_id(params, reports)
+    task = {"cwd": str(Path(command["notebooks_dir"]).resolve()), "kernel": command["kernel"],
+            "with_code": command["with_code"], "jobs": max(1, jobs), "run_dir": str(partial.resolve()),
+            "tables_dir": str(tables), "log": str((partial / LOG_FILE).resolve()) if quiet else None}
+    first = inputs[0].resolve()  # for a notebook of one's own that declares input_dir (the reports folder)
+    values = {"tables_dir": str(tables), "input_dir": str(first if first.is_dir() else first.parent), **params,
+              LANG_PARAM: lang}
+    tasks, notes = _plan_tasks(notebooks, values, reports, command["per_report"], task)
+    pages = _page_tasks(documents, command["per_report"], task, lang)
+    if pages:
+        (partial / REPORTS_DIR).mkdir()
+        mark(partial / REPORTS_DIR, "brief run")
+    if prep["analyze_error"]:
+        notes.insert(0, f"analyze failed: {prep['analyze_error']}")
+    failed_docs = _failed_documents(documents)
+    notes += [f"could not be read: {f['source']}: {f['message']}" for f in failed_docs[:50]]
+    n_pages = sum(len(t["pages"]) for t in pages)
+    say(f"running {len(tasks)} notebooks and {n_pages} report briefs with {max(1, jobs)} processes")
+    progress.start(len(tasks) + n_pages)
+    results, page_results = _run_tasks(tasks + pages, jobs, say, progress)
+    return {
+        "corpus": {"files": files, "hash": corpus_hash(files), "n_documents": len(reports),
+                   "failed_documents": failed_docs, "tables_dir": str(tables), "reused_tables": prep["reused"],
+                   "analyzed": prep["analyzed"], "analyze_error": prep["analyze_error"]},
+        "versions": _versions(), "notes": notes, "notebooks": results, "reports": page_results, "log": LOG_FILE,
+        "failed": sum(1 for r in [*results, *page_results] if r["status"] != "ok"),
+    }

@@ -3,8 +3,8 @@
     fazhi ingest INPUT... -o OUTDIR [--csv] [--metadata CSV] [--jobs N] [--max-mb MB] [--quiet] [--no-cache]
                  [--engine local|dask] [--scheduler ADDRESS]
     fazhi analyze OUTDIR [--topics K|auto] [--vectorizer words|chars] [--random-state N] [--csv]
-    fazhi brief [INPUT...] [--out DIR] [-p NAME VALUE]... [--with-code] [--jobs N] [--per-report] [--tables DIR]
-                [--notebooks DIR]
+    fazhi brief [INPUT...] [--out DIR] [-p NAME VALUE]... [--lang en|zh] [--with-code] [--jobs N]
+                [--per-report | --no-per-report] [--tables DIR] [--notebooks DIR] [-v]
 
 Exit status: 0 when every file was read (warnings allowed), 1 when at least one file (or, for ``brief``, one notebook)
 failed, 2 when the command could not run (bad arguments or parameters, an input that does not exist or holds no
@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from fazhi_lib.i18n import DEFAULT_LANG
 from fazhi_lib.outputs import Terminated, exit_on_signals
 from fazhi_lib.parameters import argument
 from fazhi_lib.vocabulary import VocabularyError, as_vocabulary
@@ -77,23 +78,34 @@ def _parser() -> argparse.ArgumentParser:
     bri = sub.add_parser("brief", help="ingest, analyze, run every notebook and render HTML briefs",
                          description="Ingest INPUT (default: seeds/) unless its tables are up to date, analyze, "
                                      "execute every notebook of notebooks/ with papermill and render each to "
-                                     "self-contained HTML in OUT/<run id>/ with manifest.json and index.html; "
-                                     "OUT/latest points at the newest complete run. Exits 1 when a notebook failed.")
+                                     "self-contained HTML, render the brief of every report into reports/, and "
+                                     "write index.html (what the corpus holds, what stands out, every brief) and "
+                                     "manifest.json in OUT/<run id>/; OUT/latest points at the newest complete run. "
+                                     "The console shows a progress bar and a line per failure; the kernels' output "
+                                     "is kept in OUT/<run id>/brief.log. Exits 1 when a notebook or a brief "
+                                     "failed.")
     bri.add_argument("inputs", nargs="*", metavar="INPUT", help="report files or directories (default: seeds/)")
     bri.add_argument("--out", default="reports_out", metavar="DIR", help="output directory (default reports_out)")
     bri.add_argument("-p", "--parameter", nargs=2, action="append", default=[], metavar=("NAME", "VALUE"),
                      help="notebook parameter (a Python literal or a string), passed to the notebooks defining it; "
                           "checked against their parameters before any runs")
+    bri.add_argument("--lang", type=argument("lang"), default=DEFAULT_LANG, metavar="en|zh",
+                     help="language of the briefs: prose, headings, table headers and chart labels (default en; "
+                          "the reports' own text stays as written)")
     bri.add_argument("--with-code", action="store_true", help="keep the code cells in the HTML briefs")
     bri.add_argument("--jobs", type=argument("jobs"), default=2, metavar="N",
                      help="notebooks run in parallel (default 2)")
-    bri.add_argument("--per-report", action="store_true", default=None,
-                     help="run the per-report notebook once per document even for more than 50 documents")
+    bri.add_argument("--per-report", action=argparse.BooleanOptionalAction, default=None,
+                     help="render the brief of every report (default: for corpora of up to 5,000 reports, "
+                          "fazhi_lib.briefs.PER_REPORT_MAX_DOCS); --no-per-report renders none")
     bri.add_argument("--tables", metavar="DIR", help="tables directory (default data/processed/<input name>)")
     bri.add_argument("--notebooks", metavar="DIR", help="the notebooks to run (default: the project's notebooks/)")
     bri.add_argument("--vocab", metavar="DIR",
                      help="a folder of vocabulary files named like the packaged ones (mechanisms.csv, indicators.csv, "
                           "stopwords.txt …) whose rows are added to them, a row with a packaged key replacing it")
+    bri.add_argument("-v", "--verbose", action="store_true",
+                     help="print every step and everything the notebooks' kernels print (by default kept in the "
+                          "run's brief.log)")
     return p
 
 
@@ -226,6 +238,34 @@ def _analyze(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Bar:
+    """The console of ``fazhi brief``: one progress bar over the notebooks and report briefs (on stderr), a line
+    per failure (on stdout, above the bar)."""
+
+    def __init__(self) -> None:
+        self.bar = None
+
+    def start(self, total: int) -> None:
+        from tqdm import tqdm
+
+        self.bar = tqdm(total=total, unit="brief", desc="fazhi brief", file=sys.stderr, dynamic_ncols=True,
+                        mininterval=0.5)
+
+    def advance(self, steps: int) -> None:
+        if self.bar is not None:
+            self.bar.update(steps)
+
+    def failure(self, line: str) -> None:
+        from tqdm import tqdm
+
+        tqdm.write(f"  {line}", file=sys.stdout)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
 def _brief(args: argparse.Namespace) -> int:
     from fazhi_lib.briefs import run_briefs
     from fazhi_lib.parameters import ParameterError, parse_value
@@ -233,10 +273,13 @@ def _brief(args: argparse.Namespace) -> int:
     from fazhi_lib.store import OutputError
 
     params = {name: parse_value(value) for name, value in args.parameter}
+    bar = _Bar()
     try:
         manifest = run_briefs(args.inputs or None, out=args.out, params=params, jobs=max(1, args.jobs),
                               with_code=args.with_code, per_report=args.per_report, tables_dir=args.tables,
-                              notebooks_dir=args.notebooks, vocab=args.vocab)
+                              notebooks_dir=args.notebooks, lang=args.lang, quiet=not args.verbose,
+                              log=print if args.verbose else None, progress=None if args.verbose else bar,
+                              vocab=args.vocab)
     except (ParameterError, VocabularyError) as exc:
         print(f"fazhi brief: {exc}; no notebook was run", file=sys.stderr)
         return 2
@@ -249,15 +292,19 @@ def _brief(args: argparse.Namespace) -> int:
     except (OSError, OutputError) as exc:
         print(f"fazhi brief: {exc}", file=sys.stderr)
         return 2
+    finally:
+        bar.close()
     failed_docs = manifest["corpus"]["failed_documents"]
     _print_lines([f"  failed: {f['source']}: {f['message']}" for f in failed_docs[:MAX_LINES]], len(failed_docs),
                  Path(manifest["corpus"]["tables_dir"]) / "documents.parquet")
-    n = len(manifest["notebooks"])
-    if n == 0:  # never success: a run that rendered nothing has briefed nothing
+    n, pages = len(manifest["notebooks"]), manifest.get("reports", [])
+    if n + len(pages) == 0:  # never success: a run that rendered nothing has briefed nothing
         print(f"fazhi brief: no brief was rendered; see {manifest['index']}", file=sys.stderr)
         return 2
-    print(f"{n - manifest['failed']} of {n} briefs ok, {len(failed_docs)} files failed "
-          f"({manifest['duration']:.1f} s); index: {manifest['index']}")
+    pages_ok = sum(1 for p in pages if p["status"] == "ok")
+    nbs_ok = sum(1 for nb in manifest["notebooks"] if nb["status"] == "ok")
+    print(f"{nbs_ok} of {n} notebook briefs and {pages_ok} of {len(pages)} report briefs ok, {len(failed_docs)} "
+          f"files failed ({manifest['duration']:.1f} s); index: {manifest['index']}")
     return 1 if manifest["failed"] or failed_docs else 0
 
 

@@ -6,8 +6,7 @@ indicator from the vocabulary ``fazhi_lib/vocab/indicators.csv`` (``canonical_in
 are comparable across reports (``screen``), picks one number per (report, indicator) (``comparable``) and says which
 reports state which indicators (``coverage``) and what was left out and why (``exclusions``).
 
-Everything here is a pure function of DataFrames, except ``load_tables``, which reads (or builds) the tables for a
-notebook.
+Everything here is a pure function of DataFrames; the notebooks read the tables with ``fazhi_lib.store``.
 
 Rules of ``comparable`` (in plain words, for researchers):
 
@@ -34,12 +33,10 @@ Rules of ``comparable`` (in plain words, for researchers):
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from fazhi_lib import store
 from fazhi_lib.indicators import (
     RATE_KINDS,
     IndicatorRule,
@@ -66,7 +63,6 @@ __all__ = [
     "exclusions",
     "indicator_rules",
     "indicator_vocabulary",
-    "load_tables",
     "report_labels",
     "screen",
     "source_table",
@@ -392,15 +388,3 @@ def source_table(table: pd.DataFrame, mark: tuple[str, str] = ("【", "】")) ->
 
 
 # ---- loading for notebooks ------------------------------------------------------------------------------------------
-
-
-def load_tables(tables_dir: str | Path = "data/processed/seeds", input_dir: str | Path | None = None
-                ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The metrics and documents tables for an analysis (reads files: the one non-pure function here).
-
-    In: ``tables_dir``, a ``fazhi ingest`` output directory, read with ``fazhi_lib.store.read`` (a relative path
-    from the working directory, else from the project checkout). ``input_dir`` (the reports the tables come from) is
-    not read: missing tables are never computed in their place. Out: (metrics, documents). Raises
-    ``store.TablesNotFound`` naming the folder when it lacks them."""
-    t = store.read(tables_dir, ("metrics", "documents"))
-    return t["metrics"], t["documents"]

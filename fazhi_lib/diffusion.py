@@ -21,22 +21,21 @@ In plain words, for researchers:
   either; ``lift`` = how many times more often they appear together than if reports adopted them independently
   (1 = no association; with few reports a high lift is noise, so pairs need ``min_reports`` reports together).
 
-Everything here is a pure function of DataFrames except ``load_tables`` (reads files) and the two chart helpers
-(``bar_chart``, ``stacked_bars``), which draw with matplotlib.
+Everything here is a pure function of DataFrames except the two chart helpers (``bar_chart``, ``stacked_bars``),
+which draw with matplotlib; the notebooks read the tables with ``fazhi_lib.store``.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from fazhi_lib import store
 from fazhi_lib.compare import report_labels
+from fazhi_lib.i18n import t
 from fazhi_lib.schema import MEASURE_COLUMNS, readable
 from fazhi_lib.vocabulary import per_vocabulary, read_rows
 
@@ -54,7 +53,6 @@ __all__ = [
     "dimension_labels",
     "done_vs_planned",
     "jaccard",
-    "load_tables",
     "pairs",
     "report_matrix",
     "select_dimension",
@@ -466,29 +464,19 @@ def sources(measures: pd.DataFrame, term: str | Iterable[str], documents: pd.Dat
 # ---- loading for notebooks -------------------------------------------------------------------------------------------
 
 
-def load_tables(tables_dir: str | Path = "data/processed/seeds", input_dir: str | Path | None = None
-                ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The measures and documents tables for an analysis (reads files: not a pure function).
-
-    In: ``tables_dir``, a ``fazhi ingest`` output directory, read with ``fazhi_lib.store.read``. ``input_dir`` (the
-    reports the tables come from) is not read: missing tables are never computed in their place.
-    Out: (measures, documents). Raises ``store.TablesNotFound`` naming the folder when it lacks them."""
-    t = store.read(tables_dir, ("measures", "documents"))
-    return t["measures"], t["documents"]
-
-
 # ---- charts ----------------------------------------------------------------------------------------------------------
 
 
 def bar_chart(frame: pd.DataFrame, value: str, label: str, title: str, xlabel: str = "", share: str | None = None,
               max_bars: int = 30, note: str = "", sort: bool = True, muted: str | None = None,
-              color: str = "#3B6EA5", muted_color: str = "#B8B8B8") -> Figure:
+              color: str = "#3B6EA5", muted_color: str = "#B8B8B8", lang: str = "zh") -> Figure:
     """Horizontal bars, each with its value (and share, e.g. ``412 (21%)``).
 
     In: one row per bar with columns ``label`` and ``value`` (and ``share`` in 0–1); ``sort`` to put the largest on
     top (else the order of ``frame``, first row on top); ``muted`` a boolean column whose bars are drawn grey (e.g.
     the unclassified row). The first ``max_bars`` bars are drawn and a note under the chart says how many are not;
-    ``note`` adds a sentence to it. Out: the Figure (Chinese labels: the project's Chinese font is selected)."""
+    ``note`` adds a sentence to it (in ``lang``). Out: the Figure (Chinese labels: the project's Chinese font is
+    selected)."""
     import matplotlib.pyplot as plt
 
     from fazhi_lib.plotting import use_chinese_font
@@ -509,13 +497,13 @@ def bar_chart(frame: pd.DataFrame, value: str, label: str, title: str, xlabel: s
     ax.set_title(title)
     ax.set_xlabel(xlabel)
     ax.grid(axis="y", visible=False)
-    _note(fig, len(data) - len(shown), note)
+    _note(fig, len(data) - len(shown), note, lang)
     return fig
 
 
 def stacked_bars(frame: pd.DataFrame, label: str, columns: dict[str, str], title: str, xlabel: str = "",
                  max_bars: int = 30, colors: Sequence[str] = ("#3B6EA5", "#8FB3DA", "#E8A33D", "#BBBBBB"),
-                 note: str = "") -> Figure:
+                 note: str = "", lang: str = "zh") -> Figure:
     """Horizontal stacked bars in the order of ``frame`` (first row on top), one segment per column.
 
     In: one row per bar; ``columns`` {column: legend label} in stacking order; the first ``max_bars`` rows are
@@ -541,12 +529,12 @@ def stacked_bars(frame: pd.DataFrame, label: str, columns: dict[str, str], title
     ax.set_xlabel(xlabel)
     ax.grid(axis="y", visible=False)
     ax.legend(loc="lower left", bbox_to_anchor=(0, 1.0), ncol=len(columns), frameon=False, fontsize=9)
-    _note(fig, len(frame) - len(shown), note)
+    _note(fig, len(frame) - len(shown), note, lang)
     return fig
 
 
-def _note(fig: Figure, hidden: int, note: str) -> None:
-    text = " ".join(x for x in (f"另有{hidden:,}项未显示。" if hidden > 0 else "", note) if x)
+def _note(fig: Figure, hidden: int, note: str, lang: str) -> None:
+    text = " ".join(x for x in (t("chart.hidden", lang, hidden=f"{hidden:,}") if hidden > 0 else "", note) if x)
     if text:
         fig.text(0.01, 0.005, text, fontsize=8, color="#555555", ha="left", va="bottom")
     fig.tight_layout(rect=(0, 0.35 / fig.get_figheight() if text else 0, 1, 1))

@@ -3,7 +3,7 @@ thousands separators, wide tables scrolling sideways instead of squeezing their 
 
 pandas' ``to_html`` right-aligns every header, leaves long report sentences on one line and prints ``12345.0``;
 a brief forwarded to a colleague should read like a table in a printed report. Every cell and header is escaped
-(``overview.escape``): cells hold report text.
+(``safehtml.escape``): cells hold report text.
 """
 
 from __future__ import annotations
@@ -15,26 +15,32 @@ from functools import cache
 
 import pandas as pd
 
-from fazhi_lib.overview import escape
+from fazhi_lib.i18n import header, value_label
+from fazhi_lib.safehtml import escape
 
-__all__ = ["LONG_TEXT", "TABLE_CSS", "column_class", "fields_table", "format_number", "readable_table", "records"]
+__all__ = ["LONG_TEXT", "TABLE_CSS", "column_class", "fields_table", "format_number", "format_percent",
+           "localized_table", "readable_table", "records"]
 
 #: A text column whose longest value has more characters than this is wrapped with a minimum width (a sentence);
 #: shorter ones (markers, units, terms) stay on one line.
 LONG_TEXT = 16
 
+#: The selectors name the wrapping box (``.fz-scroll``) so that they outweigh a notebook page's own table rules
+#: (JupyterLab right-aligns every cell and header of an output).
 TABLE_CSS = """
 .fz-scroll{overflow-x:auto;max-width:100%;margin:.6em 0 1.2em}
 table.fz{border-collapse:collapse;font-size:.92em;line-height:1.55}
 table.fz th,table.fz td{padding:.35em .7em;border-bottom:1px solid #dfe3e8;vertical-align:top}
-table.fz thead th{background:#f3f5f8;border-bottom:2px solid #c9d0d8;text-align:left;white-space:nowrap}
-table.fz th.n,table.fz td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
+.fz-scroll table.fz thead th{background:#f3f5f8;border-bottom:2px solid #c9d0d8;text-align:left;white-space:nowrap}
+.fz-scroll table.fz th.n,table.fz td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 table.fz td.s{text-align:left;white-space:nowrap}
 table.fz td.t{text-align:left;white-space:normal;min-width:12em;max-width:40em;overflow-wrap:anywhere}
 table.fz tbody tr:hover{background:#fafbfc}
-table.fz-fields th{text-align:left;font-weight:600;background:none;border-bottom:1px solid #eef0f3;
+table.fz tbody tr.hl{background:#fdecea}table.fz td.c{text-align:center}
+table.fz caption{caption-side:bottom;text-align:left;color:#57606a;font-size:.9em;padding-top:.3em}
+.fz-scroll table.fz-fields th{text-align:left;font-weight:600;background:none;border-bottom:1px solid #eef0f3;
 white-space:nowrap;color:#444}
-table.fz-fields td{text-align:left;overflow-wrap:anywhere}
+.fz-scroll table.fz-fields td{text-align:left;overflow-wrap:anywhere}
 """
 
 
@@ -61,6 +67,12 @@ def format_number(value: object, decimals: int | None = None) -> str:
     return f"{number:,.2f}".rstrip("0").rstrip(".")
 
 
+def format_percent(value: object, decimals: int = 0) -> str:
+    """A share (0.25) as a percentage for a table cell (``25%``); None and NaN as ``""``."""
+    text = format_number(None if value is None else pd.to_numeric(value, errors="coerce") * 100, decimals)
+    return f"{text}%" if text else ""
+
+
 @cache
 def _row_type(columns: tuple[str, ...]) -> type:
     return namedtuple("row", columns)  # type: ignore[misc]
@@ -78,17 +90,31 @@ def _is_number_column(column: pd.Series) -> bool:
 
 
 def column_class(column: pd.Series, values: list | None = None) -> str:
-    """``n`` for a numeric column, ``t`` for long text (wrapped), ``s`` for short text (``values``: the column as a
-    list, when already at hand)."""
+    """``n`` for a numeric column, ``c`` for a yes/no column (✓ ✗, centred), ``t`` for long text (wrapped), ``s``
+    for short text (``values``: the column as a list, when already at hand)."""
     if _is_number_column(column):
         return "n"
+    if pd.api.types.is_bool_dtype(column):
+        return "c"
     values = column.tolist() if values is None else values
     longest = max((len(escape(v)) for v in values), default=0)
     return "t" if longest > LONG_TEXT else "s"
 
 
+def _cells(values: list, k: str, places: int | None, percent: bool) -> list[str]:
+    """The cells of one column: numbers formatted (``format_number``, ``format_percent``), yes/no as ✓ ✗, any other
+    value escaped."""
+    if k == "n":
+        shown = [format_percent(v, places or 0) if percent else format_number(v, places) for v in values]
+        return [f'<td class="n">{v}</td>' for v in shown]
+    if k == "c":
+        return [f'<td class="c">{format_number(v) if isinstance(v, bool) else escape(v)}</td>' for v in values]
+    return [f'<td class="{k}">{escape(v)}</td>' for v in values]
+
+
 def readable_table(frame: pd.DataFrame, headers: Mapping[str, str] | None = None,
-                   decimals: Mapping[str, int] | None = None) -> str:
+                   decimals: Mapping[str, int] | None = None, percent: Iterable[str] = (),
+                   highlight: Iterable[bool] | None = None, caption: str = "") -> str:
     """A DataFrame as a readable, escaped HTML table wrapped in a sideways-scrolling box (no index shown).
 
     Parameters
@@ -100,24 +126,29 @@ def readable_table(frame: pd.DataFrame, headers: Mapping[str, str] | None = None
     decimals
         Fixed decimal places per numeric column (a ratio: ``0.50``, ``1.00``); other numeric columns show whole
         numbers whole and others with up to two decimals.
+    percent
+        Columns of shares (0.25) shown as percentages (``25%``; with ``decimals`` places when given).
+    highlight
+        Per row, whether to highlight it (a problem without remedy).
+    caption
+        A note under the table (how many rows are not shown).
     """
     headers = headers or {}
     decimals = decimals or {}
+    percent = set(percent)
     names = [str(c) for c in frame.columns]
-    columns = [frame[c] for c in frame.columns]
+    columns = [frame.iloc[:, i] for i in range(frame.shape[1])]
     values = [c.tolist() for c in columns]  # plain Python values: fast to format
     classes = [column_class(c, v) for c, v in zip(columns, values, strict=True)]
-    cells = []
-    for name, k, column in zip(names, classes, values, strict=True):
-        if k == "n":
-            places = decimals.get(name)
-            cells.append([f'<td class="n">{format_number(v, places)}</td>' for v in column])
-        else:
-            cells.append([f'<td class="{k}">{escape(v)}</td>' for v in column])
+    cells = [_cells(column, k, decimals.get(name), name in percent)
+             for name, k, column in zip(names, classes, values, strict=True)]
     head = "".join(f'<th class="{k}">{escape(headers.get(name, name))}</th>'
                    for name, k in zip(names, classes, strict=True))
-    body = "".join(f"<tr>{''.join(row)}</tr>" for row in zip(*cells, strict=True)) if cells else ""
-    return (f'<div class="fz-scroll"><table class="fz"><thead><tr>{head}</tr></thead>'
+    marks = list(highlight) if highlight is not None else [False] * len(frame)
+    body = "".join(("<tr class=\"hl\">" if hl else "<tr>") + "".join(row) + "</tr>"
+                   for row, hl in zip(zip(*cells, strict=True), marks, strict=True)) if cells else ""
+    note = f"<caption>{escape(caption)}</caption>" if caption else ""
+    return (f'<div class="fz-scroll"><table class="fz">{note}<thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table></div>")
 
 
@@ -125,3 +156,16 @@ def fields_table(fields: Iterable[tuple[object, object]]) -> str:
     """Label–value pairs (a report's header) as an escaped two-column table."""
     rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in fields)
     return f'<div class="fz-scroll"><table class="fz fz-fields"><tbody>{rows}</tbody></table></div>'
+
+
+def localized_table(frame: pd.DataFrame, lang: str, table: str = "", **options: object) -> str:
+    """``readable_table`` of a view in ``lang``: headers from the catalogue (``i18n.header``) and the labels the
+    views write into cells (已落实, 是, 未知 …: ``i18n.value_label``) translated; report text and numbers as they
+    are. ``options`` go to ``readable_table``."""
+    shown = frame.copy()
+    for i in range(shown.shape[1]):
+        column = shown.iloc[:, i]
+        if column.dtype == object or pd.api.types.is_string_dtype(column):
+            shown.isetitem(i, column.map(lambda v: value_label(v, lang)).astype(object))
+    headers = {str(c): header(c, lang, table) for c in frame.columns}
+    return readable_table(shown, headers, **options)  # type: ignore[arg-type]

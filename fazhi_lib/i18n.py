@@ -4,7 +4,13 @@ Every heading, sentence, table header, legend entry and label a rendered page sh
 (``t("numbers.title", "zh")``), so the code holds no prose and a translator edits one file. Keys are grouped by
 prefix: ``col.`` table headers (``col.<table>.<column>`` where one column name means different things in two
 tables), ``part.``, ``status.``, ``dimension.`` … names of the values the tables hold, ``d.`` labels of an
-extraction's details. A value may hold ``{name}`` placeholders, filled by ``t(key, lang, name=…)``.
+extraction's details, ``v.`` labels the views put in table cells (已落实, 是 …), ``nb<NN>.`` the prose of notebook NN
+(Markdown; a quoted field may run over several lines). A value may hold ``{name}`` placeholders, filled by
+``t(key, lang, name=…)``.
+
+``header`` names a table's column in a language (``col.<name>``, the column's own name when the catalogue has none):
+the views name their columns in Chinese or in English (``问题条数``, ``reports``), the pages show them in the
+language of the page.
 
 The Chinese names of parts, statuses and dimensions mirror their owners (``overview.PART_LABELS``,
 ``overview.STATUS_LABELS``, ``vocab/dimensions.csv``); a test keeps them equal.
@@ -12,13 +18,11 @@ The Chinese names of parts, statuses and dimensions mirror their owners (``overv
 
 from __future__ import annotations
 
-import csv
-import io
 from functools import cache
 
-from fazhi_lib.vocabulary import vocab_path
+from fazhi_lib.vocabulary import csv_records, vocab_path
 
-__all__ = ["DEFAULT_LANG", "LANGS", "catalogue", "check_lang", "html_lang", "label", "t"]
+__all__ = ["DEFAULT_LANG", "LANGS", "catalogue", "check_lang", "header", "html_lang", "label", "t", "value_label"]
 
 #: The languages of the catalogue, in its column order.
 LANGS = ("en", "zh")
@@ -28,21 +32,20 @@ _HTML_LANG = {"en": "en", "zh": "zh-CN"}
 
 @cache
 def catalogue() -> dict[str, dict[str, str]]:
-    """{key: {lang: text}} from ``vocab/messages.csv`` (comment lines start with ``#``; fields with commas are
-    quoted). Raises ValueError on a duplicate key or a missing translation, naming the line."""
-    lines = [ln for ln in vocab_path("messages.csv").read_text(encoding="utf-8").splitlines()
-             if not ln.lstrip().startswith("#") and ln.strip()]
-    rows = list(csv.reader(io.StringIO("\n".join(lines))))
-    if not rows or rows[0] != ["key", *LANGS]:
+    """{key: {lang: text}} from ``vocab/messages.csv``, read by the one vocabulary reader
+    (``vocabulary.csv_records``: comment lines start with ``#``; fields with commas are quoted). Raises ValueError on
+    a duplicate key or a missing translation, naming the line."""
+    header, records = csv_records(vocab_path("messages.csv").read_text(encoding="utf-8"))
+    if header != ["key", *LANGS]:
         raise ValueError(f"vocab/messages.csv: the header must be key,{','.join(LANGS)}")
     out: dict[str, dict[str, str]] = {}
-    for row in rows[1:]:
+    for line, row in records:
         if len(row) != len(LANGS) + 1 or not all(field.strip() for field in row):
-            raise ValueError(f"vocab/messages.csv: row {row!r} needs a key and one text per language "
+            raise ValueError(f"vocab/messages.csv, line {line}: row {row!r} needs a key and one text per language "
                              "(quote a text that holds a comma)")
         key, texts = row[0].strip(), {lang: text.strip() for lang, text in zip(LANGS, row[1:], strict=True)}
         if key in out:
-            raise ValueError(f"vocab/messages.csv: key {key!r} appears twice")
+            raise ValueError(f"vocab/messages.csv, line {line}: key {key!r} appears twice")
         out[key] = texts
     return out
 
@@ -69,6 +72,27 @@ def label(group: str, value: object, lang: str) -> str:
     text = "" if value is None else str(value)
     entry = catalogue().get(f"{group}.{text}")
     return entry[check_lang(lang)] if entry else text
+
+
+def value_label(value: object, lang: str) -> object:
+    """A label a view puts in a table cell (已落实, 是, 未知 …) in ``lang`` (``v.<label>``); any other value as it
+    is (report text, numbers)."""
+    if isinstance(value, str):
+        entry = catalogue().get(f"v.{value}")
+        if entry:
+            return entry[check_lang(lang)]
+    return value
+
+
+def header(column: object, lang: str, table: str = "") -> str:
+    """The header of a column in ``lang``: ``col.<table>.<column>`` (where one name means different things in two
+    tables), else ``col.<column>``, else the column's own name."""
+    name = str(column)
+    cat = catalogue()
+    for key in (f"col.{table}.{name}" if table else "", f"col.{name}"):
+        if key and key in cat:
+            return cat[key][check_lang(lang)]
+    return name
 
 
 def html_lang(lang: str) -> str:

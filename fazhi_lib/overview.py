@@ -1,7 +1,8 @@
 """Views for the corpus overview (notebook 00) and the one-report brief (notebook 40).
 
-Everything here is a pure function of the tables ``fazhi ingest`` and ``fazhi analyze`` write, except
-``load_corpus`` and ``load_analysis``, which read (or build) them for a notebook.
+Everything here is a pure function of the tables ``fazhi ingest`` and ``fazhi analyze`` write (read with
+``fazhi_lib.store``), except ``load_analysis``, which reads the analysis tables when they are current and made with
+the parameters asked, and computes them otherwise.
 
 Report text is untrusted: a web page saved as a report may contain ``<script>`` or an ``onerror=`` attribute. The
 notebooks show it only through ``fazhi_lib.safehtml`` (whose ``escape``, ``html_table`` and ``fields_html`` are
@@ -16,9 +17,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from fazhi_lib import store
 from fazhi_lib.analysis import Analysis, analyze, current_analysis, with_defaults
 from fazhi_lib.compare import comparable, report_labels
+from fazhi_lib.i18n import catalogue as _catalogue
+from fazhi_lib.i18n import header, t
 from fazhi_lib.safehtml import as_text, escape, fields_html, html_table
 from fazhi_lib.schema import readable
 from fazhi_lib.store import Corpus
@@ -45,7 +47,6 @@ __all__ = [
     "fields_html",
     "html_table",
     "load_analysis",
-    "load_corpus",
     "mechanisms",
     "mechanisms_by_report",
     "metric_benchmark",
@@ -78,13 +79,6 @@ PART_LABELS = {"preamble": "导语", "overview": "基本情况", "measures": "�
 
 
 # ---- loading (reads files) -----------------------------------------------------------------------------------------
-
-
-def load_corpus(tables_dir: str | Path = "data/processed/seeds", input_dir: str | Path | None = None) -> Corpus:
-    """All ingest tables of a corpus (``fazhi_lib.store.load``). ``input_dir`` (the reports the tables come from) is
-    not read: missing tables are never computed in their place. Raises ``store.TablesNotFound`` naming the
-    folder when it lacks them."""
-    return store.load(tables_dir)
 
 
 def load_analysis(tables_dir: str | Path, corpus: Corpus, **parameters: object) -> tuple[Analysis, bool]:
@@ -177,9 +171,10 @@ def compliance_marks(matrix: pd.DataFrame) -> pd.DataFrame:
     return marks
 
 
-def compliance_heatmap(matrix: pd.DataFrame, title: str = "各报告是否具备规定内容", wrap: int = 8) -> Figure:
+def compliance_heatmap(matrix: pd.DataFrame, title: str | None = None, wrap: int = 8, lang: str = "zh") -> Figure:
     """The compliance matrix as a two-colour heatmap (green ✓ present, grey × missing: the font has no ✗), readable
-    for any number of reports: column labels wrapped every ``wrap`` characters, kept horizontal. Out: the Figure."""
+    for any number of reports: column labels wrapped every ``wrap`` characters, kept horizontal; the default title
+    in ``lang``. Out: the Figure."""
     import matplotlib.pyplot as plt
     import numpy as np
     from matplotlib.colors import ListedColormap
@@ -206,7 +201,7 @@ def compliance_heatmap(matrix: pd.DataFrame, title: str = "各报告是否具备
     ax.grid(which="minor", color="white", linewidth=1.5)
     ax.grid(which="major", visible=False)
     ax.tick_params(which="minor", length=0)
-    ax.set_title(title, pad=12)
+    ax.set_title(t("chart.compliance_title", lang) if title is None else title, pad=12)
     fig.tight_layout()
     return fig
 
@@ -227,17 +222,21 @@ def compliance_by(documents: pd.DataFrame, by: str = "admin_level",
     return shares
 
 
-def compliance_figure(documents: pd.DataFrame, max_reports: int = 60, by: str = "admin_level") -> Figure:
+def compliance_figure(documents: pd.DataFrame, max_reports: int = 60, by: str = "admin_level",
+                      lang: str = "zh") -> Figure:
     """The compliance chart fit for the corpus: one row per report (``compliance_heatmap``) up to ``max_reports``
     reports, else the share of reports with each part per ``by`` group (``compliance_by``) — ten thousand rows
-    make no readable chart (and take minutes to draw)."""
+    make no readable chart (and take minutes to draw). Titles and the names of the parts in ``lang``."""
     matrix = compliance(documents)
     if len(matrix) <= max_reports:
-        return compliance_heatmap(matrix, title="各报告是否具备规定内容（✓ 具备，× 缺少）")
+        return compliance_heatmap(matrix.rename(columns=lambda c: header(c, lang)),
+                                  title=t("chart.compliance_marks", lang), lang=lang)
     from fazhi_lib.plotting import heatmap
 
-    title = f"具备各项规定内容的报告比例（{len(matrix):,} 份报告，按{_BY_LABELS.get(by, by)}）"
-    return heatmap(compliance_by(documents, by), title=title, fmt=".0%", cmap="Greens", cbar_label="比例")
+    by_name = t(f"by.{by}", lang) if f"by.{by}" in _catalogue() else _BY_LABELS.get(by, by)
+    title = t("chart.compliance_shares", lang, n=f"{len(matrix):,}", by=by_name)
+    shares = compliance_by(documents, by).rename(columns=lambda c: header(c, lang))
+    return heatmap(shares, title=title, fmt=".0%", cmap="Greens", cbar_label=t("chart.share", lang), lang=lang)
 
 
 def cleaning_by_reason(cleaning: pd.DataFrame) -> pd.DataFrame:
@@ -369,10 +368,10 @@ def metric_benchmark(metrics: pd.DataFrame, documents: pd.DataFrame, doc_id: str
     return _of_report(metric_benchmarks(comparable(metrics, documents, per_year=per_year)), doc_id)
 
 
-def metric_benchmark_chart(bench: pd.DataFrame, title: str = "本报告指标与全部报告中位数之比", max_bars: int = 20
+def metric_benchmark_chart(bench: pd.DataFrame, title: str | None = None, max_bars: int = 20, lang: str = "zh"
                            ) -> Figure:
     """Horizontal bars of value ÷ corpus median per indicator (1 = the median), labelled with the value and the
-    median. Out: the Figure (Chinese font set)."""
+    median, in ``lang``. Out: the Figure (Chinese font set)."""
     import matplotlib.pyplot as plt
 
     from fazhi_lib.plotting import format_value, use_chinese_font
@@ -385,12 +384,13 @@ def metric_benchmark_chart(bench: pd.DataFrame, title: str = "本报告指标与
     ax.axvline(1.0, color="#333333", linewidth=1, linestyle="--")
     top = float(data["ratio"].max()) if len(data) else 1.0
     for i, r in enumerate(data.itertuples()):
-        ax.text(r.ratio + top * 0.01, i, f"{format_value(float(r.value), r.unit)}（中位数 "
-                f"{format_value(float(r.median), r.unit)}，{r.n_reports}个报告）", va="center", fontsize=8)
+        ax.text(r.ratio + top * 0.01, i, t("chart.bar_label", lang, value=format_value(float(r.value), r.unit),
+                                            median=format_value(float(r.median), r.unit), n=r.n_reports),
+                va="center", fontsize=8)
     ax.set_yticks(range(len(data)), [str(x) for x in data["indicator"]])
     ax.set_xlim(0, max(top, 1.0) * 1.6)
-    ax.set_xlabel("本报告数值 ÷ 中位数")
-    ax.set_title(title)
+    ax.set_xlabel(t("chart.value_over_median", lang))
+    ax.set_title(t("chart.benchmark_title", lang) if title is None else title)
     ax.grid(axis="y", visible=False)
     fig.tight_layout()
     return fig

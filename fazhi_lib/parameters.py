@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from fazhi_lib.compare import indicator_vocabulary
 from fazhi_lib.diffusion import dimension_labels
+from fazhi_lib.i18n import LANGS
 
 __all__ = [
     "SPECS",
@@ -239,6 +240,7 @@ SPECS: dict[str, Spec] = {
     "per_year": Flag(),
     "max_jurisdictions": Integer(1, 10_000),
     "top_indicators": Integer(1, 1_000),
+    "lang": Choice(LANGS),
 }
 
 #: The commands' numeric options, checked by argparse (``argument``).

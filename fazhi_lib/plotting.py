@@ -24,6 +24,8 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from fazhi_lib.i18n import t
+
 if TYPE_CHECKING:
     import pandas as pd
     from matplotlib.figure import Figure
@@ -198,14 +200,14 @@ def format_value(value: float, unit: str = "") -> str:
 
 
 def ranked_bars(rows: pd.DataFrame, title: str, value: str = "value_per_year", label: str = "report",
-                max_bars: int = 25, xlabel: str = "") -> Figure:
+                max_bars: int = 25, xlabel: str = "", lang: str = "zh") -> Figure:
     """A horizontal bar chart ranking reports on one indicator, largest on top.
 
     In: one row per report with columns ``label`` (e.g. ``report``: 金龙坪街道 2022–2024), ``value`` and, when
     present, ``unit``, ``approx`` and ``bound``; the chart title. Only the ``max_bars`` largest values are drawn and
     a note under the chart says how many reports are not shown. Numbers stated as approximate (余, 约) or as a
-    bound (以上, 不少于) are hatched. Out: the matplotlib Figure (Chinese labels: call ``use_chinese_font`` or
-    ``set_theme`` first, which this function also does)."""
+    bound (以上, 不少于) are hatched; the note and legend are in ``lang``. Out: the matplotlib Figure (Chinese
+    labels: call ``use_chinese_font`` or ``set_theme`` first, which this function also does)."""
     import matplotlib.pyplot as plt
     import numpy as np
     from matplotlib.patches import Patch
@@ -233,32 +235,36 @@ def ranked_bars(rows: pd.DataFrame, title: str, value: str = "value_per_year", l
     ax.set_xlabel(xlabel)
     ax.grid(axis="y", visible=False)
     hidden = len(data) - len(shown)
-    note = f"前{len(shown)}名，共{len(data)}个报告；其余{hidden}个未显示" if hidden else ""
+    note = t("chart.top_of", lang, shown=len(shown), total=len(data), hidden=hidden) if hidden else ""
     if note:
         fig.text(0.01, 0.005, note, fontsize=8, color="#555555", ha="left", va="bottom")
     if any(fuzzy):
-        fig.legend(handles=[Patch(facecolor="#9DB9D8", hatch="///", edgecolor="white", label="约数或下限（余、以上）")],
+        fig.legend(handles=[Patch(facecolor="#9DB9D8", hatch="///", edgecolor="white", label=t("chart.fuzzy", lang))],
                    loc="lower right", bbox_to_anchor=(0.995, 0.0), fontsize=8, frameon=False)
     margin = 0.35 / fig.get_figheight() if note or any(fuzzy) else 0
     fig.tight_layout(rect=(0, margin, 1, 1))
     return fig
 
 
-def empty_chart(title: str, message: str = "无可显示的数据（no data to show）") -> Figure:
-    """A small chart holding only ``title`` and ``message``: what a chart of a corpus without the data shows (the
-    notebook still renders, and says why the chart is empty)."""
+def empty_chart(title: str, message: str | None = None, lang: str | None = None) -> Figure:
+    """A small chart holding only ``title`` and ``message`` (default: "no data to show" in ``lang``, in both
+    languages when None): what a chart of a corpus without the data shows (the notebook still renders, and says
+    why the chart is empty)."""
     import matplotlib.pyplot as plt
 
     use_chinese_font()
     fig, ax = plt.subplots(figsize=(8.5, 1.8))
     ax.set_axis_off()
     ax.set_title(title)
-    ax.text(0.5, 0.5, message, ha="center", va="center", fontsize=10, color="#555555", transform=ax.transAxes)
+    if message is None:
+        message = t("chart.empty", lang) if lang else f"{t('chart.empty', 'zh')}（{t('chart.empty', 'en')}）"
+    ax.text(0.5, 0.5, message, ha="center", va="center",
+            fontsize=10, color="#555555", transform=ax.transAxes)
     return fig
 
 
 def heatmap(frame: pd.DataFrame, title: str, fmt: str = "d", cmap: str = "Blues", annotate: bool | None = None,
-            cbar_label: str = "") -> Figure:
+            cbar_label: str = "", lang: str | None = None) -> Figure:
     """A labelled heatmap of a small matrix (reports or groups × indicators), Chinese labels included.
 
     In: a DataFrame whose index and columns are the labels; ``fmt`` the cell format (``d`` counts, ``.0%``
@@ -270,7 +276,7 @@ def heatmap(frame: pd.DataFrame, title: str, fmt: str = "d", cmap: str = "Blues"
     use_chinese_font()
     n_rows, n_cols = frame.shape
     if not n_rows or not n_cols:  # a corpus without the rows or columns to compare (no metric, no topic …)
-        return empty_chart(title)
+        return empty_chart(title, lang=lang)
     # room for the column labels, written at 60°: long Chinese labels need height, a long title width
     label = max((len(str(c)) for c in frame.columns), default=0)
     width = max(2.5 + 0.45 * n_cols, 0.16 * len(title), 0.1 * max((len(str(i)) for i in frame.index), default=0) + 3)

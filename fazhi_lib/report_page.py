@@ -17,26 +17,37 @@ from __future__ import annotations
 import re
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
 from fazhi_lib import __version__, schema
 from fazhi_lib import overview as ov
-from fazhi_lib.analysis import current_analysis
+from fazhi_lib.analysis import YEAR_OVER_YEAR_TABLES, current_analysis
 from fazhi_lib.annotate import ANNOTATE_CSS, ANNOTATE_JS, ANNOTATE_JS_HASH, annotated_text
 from fazhi_lib.compare import comparable, report_labels
-from fazhi_lib.htmltable import TABLE_CSS, fields_table, format_number, readable_table, records
-from fazhi_lib.i18n import catalogue, check_lang, html_lang, label, t
+from fazhi_lib.htmltable import (
+    TABLE_CSS,
+    fields_table,
+    format_number,
+    format_percent,
+    localized_table,
+    readable_table,
+    records,
+)
+from fazhi_lib.i18n import check_lang, header, html_lang, label, t, value_label
+from fazhi_lib.outputs import worker_pool
 from fazhi_lib.plotting import format_value
-from fazhi_lib.store import atomic_write, read
+from fazhi_lib.safehtml import escape, path_href
+from fazhi_lib.store import Corpus, atomic_write, read
 from fazhi_lib.topics import shared_share
+from fazhi_lib.yoy_views import VERDICTS, last_years
 
-__all__ = ["BriefTables", "CorpusContext", "corpus_context", "load_brief_tables", "page_names", "readable",
-           "render_reports", "report_page", "safe_file_stem"]
+__all__ = ["BRIEF_CSS", "PAGE_CSS", "SECTIONS", "BriefTables", "CorpusContext", "brief_sections", "corpus_context",
+           "load_brief_tables", "notebook_sections", "notebook_style", "page_names", "pages_to_render", "readable",
+           "render_chunk", "render_reports", "report_page", "safe_file_stem"]
 
 #: The ingest tables a page is made from (the analysis tables, problem_topics, remedies and shared_sentences, are
 #: used when all are present).
@@ -50,18 +61,25 @@ _HEADER_KEYS = {"标题": "hdr.title", "地区": "hdr.jurisdiction", "级别": "
                 "状态": "hdr.status", "doc_id": "hdr.doc_id"}
 _PART_OF_LABEL = {v: k for k, v in ov.PART_LABELS.items()}
 _STATUS_OF_LABEL = {v: k for k, v in ov.STATUS_LABELS.items()}
-_SECTIONS = ("header", "structure", "numbers", "mechanisms", "problems", "shared", "text", "reading")
+#: The sections of a brief, in order (each a ``<section id=…>`` of the page).
+SECTIONS = ("header", "structure", "numbers", "mechanisms", "problems", "shared", "lastyear", "text", "reading")
 
-_PAGE_CSS = """
+#: Styles of a whole page (type, width, headings, links): shared by the brief and the run's index page.
+PAGE_CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI","Noto Sans SC","Noto Sans CJK SC","Source Han Sans SC",
 "PingFang SC","Microsoft YaHei",sans-serif;margin:0;color:#1f2328;background:#fff;line-height:1.6}
 main{max-width:78em;margin:0 auto;padding:1.2em 2em 3em}
 h1{font-size:1.6em;margin:.1em 0 .3em;line-height:1.35}h2{font-size:1.25em;margin:2em 0 .4em;
 padding-bottom:.2em;border-bottom:1px solid #e3e6ea}
 .kicker{color:#57606a;font-size:.9em;letter-spacing:.04em;margin-top:1em}
-.intro,.note{color:#3d444d;max-width:52em}.note{font-size:.92em}
 nav.toc{display:flex;flex-wrap:wrap;gap:.2em 1.1em;font-size:.92em;margin:.6em 0 1em}nav.toc a{white-space:nowrap}
 a{color:#0b5cad;text-decoration:none}a:hover{text-decoration:underline}
+footer{color:#57606a;font-size:.85em;margin-top:3em;border-top:1px solid #e3e6ea;padding-top:.6em}
+"""
+
+#: Styles of the sections themselves (prose, the chart of key numbers), also shown inside notebook 40.
+SECTION_CSS = """
+.intro,.note{color:#3d444d;max-width:52em}.note{font-size:.92em}
 .chart{margin:.4em 0 1.2em;font-size:.88em;max-width:60em}
 .chart .row{display:grid;grid-template-columns:minmax(8em,14em) minmax(0,1fr);gap:.8em;align-items:center;
 margin:.2em 0}
@@ -71,8 +89,10 @@ margin:.2em 0}
 .chart .median{position:absolute;top:0;bottom:0;border-left:2px dashed #333}
 .chart .val{position:absolute;top:.1em;white-space:nowrap;padding-left:.4em;color:#333}
 .chart .axis{color:#57606a;margin-left:calc(min(14em,30%) + .8em)}
-footer{color:#57606a;font-size:.85em;margin-top:3em;border-top:1px solid #e3e6ea;padding-top:.6em}
 """
+
+#: Everything a brief's sections need to look right: the sections, the tables and the annotated text.
+BRIEF_CSS = SECTION_CSS + TABLE_CSS + ANNOTATE_CSS
 
 _CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
         f"script-src {ANNOTATE_JS_HASH}; base-uri 'none'; form-action 'none'")
@@ -98,6 +118,9 @@ class CorpusContext:
         Per report: the shared segments and the rows of ``topics.shared_share``; None without analysis tables.
     analysed
         Whether the analysis tables were given (topics, remedies and shared text are known).
+    last_year
+        Per report with a predecessor in the corpus: ``yoy_views.last_years``; None without the year-over-year
+        tables.
     """
 
     documents: pd.DataFrame
@@ -108,6 +131,7 @@ class CorpusContext:
     shared: dict[str, pd.DataFrame] | None
     share: dict[str, pd.DataFrame] | None
     analysed: bool
+    last_year: dict[str, dict[str, object]] | None = None
 
     def of(self, name: str, doc_id: str) -> pd.DataFrame:
         """The report's rows of one view (an empty frame with the view's columns when it has none)."""
@@ -128,9 +152,10 @@ def _by_doc(frame: pd.DataFrame, keep: bool = False) -> dict[str, pd.DataFrame]:
 
 def corpus_context(documents: pd.DataFrame, texts: pd.DataFrame, items: pd.DataFrame, metrics: pd.DataFrame,
                    measures: pd.DataFrame, problem_topics: pd.DataFrame | None = None,
-                   remedies: pd.DataFrame | None = None, shared_sentences: pd.DataFrame | None = None
-                   ) -> CorpusContext:
-    """The ``CorpusContext`` of a corpus from its tables; the analysis tables all three or none."""
+                   remedies: pd.DataFrame | None = None, shared_sentences: pd.DataFrame | None = None,
+                   year_over_year: Mapping[str, pd.DataFrame] | None = None) -> CorpusContext:
+    """The ``CorpusContext`` of a corpus from its tables; the analysis tables all three or none;
+    ``year_over_year``: the tables of ``analysis.YEAR_OVER_YEAR_TABLES`` by name, or None."""
     analysed = problem_topics is not None and remedies is not None and shared_sentences is not None
     labels = report_labels(documents)
     if not analysed:
@@ -140,38 +165,35 @@ def corpus_context(documents: pd.DataFrame, texts: pd.DataFrame, items: pd.DataF
     if analysed:
         shared = _by_doc(ov.shared_by_report(shared_sentences, labels))
         share = _by_doc(shared_share(texts, shared_sentences), keep=True)
+    before = None if year_over_year is None else last_years(dict(year_over_year), items, documents)
     return CorpusContext(
         documents=documents, labels=labels,
         benchmarks=_by_doc(ov.metric_benchmarks(comparable(metrics, documents, per_year=True))),
         mechanisms=_by_doc(ov.mechanisms_by_report(measures)),
         problems=_by_doc(ov.problems_by_report(items, problem_topics, remedies), keep=True),
-        shared=shared, share=share, analysed=analysed)
+        shared=shared, share=share, analysed=analysed, last_year=before)
 
 
 # ---- the sections of the page -----------------------------------------------------------------------------------
 
 
-def _e(value: object) -> str:
-    return ov.escape(value)
+def _note(key: str, lang: str, **values: object) -> str:
+    return f'<p class="note">{escape(t(key, lang, **values))}</p>'
 
 
 def _section(key: str, lang: str, body: str, intro: bool = True) -> str:
-    paragraph = f'<p class="intro">{_e(t(f"{key}.intro", lang))}</p>' if intro else ""
-    return f'<section id="{key}"><h2>{_e(t(f"{key}.title", lang))}</h2>{paragraph}{body}</section>'
+    paragraph = f'<p class="intro">{escape(t(f"{key}.intro", lang))}</p>' if intro else ""
+    return f'<section id="{key}"><h2>{escape(t(f"{key}.title", lang))}</h2>{paragraph}{body}</section>'
 
 
 def _headers(columns: Iterable[str], lang: str, table: str = "") -> dict[str, str]:
-    out = {}
-    for c in columns:
-        key = f"col.{table}.{c}" if table and f"col.{table}.{c}" in catalogue() else f"col.{c}"
-        out[c] = t(key, lang)
-    return out
+    return {c: header(c, lang, table) for c in columns}
 
 
-def header_fields(header: dict[str, object], lang: str) -> list[tuple[str, str]]:
+def header_fields(header_values: dict[str, object], lang: str) -> list[tuple[str, str]]:
     """A report's ``overview.brief_header`` with its labels and values in ``lang``."""
     fields = []
-    for key, value in header.items():
+    for key, value in header_values.items():
         shown = str(value)
         if key == "标题" and value == "（无标题）":
             shown = t("hdr.untitled", lang)
@@ -188,8 +210,7 @@ def _structure(sections: pd.DataFrame, items: pd.DataFrame, doc_id: str, lang: s
     table["part"] = [label("part", _PART_OF_LABEL.get(p, p), lang) for p in table["part"]]
     counts = fields_table([(t("col.sections", lang), format_number(int(sections["doc_id"].eq(doc_id).sum()))),
                            (t("col.items", lang), format_number(int(items["doc_id"].eq(doc_id).sum())))])
-    shown = readable_table(table, _headers(table.columns, lang)) if len(table) else \
-        f'<p class="note">{_e(t("structure.none", lang))}</p>'
+    shown = readable_table(table, _headers(table.columns, lang)) if len(table) else _note("structure.none", lang)
     return _section("structure", lang, shown + counts)
 
 
@@ -203,32 +224,32 @@ def _bar_chart(bench: pd.DataFrame, lang: str) -> str:
         width = 100 * float(r.ratio) / scale
         text = t("numbers.bar", lang, value=format_value(float(r.value), str(r.unit)),
                  median=format_value(float(r.median), str(r.unit)), n=int(r.n_reports))
-        rows.append(f'<div class="row"><div class="name">{_e(r.indicator)}</div><div class="track">'
+        rows.append(f'<div class="row"><div class="name">{escape(r.indicator)}</div><div class="track">'
                     f'<div class="bar{"" if r.ratio >= 1 else " low"}" style="width:{width:.2f}%"></div>'
                     f'<div class="median" style="left:{100 / scale:.2f}%"></div>'
-                    f'<div class="val" style="left:{width:.2f}%">{_e(text)}</div></div></div>')
-    return (f'<figure class="chart" aria-label="{_e(t("numbers.chart", lang))}">{"".join(rows)}'
-            f'<figcaption class="axis">{_e(t("numbers.axis", lang))}</figcaption></figure>')
+                    f'<div class="val" style="left:{width:.2f}%">{escape(text)}</div></div></div>')
+    return (f'<figure class="chart" aria-label="{escape(t("numbers.chart", lang))}">{"".join(rows)}'
+            f'<figcaption class="axis">{escape(t("numbers.axis", lang))}</figcaption></figure>')
 
 
 def _numbers(bench: pd.DataFrame, lang: str) -> str:
     if bench.empty:
-        return _section("numbers", lang, f'<p class="note">{_e(t("numbers.none", lang))}</p>')
+        return _section("numbers", lang, _note("numbers.none", lang))
     table = readable_table(bench, _headers(bench.columns, lang), decimals={"ratio": 2})
     return _section("numbers", lang, table + _bar_chart(bench, lang))
 
 
 def _mechanisms(mech: pd.DataFrame, lang: str) -> str:
     if mech.empty:
-        return _section("mechanisms", lang, f'<p class="note">{_e(t("mechanisms.none", lang))}</p>')
+        return _section("mechanisms", lang, _note("mechanisms.none", lang))
     mech = mech.assign(dimension=[label("dimension", d if isinstance(d, str) and d else "unclassified", lang)
-                                  for d in mech["dimension"]])
+                                  for d in mech["dimension"]], kind=[value_label(k, lang) for k in mech["kind"]])
     return _section("mechanisms", lang, readable_table(mech, _headers(mech.columns, lang)))
 
 
 def _problems(problems: pd.DataFrame, analysed: bool, lang: str) -> str:
     if problems.empty:
-        return _section("problems", lang, f'<p class="note">{_e(t("problems.none", lang))}</p>')
+        return _section("problems", lang, _note("problems.none", lang))
     shown = problems[ov.PROBLEM_COLUMNS]
     if not analysed:
         shown = shown[["problem", "text"]]
@@ -237,13 +258,13 @@ def _problems(problems: pd.DataFrame, analysed: bool, lang: str) -> str:
         n_ok = int(problems["has_remedy"].eq("✓").sum())
         body += fields_table([(t("problems.answered", lang), t("problems.ratio", lang, ok=n_ok, n=len(problems)))])
     else:
-        body = f'<p class="note">{_e(t("page.no_analysis", lang))}</p>' + body
+        body = _note("page.no_analysis", lang) + body
     return _section("problems", lang, body)
 
 
 def _shared(context: CorpusContext, doc_id: str, lang: str) -> str:
     if not context.analysed:
-        return _section("shared", lang, f'<p class="note">{_e(t("page.no_analysis", lang))}</p>')
+        return _section("shared", lang, _note("page.no_analysis", lang))
     stats = ov.shared_stats(context.of("share", doc_id), doc_id)
     view = context.of("shared", doc_id)
     body = fields_table([(t("shared.segments", lang), format_number(stats["segments"])),
@@ -252,23 +273,110 @@ def _shared(context: CorpusContext, doc_id: str, lang: str) -> str:
     if len(view):
         body += readable_table(view, _headers(view.columns, lang, table="shared"), decimals={"similarity": 2})
     else:
-        body += f'<p class="note">{_e(t("shared.none", lang))}</p>'
+        body += _note("shared.none", lang)
     return _section("shared", lang, body)
 
 
+def _previous_link(before: Mapping[str, object], names: Mapping[str, str] | None) -> str:
+    """The previous report's label, linked to its brief when it has one in this folder."""
+    text = escape(before["label"])
+    name = (names or {}).get(str(before["previous"]))
+    return f'<a href="{escape(path_href(name))}">{text}</a>' if name else text
+
+
+def _last_year(context: CorpusContext, doc_id: str, lang: str, names: Mapping[str, str] | None) -> str:
+    """Section "compared with last year": what notebook 40 shows from ``yoy_views.last_year``."""
+    if context.last_year is None:
+        return _section("lastyear", lang, _note("page.no_yoy", lang))
+    before = context.last_year.get(doc_id)
+    if not before:
+        return _section("lastyear", lang, _note("lastyear.none", lang))
+    kept, problems, numbers = before["promises"], before["problems"], before["indicators"]
+    n_kept = int(kept["判断"].eq(VERDICTS["kept"]).sum())
+    facts = [(t("lastyear.previous", lang), _previous_link(before, names)),
+             *((t(k, lang), escape(v)) for k, v in (
+                 ("lastyear.kept", t("problems.ratio", lang, ok=n_kept, n=len(kept))),
+                 ("lastyear.again", format_number(len(problems))),
+                 ("lastyear.copied", format_percent(before["copied"], 1))))]
+    rows = "".join(f"<tr><th>{escape(k)}</th><td>{v}</td></tr>" for k, v in facts)  # v: escaped above
+    body = f'<div class="fz-scroll"><table class="fz fz-fields"><tbody>{rows}</tbody></table></div>'
+    for key, frame, percent in (("lastyear.promises", kept, ()), ("lastyear.problems", problems, ()),
+                                ("lastyear.numbers", numbers, ("变化",))):
+        shown = frame.drop(columns=[c for c in ("报告", "下一份报告") if c in frame.columns])
+        if len(shown):
+            body += f"<h3>{escape(t(key, lang))}</h3>" + localized_table(shown, lang, decimals={"相似度": 2},
+                                                                           percent=percent)
+    return _section("lastyear", lang, body)
+
+
 def _reading(lang: str) -> str:
-    items = "".join(f"<li>{_e(t(k, lang))}</li>" for k in ("reading.numbers", "reading.remedy"))
+    items = "".join(f"<li>{escape(t(k, lang))}</li>" for k in ("reading.numbers", "reading.remedy"))
     return _section("reading", lang, f'<ul class="note">{items}</ul>', intro=False)
 
 
 # ---- the page ---------------------------------------------------------------------------------------------------
 
 
+def brief_sections(doc_id: str, documents: pd.DataFrame, texts: pd.DataFrame, sections: pd.DataFrame,
+                   items: pd.DataFrame, metrics: pd.DataFrame, measures: pd.DataFrame,
+                   problem_topics: pd.DataFrame | None = None, remedies: pd.DataFrame | None = None,
+                   shared_sentences: pd.DataFrame | None = None, lang: str = "en",
+                   context: CorpusContext | None = None, names: Mapping[str, str] | None = None,
+                   header_values: Mapping[str, object] | None = None) -> dict[str, str]:
+    """The sections of one report's brief as blocks of HTML, by name (``SECTIONS``, in order): what the page
+    shows, and what notebook 40 shows of the same report. Parameters as ``report_page`` (``header_values``: the
+    report's ``overview.brief_header`` when already at hand); the blocks need ``BRIEF_CSS`` (and the annotated
+    text ``annotate.ANNOTATE_JS``)."""
+    check_lang(lang)
+    doc_id = ov.choose_doc(documents, doc_id)
+    if context is None:
+        context = corpus_context(documents, texts, items, metrics, measures, problem_topics, remedies,
+                                 shared_sentences)
+    text_rows = texts["text"][texts["doc_id"].eq(doc_id)].tolist()
+    text = text_rows[0] if text_rows and isinstance(text_rows[0], str) else ""
+    own = {name: frame[frame["doc_id"].eq(doc_id)] for name, frame in
+           (("sections", sections), ("items", items), ("metrics", metrics), ("measures", measures))}
+    problems = context.of("problems", doc_id)
+    return {
+        "header": _section("header", lang, fields_table(header_fields(
+            dict(header_values or ov.brief_header(documents, doc_id)), lang))),
+        "structure": _structure(own["sections"], own["items"], doc_id, lang),
+        "numbers": _numbers(context.of("benchmarks", doc_id), lang),
+        "mechanisms": _mechanisms(context.of("mechanisms", doc_id), lang),
+        "problems": _problems(problems, context.analysed, lang),
+        "shared": _shared(context, doc_id, lang),
+        "lastyear": _last_year(context, doc_id, lang, names),
+        "text": _section("text", lang, annotated_text(text, own["sections"], own["items"], own["metrics"],
+                                                      own["measures"], problems if context.analysed else None,
+                                                      lang)),
+        "reading": _reading(lang),
+    }
+
+
+def notebook_sections(corpus: Corpus, analysis: Mapping[str, pd.DataFrame], doc_id: str | None = None,
+                      lang: str = "en") -> dict[str, str]:
+    """The sections of one report's brief for notebook 40: ``brief_sections`` of ``doc_id`` (None: the first
+    document) compared with the whole ``corpus`` (``fazhi_lib.store.load``) and its ``analysis`` tables
+    (``overview.load_analysis``: topics, remedies, shared text and year over year), exactly as the rendered page
+    shows them."""
+    context = corpus_context(corpus.documents, corpus.texts, corpus.items, corpus.metrics, corpus.measures,
+                             analysis["problem_topics"], analysis["remedies"], analysis["shared_sentences"],
+                             {n: analysis[n] for n in YEAR_OVER_YEAR_TABLES})
+    return brief_sections(ov.choose_doc(corpus.documents, doc_id), corpus.documents, corpus.texts, corpus.sections,
+                          corpus.items, corpus.metrics, corpus.measures, lang=lang, context=context)
+
+
+def notebook_style() -> str:
+    """The styles of the brief's sections as a ``<style>`` block, for a notebook showing them (notebook 40)."""
+    return f"<style>{BRIEF_CSS}</style>"
+
+
 def report_page(doc_id: str, documents: pd.DataFrame, texts: pd.DataFrame, sections: pd.DataFrame,
                 items: pd.DataFrame, metrics: pd.DataFrame, measures: pd.DataFrame,
                 problem_topics: pd.DataFrame | None = None, remedies: pd.DataFrame | None = None,
                 shared_sentences: pd.DataFrame | None = None, lang: str = "en",
-                context: CorpusContext | None = None) -> str:
+                context: CorpusContext | None = None, names: Mapping[str, str] | None = None,
+                index_href: str | None = None) -> str:
     """The brief of one report as one self-contained HTML page.
 
     Parameters
@@ -284,8 +392,13 @@ def report_page(doc_id: str, documents: pd.DataFrame, texts: pd.DataFrame, secti
     lang
         ``en`` or ``zh``: every heading, sentence, table header and label (the report's text stays as written).
     context
-        What the key numbers and shared text compare against, computed once by ``render_reports`` for all pages;
-        None: computed here from the tables given.
+        What the key numbers, shared text and last year's report compare against, computed once by
+        ``render_reports`` for all pages; None: computed here from the tables given (without year over year).
+    names
+        The file names of the briefs of other reports beside this one (``page_names``): the previous report is then
+        linked to its brief.
+    index_href
+        A relative link to the run's index page, shown at the top (None: no link).
 
     Returns
     -------
@@ -297,42 +410,28 @@ def report_page(doc_id: str, documents: pd.DataFrame, texts: pd.DataFrame, secti
     if context is None:
         context = corpus_context(documents, texts, items, metrics, measures, problem_topics, remedies,
                                  shared_sentences)
-    text_rows = texts["text"][texts["doc_id"].eq(doc_id)].tolist()
-    text = text_rows[0] if text_rows and isinstance(text_rows[0], str) else ""
-    own = {name: frame[frame["doc_id"].eq(doc_id)] for name, frame in
-           (("sections", sections), ("items", items), ("metrics", metrics), ("measures", measures))}
-    problems = context.of("problems", doc_id)
+    header_values = ov.brief_header(documents, doc_id)
+    body = "".join(brief_sections(doc_id, documents, texts, sections, items, metrics, measures, lang=lang,
+                                  context=context, names=names, header_values=header_values).values())
     report = str(context.labels.get(doc_id, doc_id))
-    header = ov.brief_header(documents, doc_id)
-    fields = header_fields(header, lang)
-    untitled = header["标题"] == "（无标题）"
-    title = report if untitled else str(header["标题"])  # a report without a title goes by its place and period
-    body = "".join([
-        _section("header", lang, fields_table(fields)),
-        _structure(own["sections"], own["items"], doc_id, lang),
-        _numbers(context.of("benchmarks", doc_id), lang),
-        _mechanisms(context.of("mechanisms", doc_id), lang),
-        _problems(problems, context.analysed, lang),
-        _shared(context, doc_id, lang),
-        _section("text", lang, annotated_text(text, own["sections"], own["items"], own["metrics"],
-                                              own["measures"], problems if context.analysed else None, lang)),
-        _reading(lang),
-    ])
-    toc = "".join(f'<a href="#{k}">{_e(t(f"{k}.title", lang))}</a>' for k in _SECTIONS)
+    title = report if header_values["标题"] == "（无标题）" else str(header_values["标题"])  # untitled: place, period
+    toc = "".join(f'<a href="#{k}">{escape(t(f"{k}.title", lang))}</a>' for k in SECTIONS)
+    back = (f'<a href="{escape(path_href(index_href))}">{escape(t("page.index", lang))}</a> · '
+            if index_href else "")
     return f"""<!DOCTYPE html>
 <html lang="{html_lang(lang)}"><head><meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{_e(_CSP)}">
+<meta http-equiv="Content-Security-Policy" content="{escape(_CSP)}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="generator" content="fazhi {_e(__version__)}">
-<title>{_e(t("page.title", lang, report=report))}</title>
-<style>{_PAGE_CSS}{TABLE_CSS}{ANNOTATE_CSS}</style></head>
+<meta name="generator" content="fazhi {escape(__version__)}">
+<title>{escape(t("page.title", lang, report=report))}</title>
+<style>{PAGE_CSS}{BRIEF_CSS}</style></head>
 <body><main>
-<div class="kicker">{_e(t("page.kicker", lang))} · {_e(report)}</div>
-<h1>{_e(title)}</h1>
-<p class="intro">{_e(t("page.intro", lang))}</p>
-<nav class="toc" aria-label="{_e(t("page.contents", lang))}">{toc}</nav>
+<div class="kicker">{back}{escape(t("page.kicker", lang))} · {escape(report)}</div>
+<h1>{escape(title)}</h1>
+<p class="intro">{escape(t("page.intro", lang))}</p>
+<nav class="toc" aria-label="{escape(t("page.contents", lang))}">{toc}</nav>
 {body}
-<footer>{_e(t("page.footer", lang))} · doc_id {_e(doc_id)}</footer>
+<footer>{escape(t("page.footer", lang))} · doc_id {escape(doc_id)}</footer>
 </main><script>{ANNOTATE_JS}</script></body></html>
 """
 
@@ -411,18 +510,20 @@ def page_names(documents: pd.DataFrame, suffix: str = ".html") -> dict[str, str]
 
 @dataclass(frozen=True)
 class BriefTables:
-    """A tables directory read once for many pages: each report's rows of the ingest tables and the
-    ``CorpusContext``."""
+    """A tables directory read once for many pages: each report's rows of the ingest tables, the
+    ``CorpusContext``, and the file names of the pages (``page_names``: a page links to its report's predecessor)."""
 
     rows: dict[str, dict[str, pd.DataFrame]]
     empty: dict[str, pd.DataFrame]
     context: CorpusContext
+    names: dict[str, str] = field(default_factory=dict)
 
-    def page(self, doc_id: str, lang: str) -> str:
+    def page(self, doc_id: str, lang: str, index_href: str | None = None) -> str:
         """The brief page of one report (``report_page`` on the report's rows)."""
         own = self.rows.get(doc_id, {})
         tables = {name: own.get(name, empty) for name, empty in self.empty.items()}
-        return report_page(doc_id, self.context.documents, lang=lang, context=self.context, **tables)
+        return report_page(doc_id, self.context.documents, lang=lang, context=self.context, names=self.names,
+                           index_href=index_href, **tables)
 
 
 def load_brief_tables(tables_dir: str | Path) -> BriefTables:
@@ -434,23 +535,27 @@ def load_brief_tables(tables_dir: str | Path) -> BriefTables:
         raise FileNotFoundError(f"{tables_dir} lacks {', '.join(m + '.parquet' for m in missing)}: run `fazhi "
                                 f"ingest ... -o {tables_dir}` first")
     tables = read(tables_dir, PAGE_TABLES)
+    analysis: dict[str, object] = {}
     current = current_analysis(tables_dir)  # never the tables of an older ingest
-    analysis = {} if current is None else {n: current[n] for n in ("problem_topics", "remedies", "shared_sentences")}
+    if current is not None:
+        analysis = {n: current[n] for n in ("problem_topics", "remedies", "shared_sentences")}
+        analysis["year_over_year"] = {n: current[n] for n in YEAR_OVER_YEAR_TABLES}
     context = corpus_context(tables["documents"], tables["texts"], tables["items"], tables["metrics"],
-                             tables["measures"], **analysis)
+                             tables["measures"], **analysis)  # type: ignore[arg-type]
     rows: dict[str, dict[str, pd.DataFrame]] = {}
     for name in _REPORT_ROWS:
         for doc, part in _by_doc(tables[name], keep=True).items():
             if doc:
                 rows.setdefault(doc, {})[name] = part
-    return BriefTables(rows, {n: tables[n].iloc[:0] for n in _REPORT_ROWS}, context)
+    return BriefTables(rows, {n: tables[n].iloc[:0] for n in _REPORT_ROWS}, context,
+                       page_names(readable(tables["documents"])))
 
 
-def _render_one(loaded: BriefTables, doc_id: str, path: Path, lang: str) -> dict:
+def _render_one(loaded: BriefTables, doc_id: str, path: Path, lang: str, index_href: str | None) -> dict:
     """Render and write one page; never raises (a failure is recorded and leaves any older page in place)."""
     t0 = time.perf_counter()
     try:
-        page = loaded.page(doc_id, lang)
+        page = loaded.page(doc_id, lang, index_href)
         atomic_write(path, lambda p: p.write_text(page, encoding="utf-8"))
         status, error = "ok", None
     except Exception as exc:
@@ -459,15 +564,29 @@ def _render_one(loaded: BriefTables, doc_id: str, path: Path, lang: str) -> dict
             "seconds": round(time.perf_counter() - t0, 4)}
 
 
-def _render_chunk(args: tuple[str, str, str, list[tuple[str, str]]]) -> list[dict]:
-    tables_dir, out_dir, lang, jobs = args
+def render_chunk(tables_dir: str | Path, out_dir: str | Path, lang: str, pages: Sequence[tuple[str, str]],
+                 index_href: str | None = None) -> list[dict]:
+    """Render the pages of some reports in this process: ``pages`` are (doc_id, file name) pairs (from
+    ``page_names``); the tables are read once. One result per page, as ``render_reports`` gives them."""
     loaded = load_brief_tables(tables_dir)
-    return [_render_one(loaded, doc, Path(out_dir) / name, lang) for doc, name in jobs]
+    return [_render_one(loaded, doc, Path(out_dir) / name, lang, index_href) for doc, name in pages]
+
+
+def _render_chunk(args: tuple[str, str, str, list[tuple[str, str]], str | None]) -> list[dict]:
+    return render_chunk(*args)
 
 
 def readable(documents: pd.DataFrame) -> pd.DataFrame:
     """The reports that get a brief: read without failure (status ok or warning), duplicates left out."""
     return schema.readable(documents)
+
+
+def pages_to_render(documents: pd.DataFrame, doc_ids: Iterable[str] | None = None) -> list[tuple[str, str]]:
+    """(doc_id, file name) of each report to render: every report that gets a brief, or those of ``doc_ids``
+    (ValueError naming the doc_ids of no such report). Names are those of every report, whichever are rendered
+    now, so that links between pages stay valid."""
+    names = page_names(readable(documents))
+    return [(doc, names[doc]) for doc in _reports_to_render(documents, doc_ids)]
 
 
 def _reports_to_render(documents: pd.DataFrame, doc_ids: Iterable[str] | None) -> list[str]:
@@ -484,14 +603,14 @@ def _reports_to_render(documents: pd.DataFrame, doc_ids: Iterable[str] | None) -
 
 def render_reports(tables_dir: str | Path, out_dir: str | Path, lang: str = "en",
                    doc_ids: Iterable[str] | None = None, jobs: int = 1,
-                   log: Callable[[str], object] | None = None) -> list[dict]:
+                   log: Callable[[str], object] | None = None, index_href: str | None = None) -> list[dict]:
     """Write the brief page of every report of a corpus (or of ``doc_ids``) into ``out_dir``.
 
     The tables are read once per process and every page's comparisons computed once (``load_brief_tables``); with
     ``jobs`` > 1 the reports are split into that many parts rendered in parallel processes. Each page is written
     atomically under ``page_names`` (a failed page leaves an older file of that name untouched, and the others are
     rendered). Reports whose reading failed and duplicates get no page (asking for one in ``doc_ids`` is a
-    ValueError).
+    ValueError). ``index_href``: a relative link from the pages to an index page (``../index.html``), or None.
 
     Returns
     -------
@@ -503,16 +622,22 @@ def render_reports(tables_dir: str | Path, out_dir: str | Path, lang: str = "en"
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     documents = read(tables_dir, ["documents"])["documents"]
-    names = page_names(readable(documents))  # of every report, whichever are rendered now: links stay valid
-    todo = [(doc, names[doc]) for doc in _reports_to_render(documents, doc_ids)]
+    todo = pages_to_render(documents, doc_ids)
     jobs = max(1, min(int(jobs), len(todo) or 1))
     chunks = [todo[i::jobs] for i in range(jobs)]
-    tasks = [(str(tables_dir), str(out), lang, chunk) for chunk in chunks if chunk]
+    tasks = [(str(tables_dir), str(out), lang, chunk, index_href) for chunk in chunks if chunk]
     if jobs == 1:
         results = [r for task in tasks for r in _render_chunk(task)]
     else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pool = worker_pool(jobs)  # workers that end with this process, however it ends
+        try:
             results = [r for part in pool.map(_render_chunk, tasks) for r in part]
+            pool.close()
+        except BaseException:
+            pool.terminate()
+            raise
+        finally:
+            pool.join()
     order = {doc: i for i, (doc, _) in enumerate(todo)}
     results.sort(key=lambda r: order[r["doc_id"]])
     if log is not None:

@@ -13,7 +13,8 @@ this module:
   only ``str`` cells: a list or any other object in a cell would reach the page as written);
 - ``markdown`` — a value to put into ``IPython.display.Markdown``: escaped for HTML and for Markdown, so it can make
   neither a tag nor a link, an image or a heading;
-- ``href`` — a relative link to a file of a run that a browser can never read as ``javascript:`` or another scheme.
+- ``href`` and ``path_href`` — a relative link to a file of a run (beside the page, or in a folder of the run) that
+  a browser can never read as ``javascript:`` or another scheme.
 
 A plain DataFrame shown with ``display(df)`` is escaped by pandas itself (``DataFrame.to_html`` escapes every cell
 and label), the one other way the notebooks show tables.
@@ -34,7 +35,7 @@ import numpy as np
 import pandas as pd
 from pandas.io.formats.style import Styler
 
-__all__ = ["SafeStyler", "as_text", "escape", "fields_html", "href", "html_table", "markdown", "style"]
+__all__ = ["SafeStyler", "as_text", "escape", "fields_html", "href", "html_table", "markdown", "path_href", "style"]
 
 # Values shown through their own formatting (numbers, dates, missing values): they hold no markup.
 _PLAIN = (numbers.Number, np.bool_, Decimal, dt.date, dt.time, dt.timedelta, pd.Timestamp, pd.Timedelta)
@@ -98,6 +99,30 @@ def href(file_name: str) -> str:
         (``javascript%3Ax.html``); plain names such as ``a_ok.html`` are unchanged.
     """
     return quote(str(file_name), safe="")
+
+
+def path_href(path: str, fragment: str = "") -> str:
+    """A relative link to a file of a run, through folders (``reports/大安街道_2024.html``, ``../index.html``).
+
+    Parameters
+    ----------
+    path : str
+        The file's path relative to the linking page, its parts separated by ``/``.
+    fragment : str, optional
+        A place in that file (an element's id, ``problems``), percent-encoded like a part and joined with ``#``:
+        the one ``#`` of the link that is not part of a file name.
+
+    Returns
+    -------
+    str
+        Each part percent-encoded as by ``href`` and joined by ``/``: no part can become a scheme, a host or a
+        query, and a leading ``/`` (an absolute path) is refused with ValueError.
+    """
+    text = str(path)
+    if text.startswith("/") or "\\" in text:
+        raise ValueError(f"not a relative path of a run: {text!r}")
+    link = "/".join(href(part) for part in text.split("/"))
+    return f"{link}#{href(fragment)}" if fragment else link
 
 
 def html_table(frame: pd.DataFrame, max_rows: int | None = None) -> str:

@@ -3,31 +3,27 @@
 ``fazhi_lib.topics`` computes the analysis (problem topics, the plan item answering each problem, sentences shared
 across reports); this module turns its results into readable views: Chinese column names, report labels instead of
 doc ids, lead phrases instead of item ids, a report × topic matrix, a 2-D map of the problem statements, highlighted
-unmatched problems. Every function is a pure function of DataFrames (and of the TF-IDF matrix for the map), except
-``load_tables``, which reads (or builds) the tables for a notebook.
+unmatched problems. Every function is a pure function of DataFrames (and of the TF-IDF matrix for the map); the
+notebook reads the tables with ``fazhi_lib.store``.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from fazhi_lib import store
+from fazhi_lib import i18n
 from fazhi_lib.safehtml import SafeStyler, style
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
-    "ProblemTables",
     "label_offsets",
     "level_topic_shares",
-    "load_tables",
     "plot_silhouette",
     "plot_topic_map",
     "project_2d",
@@ -52,29 +48,6 @@ __all__ = [
 UNMATCHED_COLOUR = "#FBE3E1"
 _NON_WORD = re.compile(r"[\W_]+")
 OTHER_COLOUR = "#C8C8C8"
-
-
-# ---- loading -------------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class ProblemTables:
-    """The three tables the problem analysis needs (as written by ``fazhi ingest``)."""
-
-    documents: pd.DataFrame
-    texts: pd.DataFrame
-    items: pd.DataFrame
-
-
-def load_tables(tables_dir: str | Path = "data/processed/seeds", input_dir: str | Path | None = None
-                ) -> ProblemTables:
-    """The documents, texts and items tables of a corpus (reads files: the one non-pure function here).
-
-    In: ``tables_dir``, a ``fazhi ingest`` output directory, read with ``fazhi_lib.store.read``. ``input_dir`` (the
-    reports the tables come from) is not read: missing tables are never computed in their place. Raises
-    ``store.TablesNotFound`` naming the folder when it lacks them."""
-    t = store.read(tables_dir, ("documents", "texts", "items"))
-    return ProblemTables(t["documents"], t["texts"], t["items"])
 
 
 # ---- labels --------------------------------------------------------------------------------------------------------
@@ -155,9 +128,9 @@ def representative_statements(assignments: pd.DataFrame, items: pd.DataFrame, re
 # ---- the number of topics -----------------------------------------------------------------------------------------
 
 
-def plot_silhouette(scores: pd.DataFrame, k: int, title: str = "主题数与轮廓系数") -> Figure:
+def plot_silhouette(scores: pd.DataFrame, k: int, title: str | None = None, lang: str = "zh") -> Figure:
     """Line chart of the mean silhouette per number of topics (``topics.TopicModel.silhouettes_``), the chosen ``k``
-    marked."""
+    marked; labels in ``lang``."""
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
@@ -170,12 +143,12 @@ def plot_silhouette(scores: pd.DataFrame, k: int, title: str = "主题数与轮�
     if len(chosen):
         ax.scatter(chosen["k"], chosen["silhouette"], s=110, facecolors="none", edgecolors="#C0392B", linewidths=2,
                    zorder=3)
-        ax.annotate(f"选定 k = {k}", (k, float(chosen["silhouette"].iloc[0])), xytext=(10, 4),
+        ax.annotate(i18n.t("chart.chosen_k", lang, k=k), (k, float(chosen["silhouette"].iloc[0])), xytext=(10, 4),
                     textcoords="offset points", color="#C0392B", fontsize=9)
-    ax.set_title(title)
+    ax.set_title(i18n.t("chart.silhouette_title", lang) if title is None else title)
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("主题数 k")
-    ax.set_ylabel("平均轮廓系数（余弦）")
+    ax.set_xlabel(i18n.t("chart.n_topics", lang))
+    ax.set_ylabel(i18n.t("chart.silhouette", lang))
     fig.tight_layout()
     return fig
 
@@ -213,14 +186,15 @@ def level_topic_shares(assignments: pd.DataFrame, documents: pd.DataFrame, topic
     return shares
 
 
-def topic_heatmap(matrix: pd.DataFrame, title: str, fmt: str = "d", cbar_label: str = "") -> Figure:
+def topic_heatmap(matrix: pd.DataFrame, title: str, fmt: str = "d", cbar_label: str = "",
+                  lang: str | None = None) -> Figure:
     """``plotting.heatmap`` of a reports (or levels) × topics matrix, drawn with the topics as rows, and widened
     so that the topic labels on the left leave the cells their room (``plotting.heatmap`` sizes the figure by the
     number of cells only)."""
     from fazhi_lib.plotting import heatmap
 
     frame = matrix.T
-    fig = heatmap(frame, title=title, fmt=fmt, cbar_label=cbar_label)
+    fig = heatmap(frame, title=title, fmt=fmt, cbar_label=cbar_label, lang=lang)
     longest = max((len(str(x)) for x in frame.index), default=0)
     width = 0.17 * longest + 0.55 * frame.shape[1] + 2.2
     if width > fig.get_figwidth():
@@ -295,12 +269,12 @@ def label_offsets(anchors: list[tuple[float, float]], widths: list[float], heigh
     return out
 
 
-def plot_topic_map(points: pd.DataFrame, topics: pd.DataFrame, title: str = "问题表述的主题分布图",
-                   n_labels: int = 12, max_colours: int = 20) -> Figure:
+def plot_topic_map(points: pd.DataFrame, topics: pd.DataFrame, title: str | None = None,
+                   n_labels: int = 12, max_colours: int = 20, lang: str = "zh") -> Figure:
     """Scatter chart of ``topic_map_points``, one colour per topic (the ``max_colours`` - 1 largest topics; the
     others grey, as 其他主题), and the lead phrase of the most representative statement of the ``n_labels`` largest
     topics written beside it. Statements at the same spot (the same wording) are drawn as one dot whose area grows
-    with their number. Chinese labels (calls ``plotting.use_chinese_font``)."""
+    with their number. Labels in ``lang``; the Chinese font is selected (``plotting.use_chinese_font``)."""
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
@@ -330,15 +304,15 @@ def plot_topic_map(points: pd.DataFrame, topics: pd.DataFrame, title: str = "问
         handles.append(Line2D([], [], marker="o", linestyle="", color=colour[t], label=names.get(t, str(t))))
     if len(rest):
         handles.append(Line2D([], [], marker="o", linestyle="", color=OTHER_COLOUR,
-                              label=f"其他主题（{rest['topic'].nunique()}个）"))
+                              label=i18n.t("chart.other_topics", lang, n=rest["topic"].nunique())))
     ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=8.5, frameon=False,
-              title="主题", title_fontsize=9)
-    ax.set_title(title)
+              title=i18n.t("chart.topic", lang), title_fontsize=9)
+    ax.set_title(i18n.t("chart.map_title", lang) if title is None else title)
     if spots["n"].max() > 1:
-        fig.text(0.01, 0.005, "点的面积与措辞相同的问题表述条数成正比", fontsize=8, color="#555555", ha="left",
+        fig.text(0.01, 0.005, i18n.t("chart.dot_area", lang), fontsize=8, color="#555555", ha="left",
                  va="bottom")
-    ax.set_xlabel("第一维（潜在语义）")
-    ax.set_ylabel("第二维（潜在语义）")
+    ax.set_xlabel(i18n.t("chart.dim1", lang))
+    ax.set_ylabel(i18n.t("chart.dim2", lang))
     fig.tight_layout(rect=(0, 0.025 if spots["n"].max() > 1 else 0, 1, 1))
     best = [points[points["topic"] == t].sort_values("score", ascending=False, kind="stable").head(1)
             for t in order[:n_labels]]

@@ -20,6 +20,7 @@ import contextlib
 import contextvars
 import csv
 import hashlib
+import io
 import re
 from collections.abc import Callable, Iterable, Iterator
 from functools import cache, lru_cache, wraps
@@ -33,6 +34,7 @@ __all__ = [
     "VocabularyError",
     "active",
     "as_vocabulary",
+    "csv_records",
     "per_vocabulary",
     "read_lines",
     "read_rows",
@@ -61,22 +63,47 @@ def vocab_path(name: str) -> Path:
 
 
 def _numbered(text: str) -> list[tuple[int, str]]:
-    """The non-empty, non-comment lines of a file with their line numbers."""
-    return [(i, ln) for i, ln in enumerate(text.splitlines(), 1) if ln.strip() and not ln.lstrip().startswith("#")]
+    """The lines of a vocabulary file with their line numbers, without comments (``#``) and blank lines, except
+    inside a quoted field that runs over lines (a paragraph break of notebook prose is a blank line within quotes)."""
+    kept: list[tuple[int, str]] = []
+    quoted = False  # inside a quoted field that runs over lines: an odd number of quotes so far
+    for number, line in enumerate(text.splitlines(), 1):
+        if quoted or (line.strip() and not line.lstrip().startswith("#")):
+            kept.append((number, line))
+            quoted ^= line.count('"') % 2 == 1
+    return kept
 
 
-def _parse_rows(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    """The header and the (line number, row) of a CSV vocabulary file: the csv module's default dialect (comma,
-    double quotes around a field that holds commas), lines starting with # are comments.
+def csv_records(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
+    """The header and the records of a CSV vocabulary file, as the csv module's default dialect reads them (comma;
+    double quotes around a field that holds commas or runs over lines); lines starting with # are comments.
 
-    The last column may itself contain commas unquoted (regular expressions do): the fields beyond the header's are
-    joined back into it. A row with fewer fields than the header lacks the missing columns."""
+    Returns
+    -------
+    tuple
+        (the header's fields, stripped; [(line number where the record starts, its fields as read)]).
+    """
     lines = _numbered(text)
     if not lines:
         return [], []
-    header = [h.strip() for h in next(csv.reader([lines[0][1]]))]
+    reader = csv.reader(io.StringIO("\n".join(line for _, line in lines)))
+    header = [h.strip() for h in next(reader)]
+    records = []
+    start = reader.line_num  # lines read so far: the next record starts on the line after
+    for values in reader:
+        records.append((lines[start][0], values))
+        start = reader.line_num
+    return header, records
+
+
+def _parse_rows(text: str) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The header and the (line number, row) of a CSV vocabulary file (``csv_records``) with rows as dicts.
+
+    The last column may itself contain commas unquoted (regular expressions do): the fields beyond the header's are
+    joined back into it. A row with fewer fields than the header lacks the missing columns."""
+    header, records = csv_records(text)
     rows = []
-    for number, values in zip((n for n, _ in lines[1:]), csv.reader(ln for _, ln in lines[1:]), strict=True):
+    for number, values in records:
         if len(values) > len(header):
             values = [*values[: len(header) - 1], ",".join(values[len(header) - 1:])]
         rows.append((number, {k: v.strip() for k, v in zip(header, values, strict=False)}))

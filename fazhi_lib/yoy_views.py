@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from fazhi_lib.compare import report_labels
+from fazhi_lib.i18n import t
 from fazhi_lib.topic_views import statement_labels
 
 if TYPE_CHECKING:
@@ -24,6 +25,7 @@ __all__ = [
     "copied_share_chart",
     "copied_view",
     "last_year",
+    "last_years",
     "panel_overview",
     "promise_rates",
     "promise_view",
@@ -71,7 +73,7 @@ def panel_overview(panel: pd.DataFrame) -> pd.DataFrame:
         drop=True)
 
 
-def timeline_chart(panel: pd.DataFrame, max_rows: int = 30, title: str = "各地报告覆盖的年份") -> Figure:
+def timeline_chart(panel: pd.DataFrame, max_rows: int = 30, title: str | None = None, lang: str = "zh") -> Figure:
     """One row per jurisdiction (those with most reports first, at most ``max_rows``), a bar per report over the
     years it covers: which jurisdictions can be followed over time. Drawn for any corpus, with or without panels."""
     import matplotlib.pyplot as plt
@@ -91,8 +93,8 @@ def timeline_chart(panel: pd.DataFrame, max_rows: int = 30, title: str = "各地
     ax.set_yticks(range(len(order)), [str(n) for n in order["name"]])
     ax.invert_yaxis()
     ax.xaxis.get_major_locator().set_params(integer=True)
-    ax.set_xlabel("年份")
-    ax.set_title(title)
+    ax.set_xlabel(t("chart.year", lang))
+    ax.set_title(t("chart.timeline_title", lang) if title is None else title)
     fig.tight_layout()
     return fig
 
@@ -166,7 +168,7 @@ def copied_view(copied: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
 
 
 def copied_share_chart(copied: pd.DataFrame, panel: pd.DataFrame, max_lines: int = 12,
-                       title: str = "与上一份报告雷同的句段比例") -> Figure:
+                       title: str | None = None, lang: str = "zh") -> Figure:
     """The share of each report copied from the jurisdiction's previous one, by year: one line per jurisdiction
     (the ``max_lines`` with most pairs), and the median of all pairs of each year."""
     import matplotlib.pyplot as plt
@@ -182,15 +184,16 @@ def copied_share_chart(copied: pd.DataFrame, panel: pd.DataFrame, max_lines: int
         g = copied[copied["panel_id"] == pid].sort_values("next_year_end")
         ax.plot(g["next_year_end"], g["share"], marker="o", alpha=0.6, label=str(names.get(pid, pid)))
     med = copied.groupby("next_year_end")["share"].median()
-    ax.plot(med.index, med.to_numpy(), color="black", linewidth=2.5, marker="_", markersize=14, label="中位数")
+    ax.plot(med.index, med.to_numpy(), color="black", linewidth=2.5, marker="_", markersize=14,
+            label=t("chart.median", lang))
     years = copied["next_year_end"].astype(int)
     ax.set_xlim(years.min() - 0.5, years.max() + 0.5)
     ax.set_ylim(0, min(1.0, float(copied["share"].max()) * 1.15 + 0.05))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.yaxis.set_major_formatter(PercentFormatter(1.0))
-    ax.set_xlabel("报告年度")
-    ax.set_ylabel("照搬上一份报告的句段比例")
-    ax.set_title(title)
+    ax.set_xlabel(t("chart.report_year", lang))
+    ax.set_ylabel(t("chart.copied_axis", lang))
+    ax.set_title(t("chart.copied_title", lang) if title is None else title)
     ax.legend(fontsize=7, ncol=2, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     return fig
@@ -208,7 +211,8 @@ def trend_view(trends: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def trend_chart(trends: pd.DataFrame, panel: pd.DataFrame, indicator: str, max_lines: int = 12) -> Figure:
+def trend_chart(trends: pd.DataFrame, panel: pd.DataFrame, indicator: str, max_lines: int = 12, lang: str = "zh"
+                ) -> Figure:
     """One indicator over the years, one line per jurisdiction stating it in several reports (at most
     ``max_lines``)."""
     import matplotlib.pyplot as plt
@@ -218,23 +222,89 @@ def trend_chart(trends: pd.DataFrame, panel: pd.DataFrame, indicator: str, max_l
 
     use_chinese_font()
     names = _name(panel)
-    t = trends[trends["canonical_indicator"] == indicator]
+    rows = trends[trends["canonical_indicator"] == indicator]  # not `t`: that is the catalogue's lookup
     fig, ax = plt.subplots(figsize=(8, 3.8))
-    for pid in t["panel_id"].value_counts().head(max_lines).index:
-        g = t[t["panel_id"] == pid].sort_values("position")
+    for pid in rows["panel_id"].value_counts().head(max_lines).index:
+        g = rows[rows["panel_id"] == pid].sort_values("position")
         ax.plot(g["year_end"].astype(int), g["value_per_year"].astype(float), marker="o",
                 label=str(names.get(pid, pid)))
-    if len(t):
-        years = t["year_end"].astype(int)
+    if len(rows):
+        years = rows["year_end"].astype(int)
         ax.set_xlim(years.min() - 0.5, years.max() + 0.5)
-    unit = t["unit"].mode().iat[0] if len(t) else ""
-    divided = bool(t["per_year_applied"].any()) if len(t) else False
-    ax.set_title(f"{indicator}（{unit}{'，按年平均' if divided else ''}）")
+    unit = rows["unit"].mode().iat[0] if len(rows) else ""
+    divided = bool(rows["per_year_applied"].any()) if len(rows) else False
+    ax.set_title(t("chart.indicator_title", lang, indicator=indicator, unit=unit,
+                   per_year=t("chart.per_year", lang) if divided else ""))
     ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel("报告年度")
+    ax.set_xlabel(t("chart.report_year", lang))
     ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
     fig.tight_layout()
     return fig
+
+
+#: The columns of the numbers of a report and its predecessor side by side (``last_year``).
+INDICATOR_COLUMNS = ["指标", "上一年", "本年", "单位", "变化"]
+_NO_PREVIOUS = {"previous": None, "label": "", "promises": None, "problems": None, "copied": None,
+                "indicators": None}
+
+
+def _split(view: pd.DataFrame, keys: pd.Series) -> dict[str, pd.DataFrame]:
+    """The rows of ``view`` per value of ``keys`` (aligned with its rows), re-indexed."""
+    out: dict[str, pd.DataFrame] = {}
+    for key, rows in view.groupby(keys.to_numpy(), sort=False):
+        out[str(key)] = rows.reset_index(drop=True)
+    return out
+
+
+def _indicator_pairs(pairs: pd.DataFrame, trends: pd.DataFrame) -> pd.DataFrame:
+    """For each pair of consecutive reports, the canonical indicators both state: the earlier and the later value
+    (the first row of each report and indicator), the unit, the change; keyed by the later report (next_doc_id)."""
+    cols = ["next_doc_id", *INDICATOR_COLUMNS]
+    if pairs.empty or trends.empty:
+        return pd.DataFrame(columns=cols)
+    first = trends.drop_duplicates(["doc_id", "canonical_indicator"])[
+        ["doc_id", "canonical_indicator", "value_per_year", "unit"]]
+    before = pairs[["doc_id", "next_doc_id"]].merge(first, on="doc_id")
+    after = first.rename(columns={"doc_id": "next_doc_id", "value_per_year": "now", "unit": "unit_now"})
+    both = before.merge(after, on=["next_doc_id", "canonical_indicator"]).sort_values(
+        ["next_doc_id", "canonical_indicator"], kind="stable")
+    out = pd.DataFrame({"next_doc_id": both["next_doc_id"].to_numpy(),
+                        "指标": both["canonical_indicator"].to_numpy(),
+                        "上一年": both["value_per_year"].astype(float).to_numpy(),
+                        "本年": both["now"].astype(float).to_numpy(),
+                        "单位": both["unit"].where(both["unit"].notna(), both["unit_now"]).to_numpy()})
+    out["变化"] = (out["本年"] - out["上一年"]) / out["上一年"]
+    return out.dropna(subset=["上一年", "本年"]).reset_index(drop=True)
+
+
+def last_years(tables: dict[str, pd.DataFrame], items: pd.DataFrame, documents: pd.DataFrame
+               ) -> dict[str, dict[str, object]]:
+    """The "compared with last year" section of every report that has a predecessor, in one pass (briefs of a whole
+    corpus): {doc_id: what ``last_year`` gives for it}.
+
+    ``tables`` are the year-over-year tables of ``fazhi analyze`` (copied_text, promises, recurring_problems,
+    indicator_trends)."""
+    pairs = tables["copied_text"].drop_duplicates("next_doc_id")
+    if pairs.empty:
+        return {}
+    labels = _labels(documents)
+    promises = tables["promises"].merge(pairs[["doc_id", "next_doc_id"]], on=["doc_id", "next_doc_id"])
+    recurring = tables["recurring_problems"].merge(pairs[["doc_id", "next_doc_id"]], on=["doc_id", "next_doc_id"])
+    recurring = recurring[recurring["next_item_id"].notna()]
+    kept = _split(promise_view(promises, items, documents), promises["next_doc_id"])
+    again = _split(repeated_problems(recurring, items, documents, verbatim_only=False), recurring["next_doc_id"])
+    numbers = _indicator_pairs(pairs, tables["indicator_trends"])
+    numbers_of = _split(numbers.drop(columns="next_doc_id"), numbers["next_doc_id"])
+    empty_kept = promise_view(promises.iloc[:0], items, documents)
+    empty_again = repeated_problems(recurring.iloc[:0], items, documents, verbatim_only=False)
+    out = {}
+    for previous, doc, share in zip(pairs["doc_id"].tolist(), pairs["next_doc_id"].tolist(),
+                                    pairs["share"].tolist(), strict=True):
+        out[str(doc)] = {"previous": previous, "label": labels.get(previous, previous),
+                         "promises": kept.get(str(doc), empty_kept), "problems": again.get(str(doc), empty_again),
+                         "copied": float(share),
+                         "indicators": numbers_of.get(str(doc), pd.DataFrame(columns=INDICATOR_COLUMNS))}
+    return out
 
 
 def last_year(doc_id: str, tables: dict[str, pd.DataFrame], items: pd.DataFrame, documents: pd.DataFrame
@@ -245,30 +315,7 @@ def last_year(doc_id: str, tables: dict[str, pd.DataFrame], items: pd.DataFrame,
     corpus), ``label`` (its label), ``promises`` (``promise_view`` of the previous report's plans, as judged against
     this report), ``problems`` (``repeated_problems`` of the previous report found again here, word for word or
     not), ``copied`` (share of this report copied from the previous one, or None) and ``indicators`` (the numbers
-    of both reports side by side: 指标, 上一年, 本年, 单位, 变化)."""
+    of both reports side by side: 指标, 上一年, 本年, 单位, 变化). The same as ``last_years(...)[doc_id]``."""
     pairs = tables["copied_text"]
-    prev = pairs.loc[pairs["next_doc_id"] == doc_id, "doc_id"]
-    if prev.empty:
-        return {"previous": None, "label": "", "promises": None, "problems": None, "copied": None,
-                "indicators": None}
-    previous = prev.iloc[0]
-    promises = tables["promises"]
-    recurring = tables["recurring_problems"]
-    trends = tables["indicator_trends"]
-    both = trends[trends["doc_id"].isin([previous, doc_id])]
-    wide = both.pivot_table(index="canonical_indicator", columns="doc_id", values="value_per_year", aggfunc="first")
-    unit = both.groupby("canonical_indicator")["unit"].first()
-    indicators = pd.DataFrame({"指标": wide.index, "上一年": wide.get(previous, pd.Series(dtype=float)).to_numpy(),
-                               "本年": wide.get(doc_id, pd.Series(dtype=float)).to_numpy(),
-                               "单位": unit.reindex(wide.index).to_numpy()})
-    indicators["变化"] = (indicators["本年"] - indicators["上一年"]) / indicators["上一年"]
-    share = pairs.loc[pairs["next_doc_id"] == doc_id, "share"].iloc[0]
-    return {
-        "previous": previous, "label": _labels(documents).get(previous, previous),
-        "promises": promise_view(promises[(promises["doc_id"] == previous) & (promises["next_doc_id"] == doc_id)],
-                                 items, documents),
-        "problems": repeated_problems(recurring[(recurring["doc_id"] == previous)
-                                                & (recurring["next_doc_id"] == doc_id)], items, documents,
-                                      verbatim_only=False),
-        "copied": float(share), "indicators": indicators.dropna(subset=["上一年", "本年"]).reset_index(drop=True),
-    }
+    mine = {**tables, "copied_text": pairs[pairs["next_doc_id"] == doc_id]}
+    return last_years(mine, items, documents).get(doc_id, dict(_NO_PREVIOUS))

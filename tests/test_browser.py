@@ -10,16 +10,20 @@ and one brief are saved to ``tests/output/browser/`` for people to look at.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import html
 import os
 import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+import pandas as pd
 import pytest
 from texts import REPORT
 
+from fazhi_lib import i18n
 from fazhi_lib.briefs import run_briefs
+from fazhi_lib.landing import FILTER_FROM, landing_page, load_facts
 
 ROOT = Path(__file__).resolve().parents[1]
 SHOTS = Path(__file__).resolve().parent / "output" / "browser"
@@ -112,8 +116,49 @@ def test_index_loads_and_links_resolve(run, browser):
         assert url.scheme == "file", href
         target = Path(unquote(url.path))
         assert target.is_file(), f"index links to a missing file: {href}"
+        if url.fragment:  # a link into a place of a brief: that place exists there
+            anchor = f'id="{html.escape(unquote(url.fragment))}"'
+            assert anchor in target.read_text(encoding="utf-8"), f"{href}: no element with {anchor}"
         targets.add(target.name)
     assert expected <= targets
+    assert any(urlparse(h).fragment for h in hrefs), "the index links into no part of a report's brief"
+
+
+def test_a_long_list_of_briefs_filters_and_sorts(run, browser, tmp_path):
+    tables = Path(run["command"]["tables_dir"])
+    facts = load_facts(tables)
+    one = facts.documents.query("status == 'ok'").head(1)
+    n = FILTER_FROM + 8
+    docs = pd.concat([one] * n, ignore_index=True)
+    docs["doc_id"] = [f"d{i:03d}" for i in range(n)]
+    docs["jurisdiction"] = [f"{'甲乙'[i % 2]}{i:02d}镇" for i in range(n)]
+    docs["n_chars"] = [(i * 7919) % 1000 for i in range(n)]
+    links = {d: f"{d}.html" for d in docs["doc_id"]}
+    facts = dataclasses.replace(facts, documents=docs, links=links)
+    page_file = tmp_path / "index.html"
+    page_file.write_text(landing_page({"run_id": "r", "notebooks": [], "reports": []}, facts, "zh"),
+                         encoding="utf-8")
+    page, errors = _open(browser, page_file)
+    try:
+        assert errors == []
+        visible = "() => Array.from(document.querySelectorAll('#fz-reports tbody tr')).filter(r => !r.hidden).length"
+        assert page.evaluate(visible) == n
+        page.fill("#fz-filter", "甲")
+        assert page.evaluate(visible) == (n + 1) // 2
+        assert str((n + 1) // 2) in page.inner_text("#fz-count")
+        page.fill("#fz-filter", "")
+        column = [t.strip() for t in page.eval_on_selector_all("#fz-reports thead th",
+                                                               "hs => hs.map(h => h.textContent)")]
+        chars = column.index(i18n.t("hdr.chars", "zh"))
+        cells = ("() => Array.from(document.querySelectorAll('#fz-reports tbody tr'))"
+                 f".map(r => r.cells[{chars}].textContent)")
+        page.click(f"#fz-reports thead th:nth-child({chars + 1})")
+        up = [int(v.replace(",", "")) for v in page.evaluate(cells)]
+        page.click(f"#fz-reports thead th:nth-child({chars + 1})")
+        down = [int(v.replace(",", "")) for v in page.evaluate(cells)]
+        assert up == sorted(up) and down == sorted(down, reverse=True) and up != down
+    finally:
+        page.close()
 
 
 def test_briefs_load_with_images(run, browser):

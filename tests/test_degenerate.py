@@ -1,5 +1,6 @@
 """Every notebook renders on corpora that lack what it shows: no problems part, no plans, no numbers, no mechanisms,
-a single report, only files that could not be read. Marked ``notebook`` (each corpus runs all five notebooks)."""
+a single report, only files that could not be read; in each language. Marked ``notebook`` (each corpus runs all
+the notebooks)."""
 
 from __future__ import annotations
 
@@ -71,12 +72,13 @@ def test_the_corpora_lack_what_they_say(tmp_path: Path):
 
 
 @pytest.mark.notebook
+@pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("name", [*CORPORA, "single_report", "only_failed_files"])
-def test_every_notebook_renders(name: str, tmp_path: Path):
+def test_every_notebook_renders(name: str, lang: str, tmp_path: Path):
     corpus = tmp_path / "corpus"
     _write(name, corpus)
     m = run_briefs([corpus], out=tmp_path / "out", tables_dir=tmp_path / "tables", jobs=2, per_report=False,
-                   log=lambda *a: None)
+                   log=lambda *a: None, lang=lang)
     assert m["failed"] == 0, [(n["name"], n["error"]) for n in m["notebooks"] if n["status"] != "ok"]
     assert sorted(n["notebook"] for n in m["notebooks"]) == NOTEBOOKS  # each ran (the per-report one once)
     assert m["corpus"]["analyzed"], m["corpus"]["analyze_error"]

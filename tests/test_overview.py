@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 
 from fazhi_lib import overview as ov
+from fazhi_lib import store
 from fazhi_lib.manifest import record_analysis
 from fazhi_lib.schema import ANALYSIS_TABLES
 
@@ -215,10 +216,8 @@ def seeds():
 
 def test_load_corpus_never_ingests_in_place_of_missing_tables(tmp_path: Path, capsys):
     with pytest.raises(FileNotFoundError, match=str(tmp_path / "none")):  # not the seeds, silently
-        ov.load_corpus(tmp_path / "none", ROOT / "seeds")
+        store.load(tmp_path / "none")
     assert "ingesting" not in capsys.readouterr().out
-    with pytest.raises(FileNotFoundError):
-        ov.load_corpus(tmp_path / "none", None)
 
 
 def test_load_analysis_computes_when_absent(tmp_path: Path, seeds):

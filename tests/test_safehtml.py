@@ -65,6 +65,13 @@ def test_href_cannot_become_a_script_url():
         assert ":" not in link and '"' not in link and " " not in link
 
 
+def test_a_link_into_a_place_of_a_brief_keeps_its_fragment():
+    assert safehtml.path_href("reports/大安街道_2024.html", "problems") == (
+        "reports/%E5%A4%A7%E5%AE%89%E8%A1%97%E9%81%93_2024.html#problems")
+    assert safehtml.path_href("reports/a#b.html") == "reports/a%23b.html"  # a # in a file name stays the name's
+    assert safehtml.path_href("a.html", 'x" onclick="y') == "a.html#x%22%20onclick%3D%22y"
+
+
 def test_escape_and_tables():
     assert safehtml.escape(None) == "" and safehtml.escape(float("nan")) == "" and safehtml.escape(3) == "3"
     assert safehtml.escape("\"'<>&") == "&quot;&#x27;&lt;&gt;&amp;"

@@ -15,6 +15,7 @@ from sklearn.preprocessing import normalize
 from texts import PROBLEMS
 from texts import items_frame as texts_items_frame
 
+from fazhi_lib import store
 from fazhi_lib import topic_views as tv
 from fazhi_lib.topics import TopicModel, fit_space, problem_topics
 
@@ -278,11 +279,10 @@ def test_load_tables_reads_three_tables_and_never_ingests(tmp_path: Path):
     out.mkdir()
     for name in ("documents", "texts", "items"):  # no other table: still loads
         getattr(corpus, name).to_parquet(out / f"{name}.parquet", index=False)
-    tables = tv.load_tables(out, input_dir=None)
-    assert len(tables.items) == len(corpus.items) and set(tables.texts["doc_id"]) == set(corpus.texts["doc_id"])
+    tables = store.read(out, ["documents", "texts", "items"])
+    assert len(tables["items"]) == len(corpus.items)
+    assert set(tables["texts"]["doc_id"]) == set(corpus.texts["doc_id"])
     with pytest.raises(FileNotFoundError, match="none"):  # a typo in tables_dir never analyses the seeds instead
-        tv.load_tables(tmp_path / "none", input_dir=ROOT / "seeds")
-    with pytest.raises(FileNotFoundError):
-        tv.load_tables(tmp_path / "none", input_dir=None)
-    with pytest.raises(FileNotFoundError):
-        tv.load_tables(tmp_path / "none", input_dir=tmp_path / "no_reports")
+        store.read(tmp_path / "none", ["documents", "texts", "items"])
+    with pytest.raises(FileNotFoundError, match=r"lacks measures\.parquet"):
+        store.load(out)

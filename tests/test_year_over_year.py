@@ -147,6 +147,18 @@ def test_indicator_trends_follow_a_jurisdiction(real):
     assert trends.groupby(["panel_id", "canonical_indicator"])["doc_id"].nunique().min() >= 2
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_trend_chart_draws_an_indicator_titled_in_the_language_asked(real, lang):
+    from fazhi_lib.i18n import t
+    from fazhi_lib.yoy_views import trend_chart
+
+    _, tables = real
+    fig = trend_chart(tables["indicator_trends"], tables["panel"], "受理矛盾纠纷数", lang=lang)
+    ax = fig.axes[0]
+    assert ax.get_title().startswith("受理矛盾纠纷数") and ax.get_xlabel() == t("chart.report_year", lang)
+    assert len(ax.get_lines()) >= 1
+
+
 def test_analyze_writes_the_year_over_year_tables(tmp_path):
     d = tmp_path / "in"
     d.mkdir()
@@ -352,21 +364,25 @@ def test_views_of_real_reports(real):
 
 
 @pytest.mark.notebook
-def test_notebook_50_runs_on_a_corpus_with_panels(real, tmp_path):
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_notebook_50_runs_on_a_corpus_with_panels(real, tmp_path, lang):
     papermill = pytest.importorskip("papermill")
     corpus, _ = real
     corpus.write(tmp_path / "tables")
     analyze_to(tmp_path / "tables")
     nb = ROOT / "notebooks" / "50_year_over_year.ipynb"
     out = tmp_path / "out.ipynb"
-    papermill.execute_notebook(str(nb), str(out), parameters={"tables_dir": str(tmp_path / "tables")},
+    papermill.execute_notebook(str(nb), str(out), parameters={"tables_dir": str(tmp_path / "tables"), "lang": lang},
                                cwd=str(nb.parent), kernel_name="python3", progress_bar=False)
     cells = json.loads(out.read_text(encoding="utf-8"))["cells"]
     outputs = [o for c in cells if c["cell_type"] == "code" for o in c.get("outputs", [])]
     assert not [o for o in outputs if o.get("output_type") == "error"]
     assert sum("image/png" in o.get("data", {}) for o in outputs) >= 3  # timeline, copied text, a trend
     html = "".join("".join(o.get("data", {}).get("text/html", "")) for o in outputs)
-    assert "已落实" in html and "原样列为下一年计划" in html
+    if lang == "zh":
+        assert "已落实" in html and "原样列为下一年计划" in html
+    else:  # the verdicts and their columns named in English
+        assert "carried out" in html and "Restated as next year&#x27;s plan" in html and "已落实" not in html
 
 
 def test_problem_comes_back_when_one_of_its_sentences_does():
