@@ -3,6 +3,7 @@ tables are never shown with ingest tables they were not computed from."""
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -181,3 +182,55 @@ def test_one_vocabulary_reader_overlays_the_metadata_vocabularies_too(tmp_path: 
     packaged = infer_metadata(text, title=text.splitlines()[0])
     assert (mine["jurisdiction"], mine["admin_level"]) == ("星火示范区", "区")
     assert packaged["admin_level"] is None  # the packaged vocabulary does not know the place
+
+
+# ---- one analysis per run ----------------------------------------------------------------------------------------
+
+
+def _outputs(ipynb: Path) -> str:
+    """Everything a run notebook displayed, as text."""
+    nb = json.loads(ipynb.read_text(encoding="utf-8"))
+    out = []
+    for cell in nb["cells"]:
+        for o in cell.get("outputs", []):
+            out.append("".join(o.get("text", "")))
+            for value in o.get("data", {}).values():
+                out.append("".join(value) if isinstance(value, list) else str(value))
+    return "\n".join(out)
+
+
+@pytest.mark.notebook
+def test_brief_with_n_topics_gives_every_brief_of_the_run_the_same_topics(reports: Path, tmp_path: Path):
+    from fazhi_lib.briefs import run_briefs
+
+    nbs = tmp_path / "notebooks"
+    nbs.mkdir()
+    for name in ("10_problem_topics.ipynb", "40_report_brief.ipynb"):
+        shutil.copy(ROOT / "notebooks" / name, nbs / name)
+    tables = tmp_path / "tables"
+    manifest = run_briefs([reports], out=tmp_path / "out", params={"n_topics": 3}, tables_dir=tables,
+                          notebooks_dir=nbs, log=None)
+    assert manifest["failed"] == 0, [n.get("error") for n in manifest["notebooks"]]
+    topics = store.read(tables, ["topics"])["topics"]
+    assert topics["topic"].nunique() == 3  # the one analysis of the run had the run's parameter
+    run = Path(manifest["path"])
+    shown = _outputs(run / "10_problem_topics.ipynb")
+    assert "**3 topics**" in shown and "the analysis tables of `tables_dir`" in shown  # read, not computed again
+    labels = set(topics["topic_label"])
+    with_problems = set(store.read(tables, ["problem_topics"])["problem_topics"]["doc_id"])
+    pages = [run / r["file"] for r in manifest["reports"] if r["doc_id"] in with_problems]
+    assert pages and all(any(label in p.read_text(encoding="utf-8") for label in labels) for p in pages)
+
+
+@pytest.mark.notebook
+def test_notebook_with_other_parameters_computes_again_and_says_so(reports: Path, tmp_path: Path):
+    papermill = pytest.importorskip("papermill")
+    tables = tmp_path / "tables"
+    _prepare(reports, tables, n_topics=3)
+    out = tmp_path / "10.ipynb"
+    nb = ROOT / "notebooks" / "10_problem_topics.ipynb"
+    papermill.execute_notebook(str(nb), str(out), parameters={"tables_dir": str(tables), "n_topics": 2},
+                               cwd=str(nb.parent), kernel_name="python3", progress_bar=False)
+    shown = _outputs(out)
+    assert "**computed here**" in shown and "**2 topics**" in shown
+    assert store.read(tables, ["topics"])["topics"]["topic"].nunique() == 3  # the run's tables are left as they are
