@@ -49,6 +49,8 @@ from fazhi_lib.manifest import fingerprint, ingest_current
 from fazhi_lib.outputs import MARKER, discard, mark, owner, remove_debris, tmp_path, worker_pool
 from fazhi_lib.parameters import ParameterError, check_parameters, parse_value
 from fazhi_lib.pipeline import InputError, check_inputs, ingest_to
+from fazhi_lib.readers import discover
+from fazhi_lib.report_page import pages_to_render, render_chunk
 from fazhi_lib.schema import readable
 from fazhi_lib.store import atomic_write, ensure_writable, read
 from fazhi_lib.vocabulary import Vocabulary, as_vocabulary
@@ -138,7 +140,6 @@ def render_index(manifest: dict, facts: object = None, lang: str = DEFAULT_LANG)
 def corpus_files(inputs: Sequence[str | Path]) -> list[dict]:
     """The report files ingest reads from ``inputs``, each with its sha256 (of the file's bytes); a file that cannot
     be read has sha256 None and the reason in ``error`` (ingest records it as a failed document)."""
-    from fazhi_lib.readers import discover
 
     files, _ = discover(inputs)
     out = []
@@ -252,7 +253,6 @@ def _execute(task: dict) -> dict:
 
 def _render_pages(task: dict) -> dict:
     """Worker: render the briefs of a batch of reports (``report_page.render_chunk``); never raises."""
-    from fazhi_lib.report_page import render_chunk
 
     t0 = time.perf_counter()
     try:
@@ -411,7 +411,6 @@ def _plan_tasks(notebooks: dict[Path, dict], values: dict, reports, per_report: 
 
 def _page_tasks(documents, per_report: bool | None, task: dict, lang: str) -> list[dict]:
     """The report pages to render, in batches of ``PAGES_PER_TASK`` (at least one batch per worker)."""
-    from fazhi_lib.report_page import pages_to_render
 
     reports = readable(documents)
     if not _pages_wanted(per_report, len(reports)):

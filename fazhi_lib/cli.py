@@ -20,18 +20,19 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from fazhi_lib.analysis import analyze_to
+from fazhi_lib.briefs import run_briefs
 from fazhi_lib.i18n import DEFAULT_LANG
-from fazhi_lib.outputs import Terminated, exit_on_signals
-from fazhi_lib.parameters import argument
+from fazhi_lib.manifest import fingerprint, ingest_current
+from fazhi_lib.outputs import Terminated, exit_on_signals, mark
+from fazhi_lib.parameters import ParameterError, argument, parse_value
+from fazhi_lib.pipeline import InputError, NothingReadError, check_inputs, ingest_to
+from fazhi_lib.schema import TABLES
+from fazhi_lib.store import OutputError, TablesNotFound, Written, ensure_writable, read_written
 from fazhi_lib.vocabulary import VocabularyError, as_vocabulary
-
-if TYPE_CHECKING:
-    from fazhi_lib.pipeline import NothingReadError
-    from fazhi_lib.store import Written
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -115,9 +116,6 @@ MAX_LINES = 20  # problem and skipped lines printed for a larger corpus; the res
 
 def _ready_to_ingest(args: argparse.Namespace) -> bool:
     """Check the inputs and the output folder before the work, not after it, and before anything is written."""
-    from fazhi_lib.outputs import mark
-    from fazhi_lib.pipeline import InputError, check_inputs
-    from fazhi_lib.store import OutputError, ensure_writable
 
     try:
         check_inputs(args.inputs, [args.out])
@@ -138,10 +136,6 @@ def _print_unread(command: str, exc: NothingReadError) -> None:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from fazhi_lib.manifest import fingerprint, ingest_current
-    from fazhi_lib.pipeline import NothingReadError, ingest_to
-    from fazhi_lib.schema import TABLES
-    from fazhi_lib.store import read_written
 
     try:
         vocab = as_vocabulary(args.vocab)
@@ -209,9 +203,6 @@ def _print_lines(lines: list[str], total: int, table: Path) -> None:
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from fazhi_lib.analysis import analyze_to
-    from fazhi_lib.outputs import mark
-    from fazhi_lib.store import OutputError, TablesNotFound
 
     t0 = time.perf_counter()
     try:
@@ -267,10 +258,6 @@ class _Bar:
 
 
 def _brief(args: argparse.Namespace) -> int:
-    from fazhi_lib.briefs import run_briefs
-    from fazhi_lib.parameters import ParameterError, parse_value
-    from fazhi_lib.pipeline import InputError, NothingReadError
-    from fazhi_lib.store import OutputError
 
     params = {name: parse_value(value) for name, value in args.parameter}
     bar = _Bar()
@@ -306,15 +293,6 @@ def _brief(args: argparse.Namespace) -> int:
     print(f"{nbs_ok} of {n} notebook briefs and {pages_ok} of {len(pages)} report briefs ok, {len(failed_docs)} "
           f"files failed ({manifest['duration']:.1f} s); index: {manifest['index']}")
     return 1 if manifest["failed"] or failed_docs else 0
-
-
-def write_tables(tables: dict[str, pd.DataFrame], outdir: str, csv: bool = False) -> list[str]:
-    """Write named tables as Parquet (and CSV) into outdir, atomically; returns the names written."""
-    from fazhi_lib.outputs import mark
-    from fazhi_lib.store import write_tables as write
-
-    mark(write(tables, outdir, csv=csv), "tables")
-    return list(tables)
 
 
 COMMANDS = {"ingest": _ingest, "analyze": _analyze, "brief": _brief}

@@ -36,6 +36,7 @@ import pandas as pd
 
 from fazhi_lib.compare import report_labels
 from fazhi_lib.i18n import t
+from fazhi_lib.plotting import use_chinese_font
 from fazhi_lib.schema import MEASURE_COLUMNS, readable
 from fazhi_lib.vocabulary import per_vocabulary, read_rows
 
@@ -479,7 +480,6 @@ def bar_chart(frame: pd.DataFrame, value: str, label: str, title: str, xlabel: s
     selected)."""
     import matplotlib.pyplot as plt
 
-    from fazhi_lib.plotting import use_chinese_font
 
     use_chinese_font()
     data = frame.sort_values(value, ascending=False, kind="stable") if sort else frame
@@ -510,7 +510,6 @@ def stacked_bars(frame: pd.DataFrame, label: str, columns: dict[str, str], title
     drawn. Out: the Figure, with the legend under the title."""
     import matplotlib.pyplot as plt
 
-    from fazhi_lib.plotting import use_chinese_font
 
     use_chinese_font()
     shown = frame.head(max_bars).iloc[::-1]

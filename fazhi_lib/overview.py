@@ -21,6 +21,7 @@ from fazhi_lib.analysis import Analysis, analyze, current_analysis, with_default
 from fazhi_lib.compare import comparable, report_labels
 from fazhi_lib.i18n import catalogue as _catalogue
 from fazhi_lib.i18n import header, t
+from fazhi_lib.plotting import format_value, heatmap, use_chinese_font
 from fazhi_lib.safehtml import as_text, escape, fields_html, html_table
 from fazhi_lib.schema import readable
 from fazhi_lib.store import Corpus
@@ -179,7 +180,6 @@ def compliance_heatmap(matrix: pd.DataFrame, title: str | None = None, wrap: int
     import numpy as np
     from matplotlib.colors import ListedColormap
 
-    from fazhi_lib.plotting import use_chinese_font
 
     use_chinese_font()
     n_rows, n_cols = matrix.shape
@@ -231,7 +231,6 @@ def compliance_figure(documents: pd.DataFrame, max_reports: int = 60, by: str = 
     if len(matrix) <= max_reports:
         return compliance_heatmap(matrix.rename(columns=lambda c: header(c, lang)),
                                   title=t("chart.compliance_marks", lang), lang=lang)
-    from fazhi_lib.plotting import heatmap
 
     by_name = t(f"by.{by}", lang) if f"by.{by}" in _catalogue() else _BY_LABELS.get(by, by)
     title = t("chart.compliance_shares", lang, n=f"{len(matrix):,}", by=by_name)
@@ -374,7 +373,6 @@ def metric_benchmark_chart(bench: pd.DataFrame, title: str | None = None, max_ba
     median, in ``lang``. Out: the Figure (Chinese font set)."""
     import matplotlib.pyplot as plt
 
-    from fazhi_lib.plotting import format_value, use_chinese_font
 
     use_chinese_font()
     data = bench.dropna(subset=["ratio"]).head(max_bars).iloc[::-1]

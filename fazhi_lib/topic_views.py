@@ -16,7 +16,9 @@ import numpy as np
 import pandas as pd
 
 from fazhi_lib import i18n
+from fazhi_lib.plotting import heatmap, use_chinese_font
 from fazhi_lib.safehtml import SafeStyler, style
+from fazhi_lib.topics import remedy_share, shared_share
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -134,7 +136,6 @@ def plot_silhouette(scores: pd.DataFrame, k: int, title: str | None = None, lang
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
-    from fazhi_lib.plotting import use_chinese_font
 
     use_chinese_font()
     fig, ax = plt.subplots(figsize=(8, 3.6))
@@ -191,7 +192,6 @@ def topic_heatmap(matrix: pd.DataFrame, title: str, fmt: str = "d", cbar_label: 
     """``plotting.heatmap`` of a reports (or levels) × topics matrix, drawn with the topics as rows, and widened
     so that the topic labels on the left leave the cells their room (``plotting.heatmap`` sizes the figure by the
     number of cells only)."""
-    from fazhi_lib.plotting import heatmap
 
     frame = matrix.T
     fig = heatmap(frame, title=title, fmt=fmt, cbar_label=cbar_label, lang=lang)
@@ -278,7 +278,6 @@ def plot_topic_map(points: pd.DataFrame, topics: pd.DataFrame, title: str | None
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
-    from fazhi_lib.plotting import use_chinese_font
 
     use_chinese_font()
     names = topic_names(topics)
@@ -363,7 +362,6 @@ def style_remedies(view: pd.DataFrame) -> SafeStyler:
 
 def remedy_by_report(remedies: pd.DataFrame, documents: pd.DataFrame, report_labels: pd.Series) -> pd.DataFrame:
     """Per report (``topics.remedy_share``): 报告, 行政级别, 问题条数, 有对应措施, 比例; lowest share first."""
-    from fazhi_lib.topics import remedy_share
 
     share = remedy_share(remedies)
     level = documents.drop_duplicates("doc_id").set_index("doc_id")["admin_level"]
@@ -490,7 +488,6 @@ def shared_by_report(texts: pd.DataFrame, shared: pd.DataFrame, documents: pd.Da
                      report_labels: pd.Series, min_chars: int = 12) -> pd.DataFrame:
     """Per report (``topics.shared_share``): report (label), admin_level, segments, shared, share and
     share_pct (percent, for ``plotting.ranked_bars``), unit (``%``); highest share first."""
-    from fazhi_lib.topics import shared_share
 
     s = shared_share(texts, shared, min_chars=min_chars)
     level = documents.drop_duplicates("doc_id").set_index("doc_id")["admin_level"]

@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 def _notebook(path: Path, code: str) -> None:
     meta = json.loads((ROOT / "notebooks" / "00_corpus_overview.ipynb").read_text(encoding="utf-8"))["metadata"]
     cells = [{"cell_type": "code", "execution_count": None, "id": "p", "metadata": {"tags": ["parameters"]},
-              "outputs": [], "source": 'tables_dir = ""\ninput_dir = ""'},
+              "outputs": [], "source": 'tables_dir = ""'},
              {"cell_type": "markdown", "id": "h", "metadata": {}, "source": "# Where the library comes from"},
              {"cell_type": "code", "execution_count": None, "id": "c", "metadata": {}, "outputs": [], "source": code}]
     path.write_text(json.dumps({"cells": cells, "metadata": meta, "nbformat": 4, "nbformat_minor": 5}),
