@@ -163,7 +163,7 @@ def corpus_hash(files: Iterable[dict]) -> str:
     return hashlib.sha256("\n".join(keys).encode()).hexdigest()
 
 
-def prepare_tables(inputs: Sequence[str | Path], tables_dir: Path, files: list[dict], jobs: int = 1,
+def prepare_tables(inputs: Sequence[str | Path], tables_dir: Path, *, jobs: int = 1,
                    log=print, analysis: Mapping[str, object] | None = None, vocab: Vocabulary | None = None) -> dict:
     """Ingest into ``tables_dir`` unless its tables are current for the inputs (``manifest.ingest_current``: the
     same fingerprint as ``fazhi ingest`` uses), and analyze with the run's ``analysis`` parameters unless the
@@ -512,7 +512,7 @@ def _landing(manifest: dict, tables: Path, lang: str, say: Callable[[str], objec
     return render_index(manifest, facts, lang)
 
 
-def run_briefs(inputs: Sequence[str | Path] | str | Path | None = None, out: str | Path = "reports_out",
+def run_briefs(inputs: Sequence[str | Path] | str | Path | None = None, *, out: str | Path = "reports_out",
                params: dict | None = None, jobs: int = 2, with_code: bool = False, per_report: bool | None = None,
                tables_dir: str | Path | None = None, notebooks_dir: str | Path | None = None,
                kernel: str = "python3", log: Callable[[str], object] | None = print, lang: str = DEFAULT_LANG,
@@ -590,7 +590,7 @@ def _run(inputs: list[Path], command: dict, notebooks: dict[Path, dict], partial
     pages. Out: the manifest's corpus, versions, notes, notebooks, reports, log and failed."""
     tables, params, jobs, lang = Path(command["tables_dir"]), command["params"], command["jobs"], command["lang"]
     files = corpus_files(inputs)
-    prep = prepare_tables(inputs, tables, files, jobs=jobs, log=say, analysis=params, vocab=vocab)  # one analysis
+    prep = prepare_tables(inputs, tables, jobs=jobs, log=say, analysis=params, vocab=vocab)  # the one analysis
     documents = _documents(tables)
     reports = readable(documents)
     _check_doc_id(params, reports)

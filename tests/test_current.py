@@ -29,7 +29,7 @@ def reports(tmp_path: Path) -> Path:
 
 
 def _prepare(reports: Path, tables: Path, **analysis) -> dict:
-    return prepare_tables([reports], tables, [], log=lambda *_: None, analysis=analysis)
+    return prepare_tables([reports], tables, log=lambda *_: None, analysis=analysis)
 
 
 def test_metadata_csv_added_after_the_first_run_reaches_documents(reports: Path, tmp_path: Path):
@@ -119,7 +119,7 @@ def test_a_researchers_mechanism_reaches_measures_through_brief_on_reused_tables
     _prepare(reports, tables)
     assert "网格员" not in set(store.read(tables, ["measures"])["measures"]["term"])
     folder = _vocab(tmp_path, "term,kind,dimension,variants\n网格员,队伍,dispute_resolution,\n")
-    info = prepare_tables([reports], tables, [], log=lambda *_: None, vocab=Vocabulary(folder))
+    info = prepare_tables([reports], tables, log=lambda *_: None, vocab=Vocabulary(folder))
     assert not info["reused"]  # the tables were made without that vocabulary: not current
     measures = store.read(tables, ["measures"])["measures"]
     assert set(measures.loc[measures["term"] == "网格员", "dimension"]) == {"dispute_resolution"}
