@@ -1,14 +1,15 @@
 """The ``fazhi`` command line: composes the library's functions, holds no logic of its own.
 
     fazhi ingest INPUT... -o OUTDIR [--csv] [--metadata CSV] [--jobs N] [--max-mb MB] [--quiet] [--no-cache]
-                 [--engine local|dask] [--scheduler ADDRESS]
-    fazhi analyze OUTDIR [--topics K|auto] [--vectorizer words|chars] [--random-state N] [--csv]
+                 [--engine local|dask] [--scheduler ADDRESS] [--vocab DIR]
+    fazhi analyze OUTDIR [--topics K|auto] [--vectorizer words|chars] [--random-state N] [--csv] [--vocab DIR]
     fazhi brief [INPUT...] [--out DIR] [-p NAME VALUE]... [--lang en|zh] [--with-code] [--jobs N]
-                [--per-report | --no-per-report] [--tables DIR] [--notebooks DIR] [-v]
+                [--per-report | --no-per-report] [--tables DIR] [--notebooks DIR] [--vocab DIR] [-v]
 
 Exit status: 0 when every file was read (warnings allowed), 1 when at least one file (or, for ``brief``, one notebook)
-failed, 2 when the command could not run (bad arguments or parameters, an input that does not exist or holds no
-report, an output directory that cannot be written): then nothing was written. SIGTERM and SIGHUP stop a command as
+failed, 2 when the command could not run (bad arguments or parameters, a bad vocabulary file, an input that does not
+exist or holds no report, an output directory that cannot be written, no notebook found or no brief rendered): then
+nothing was written. SIGTERM and SIGHUP stop a command as
 Ctrl-C does, removing what it had not finished (exit status 128 + the signal's number).
 """
 
