@@ -24,15 +24,20 @@ run: setup
 ingest: setup
 	$(BIN)/fazhi ingest $(INPUT) -o $(OUT)
 
-# JupyterLab on the notebooks (they default to the seeds' tables written by `make run`).
+# JupyterLab on the notebooks, which read the seeds' tables: made first when missing or not current (the ingest is
+# reused when nothing changed; analyze only when its tables are not those of the current ingest).
 lab: setup
+	$(BIN)/fazhi ingest $(INPUT) -o $(OUT) --quiet
+	test -f $(OUT)/problem_topics.parquet || $(BIN)/fazhi analyze $(OUT)
 	$(BIN)/jupyter lab notebooks/
 
 test: setup
 	$(BIN)/python -m pytest -q
 
+# ruff, and the layers of the library (import-linter contracts in pyproject.toml)
 lint: setup
 	$(BIN)/ruff check fazhi_lib tests benchmarks
+	$(BIN)/lint-imports
 
 clean-venv:
 	rm -rf $(VENV)

@@ -2,7 +2,7 @@
 
     python benchmarks/analyze.py --docs 10000 [--notebooks] [--seed 0] [--keep DIR]
 
-1. Generates ``--docs`` synthetic reports with :mod:`fazhi_lib.generate` and ingests them with all cores
+1. Generates ``--docs`` synthetic reports with :mod:`synthetic.generate` and ingests them with all cores
    (neither is timed).
 2. Times ``fazhi analyze OUT`` (problem topics, remedies, shared sentences) in a child process and reads that
    process's peak memory (``os.wait4``: the child alone, not this process).
@@ -26,7 +26,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-for path in (ROOT, Path(__file__).resolve().parent):  # a checkout without `pip install -e .`; ingest.py beside
+# a checkout without `pip install -e .`; the generator in tests/synthetic; ingest.py beside
+for path in (ROOT, ROOT / "tests", Path(__file__).resolve().parent):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
@@ -52,8 +53,9 @@ def timed_child(args: list[str]) -> tuple[float, float, str]:
 
 def run(docs: int, seed: int, notebooks: bool, work: Path) -> dict:
     import pandas as pd
+    from synthetic import generate
 
-    from fazhi_lib import cli, generate
+    from fazhi_lib import cli
 
     corpus, out = work / "corpus", work / "out"
     generate.generate_corpus(docs, corpus, seed=seed)

@@ -2,9 +2,9 @@
 
     python benchmarks/followup.py --docs 2000 [--seed 1] [--keep DIR]
 
-Generates ``--docs`` reports in panels with :mod:`fazhi_lib.generate_panels` (with their truth), ingests them, runs
+Generates ``--docs`` reports in panels with :mod:`synthetic.generate_panels` (with their truth), ingests them, runs
 ``fazhi_lib.analysis.year_over_year`` (timed) and scores the ``panel``, ``promises`` and ``recurring_problems``
-tables against the truth with :func:`fazhi_lib.panel_truth.score_followup`: panel links, promises kept, problems
+tables against the truth with :func:`synthetic.panel_truth.score_followup`: panel links, promises kept, problems
 repeated word for word, problems repeated at all. Prints a summary and, as the last line, one JSON object.
 """
 
@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-for path in (ROOT, Path(__file__).resolve().parent):
+for path in (ROOT, ROOT / "tests", Path(__file__).resolve().parent):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
@@ -25,10 +25,11 @@ from ingest import in_workdir, machine_description  # noqa: E402  (benchmarks/in
 
 
 def run(docs: int, seed: int, work: Path) -> dict:
+    from synthetic import generate_panels
+    from synthetic.panel_truth import score_followup
+
     import fazhi_lib
-    from fazhi_lib import generate_panels
     from fazhi_lib.analysis import year_over_year
-    from fazhi_lib.panel_truth import score_followup
 
     corpus_dir = work / "corpus"
     truth = generate_panels.generate_panel_corpus(docs, corpus_dir, seed=seed)

@@ -2,7 +2,7 @@
 
     python benchmarks/ingest.py --docs 10000 [--jobs 1] [--seed 0] [--keep DIR]
 
-1. Generates ``--docs`` synthetic reports with :mod:`fazhi_lib.generate` (not timed).
+1. Generates ``--docs`` synthetic reports with :mod:`synthetic.generate` (not timed).
 2. Times ``fazhi_lib.cli.main(["ingest", corpus, "-o", out, "--jobs", jobs])`` in this process.
 3. Reads peak memory (``ru_maxrss`` of this process and of its largest child process).
 4. Times ``jieba.lcut`` over the same texts (``texts.parquet`` column ``text`` from the ingest
@@ -32,8 +32,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # run from a checkout without `pip install -e .`
-    sys.path.insert(0, str(ROOT))
+for path in (ROOT, ROOT / "tests"):  # a checkout without `pip install -e .`; the generator lives in tests/synthetic
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
 
 
 def maxrss_mib(who: int) -> float:
@@ -85,7 +86,7 @@ def time_jieba(texts: list[str]) -> float:
 
 
 def run(docs: int, jobs: int, seed: int, work: Path) -> dict:
-    from fazhi_lib import generate
+    from synthetic import generate
 
     corpus_dir, out_dir = work / "corpus", work / "out"
     t0 = time.perf_counter()

@@ -2,9 +2,9 @@
 
     python benchmarks/parse_time.py [--sizes 1 2 4 8 16 20] [--shapes lines one_line short_lines]
 
-For each shape of ``fazhi_lib.generate.long_report`` (a report with a paragraph per line, the same with no line
+For each shape of ``synthetic.generate.long_report`` (a report with a paragraph per line, the same with no line
 break at all, a page of short lines) and each size in MB (2**20 bytes of UTF-8), writes the text to a temporary
-file and times ``fazhi_lib.pipeline.process_file`` on it (CPU time of this process, the best of ``--repeat`` runs).
+file and times ``fazhi_lib.parsing.process_file`` on it (CPU time of this process, the best of ``--repeat`` runs).
 Prints seconds, MB/s and ``per_mb_ratio`` (seconds per MB divided by that of the smallest size: about 1 when the
 time is linear in the length, growing with the size when it is not) and, as the very last line, one JSON object
 with every figure.
@@ -20,11 +20,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # run from a checkout without `pip install -e .`
-    sys.path.insert(0, str(ROOT))
+for path in (ROOT, ROOT / "tests"):  # a checkout without `pip install -e .`; the generator lives in tests/synthetic
+    if str(path) not in sys.path:
+        sys.path.insert(0, str(path))
 
-from fazhi_lib.generate import LONG_SHAPES, long_report  # noqa: E402
-from fazhi_lib.pipeline import process_file  # noqa: E402
+from synthetic.generate import LONG_SHAPES, long_report  # noqa: E402
+
+from fazhi_lib.parsing import process_file  # noqa: E402
 
 MB = 2**20
 

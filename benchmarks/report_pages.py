@@ -3,7 +3,7 @@ report.
 
     python benchmarks/report_pages.py --docs 1000 [--jobs 1] [--lang zh] [--long-chars 20000] [--seed 0] [--keep DIR]
 
-1. Generates ``--docs`` synthetic reports with :mod:`fazhi_lib.generate`, ingests and analyzes them (not timed).
+1. Generates ``--docs`` synthetic reports with :mod:`synthetic.generate`, ingests and analyzes them (not timed).
 2. Times ``render_reports(TABLES, OUT, lang, jobs)``: reading the tables, what every page compares against, and
    every page rendered and written (wall time, in this process and ``--jobs`` - 1 more).
 3. Times one page of a report of ``--long-chars`` characters (median of 15 renders after one warm-up): the texts
@@ -29,7 +29,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-for path in (ROOT, Path(__file__).resolve().parent):  # a checkout without `pip install -e .`; ingest.py beside
+# a checkout without `pip install -e .`; the generator in tests/synthetic; ingest.py beside
+for path in (ROOT, ROOT / "tests", Path(__file__).resolve().parent):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
@@ -95,7 +96,9 @@ def time_long_page(tables_dir: Path, n_chars: int, lang: str) -> dict:
 
 
 def run(docs: int, seed: int, jobs: int, lang: str, long_chars: int, work: Path) -> dict:
-    from fazhi_lib import cli, generate
+    from synthetic import generate
+
+    from fazhi_lib import cli
     from fazhi_lib.report_page import render_reports
 
     corpus, tables, out = work / "corpus", work / "tables", work / "pages"

@@ -1,4 +1,4 @@
-"""Throughput of ``fazhi_lib.tokenize.tokenize`` with its two backends, rjieba (jieba-rs) and jieba.
+"""Throughput of ``fazhi_lib.tokens.tokenize`` with its two backends, rjieba (jieba-rs) and jieba.
 
     python benchmarks/tokenizer_speed.py [--mb 5] [--repeat 3]
 
@@ -30,7 +30,7 @@ import platform  # noqa: E402
 import time  # noqa: E402
 from collections.abc import Callable  # noqa: E402
 
-from fazhi_lib import tokenize as tok  # noqa: E402
+from fazhi_lib import tokens as tok  # noqa: E402
 
 
 def corpus(mb: float) -> list[str]:

@@ -35,21 +35,28 @@ import re
 import sys
 import time
 import warnings
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
+from fazhi_lib import locations
+from fazhi_lib.analysis import analyze_to, current_analysis, with_defaults
 from fazhi_lib.compare import report_labels
 from fazhi_lib.i18n import DEFAULT_LANG, check_lang
 from fazhi_lib.landing import landing_page, load_facts
+from fazhi_lib.manifest import fingerprint, ingest_current
 from fazhi_lib.outputs import MARKER, discard, mark, owner, remove_debris, tmp_path, worker_pool
 from fazhi_lib.parameters import ParameterError, check_parameters, parse_value
-from fazhi_lib.pipeline import READABLE, check_inputs
+from fazhi_lib.pipeline import InputError, check_inputs, ingest_to
+from fazhi_lib.readers import discover
+from fazhi_lib.report_page import pages_to_render, render_chunk
+from fazhi_lib.schema import readable
+from fazhi_lib.store import atomic_write, ensure_writable, read
+from fazhi_lib.vocabulary import Vocabulary, as_vocabulary
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_NOTEBOOKS = REPO_ROOT / "notebooks"
-DEFAULT_INPUT = REPO_ROOT / "seeds"
+DEFAULT_NOTEBOOKS = locations.notebooks()  # the checkout's notebooks/, or the copy shipped with the package
+DEFAULT_INPUT = locations.default_input()  # the seeds, in a checkout only
 PER_REPORT_PARAM = "doc_id"
 LANG_PARAM = "lang"
 #: Up to this many reports, every report gets its brief unless ``per_report=False`` (more: with ``per_report=True``).
@@ -59,8 +66,6 @@ REPORTS_DIR = "reports"
 LOG_FILE = "brief.log"
 #: Pages rendered by one task: each task reads the tables once; smaller tasks share the work out more evenly.
 PAGES_PER_TASK = 250
-ANALYSIS_TABLES = ("problem_topics", "topics", "remedies", "shared_sentences", "panel", "promises",
-                   "recurring_problems", "copied_text", "indicator_trends")  # fazhi_lib.analysis.ANALYSIS_TABLES
 KERNEL_START_ATTEMPTS = 3  # a notebook whose kernel fails to start is tried again, up to this many times in all
 
 __all__ = ["Progress", "notebook_parameters", "parse_value", "render_index", "run_briefs", "run_id"]
@@ -135,7 +140,6 @@ def render_index(manifest: dict, facts: object = None, lang: str = DEFAULT_LANG)
 def corpus_files(inputs: Sequence[str | Path]) -> list[dict]:
     """The report files ingest reads from ``inputs``, each with its sha256 (of the file's bytes); a file that cannot
     be read has sha256 None and the reason in ``error`` (ingest records it as a failed document)."""
-    from fazhi_lib.io import discover
 
     files, _ = discover(inputs)
     out = []
@@ -159,46 +163,31 @@ def corpus_hash(files: Iterable[dict]) -> str:
     return hashlib.sha256("\n".join(keys).encode()).hexdigest()
 
 
-def _tables_match(tables_dir: Path, files: list[dict]) -> bool:
-    docs_path = tables_dir / "documents.parquet"
-    if not docs_path.exists() or any(f["sha256"] is None for f in files):  # an unreadable file: ingest again
-        return False
-    import pandas as pd
-
-    try:
-        docs = pd.read_parquet(docs_path, columns=["sha256"])
-    except (OSError, ValueError, KeyError):
-        return False
-    return sorted(docs["sha256"].dropna().astype(str)) == sorted(f["sha256"] for f in files)
-
-
-def prepare_tables(inputs: Sequence[str | Path], tables_dir: Path, files: list[dict], jobs: int = 1,
-                   log=print) -> dict:
-    """Ingest (unless the tables already match the inputs) and analyze (unless done) into ``tables_dir``.
+def prepare_tables(inputs: Sequence[str | Path], tables_dir: Path, *, jobs: int = 1,
+                   log=print, analysis: Mapping[str, object] | None = None, vocab: Vocabulary | None = None) -> dict:
+    """Ingest into ``tables_dir`` unless its tables are current for the inputs (``manifest.ingest_current``: the
+    same fingerprint as ``fazhi ingest`` uses), and analyze with the run's ``analysis`` parameters unless the
+    analysis tables there are current and were made with them (``analysis.current_analysis``).
 
     As ``fazhi ingest``, a run in which no file could be read leaves tables of readable reports as they were
     (``pipeline.NothingReadError``)."""
-    from fazhi_lib.pipeline import Corpus, ensure_writable, ingest_to, load
-
-    info = {"reused": False, "analyzed": False, "analyze_error": None}
+    info = {"reused": False, "analyzed": False, "analyze_error": None, "analysis": with_defaults(analysis)}
     t0 = time.perf_counter()
-    if _tables_match(tables_dir, files):
+    fp = fingerprint(list(inputs), vocab=vocab)
+    if ingest_current(tables_dir, fp):
         info["reused"] = True
         log(f"tables in {tables_dir} match the inputs: not re-ingested")
-        if all((tables_dir / f"{t}.parquet").exists() for t in ANALYSIS_TABLES):
-            return info
     else:
         mark(ensure_writable(tables_dir), "tables")
         # as `fazhi ingest`: streamed to the tables, unchanged files taken from the cache
         written = ingest_to(list(inputs), tables_dir, jobs=max(1, jobs), cache_dir=tables_dir / ".cache",
-                            keep_readable_tables=True)
+                            keep_readable_tables=True, fingerprint_now=fp, vocab=vocab)
         log(f"ingested {len(written.documents)} documents into {tables_dir} ({time.perf_counter() - t0:.1f} s)")
+    if current_analysis(tables_dir, info["analysis"], vocab) is not None:
+        return info
     t1 = time.perf_counter()
     try:
-        from fazhi_lib.analysis import analyze
-
-        tables = analyze(load(tables_dir))
-        Corpus.write_tables(tables, tables_dir)
+        analyze_to(tables_dir, info["analysis"], vocab=vocab)
         info["analyzed"] = True
         log(f"analyzed in {time.perf_counter() - t1:.1f} s")
     except Exception as exc:
@@ -209,9 +198,7 @@ def prepare_tables(inputs: Sequence[str | Path], tables_dir: Path, files: list[d
 
 def _documents(tables_dir: Path):
     """The documents table: every input file, with its status."""
-    import pandas as pd
-
-    return pd.read_parquet(tables_dir / "documents.parquet")
+    return read(tables_dir, ["documents"])["documents"]
 
 
 # ---------------------------------------------------------------------------------------------------- execution
@@ -224,9 +211,7 @@ def self_contained(page: str) -> str:
 
 
 def _atomic_text(path: Path, text: str) -> None:
-    from fazhi_lib.pipeline import _atomic_write
-
-    _atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
+    atomic_write(path, lambda p: p.write_text(text, encoding="utf-8"))
 
 
 def _ran_a_cell(path: Path) -> bool:
@@ -268,7 +253,6 @@ def _execute(task: dict) -> dict:
 
 def _render_pages(task: dict) -> dict:
     """Worker: render the briefs of a batch of reports (``report_page.render_chunk``); never raises."""
-    from fazhi_lib.report_page import render_chunk
 
     t0 = time.perf_counter()
     try:
@@ -353,6 +337,9 @@ def _now() -> datetime:
 
 def _as_paths(inputs: Sequence[str | Path] | str | Path | None) -> list[Path]:
     if inputs is None or inputs == []:
+        if DEFAULT_INPUT is None:
+            raise InputError("no reports given (outside a checkout of fazhi there is no default corpus): name the "
+                             "report files or folders to brief")
         return [DEFAULT_INPUT]
     if isinstance(inputs, str | Path):
         return [Path(inputs)]
@@ -424,9 +411,8 @@ def _plan_tasks(notebooks: dict[Path, dict], values: dict, reports, per_report: 
 
 def _page_tasks(documents, per_report: bool | None, task: dict, lang: str) -> list[dict]:
     """The report pages to render, in batches of ``PAGES_PER_TASK`` (at least one batch per worker)."""
-    from fazhi_lib.report_page import pages_to_render
 
-    reports = documents[documents["status"].isin(READABLE)]
+    reports = readable(documents)
     if not _pages_wanted(per_report, len(reports)):
         return []
     todo = pages_to_render(documents)
@@ -526,11 +512,11 @@ def _landing(manifest: dict, tables: Path, lang: str, say: Callable[[str], objec
     return render_index(manifest, facts, lang)
 
 
-def run_briefs(inputs: Sequence[str | Path] | str | Path | None = None, out: str | Path = "reports_out",
+def run_briefs(inputs: Sequence[str | Path] | str | Path | None = None, *, out: str | Path = "reports_out",
                params: dict | None = None, jobs: int = 2, with_code: bool = False, per_report: bool | None = None,
                tables_dir: str | Path | None = None, notebooks_dir: str | Path | None = None,
                kernel: str = "python3", log: Callable[[str], object] | None = print, lang: str = DEFAULT_LANG,
-               quiet: bool = True, progress: Progress | None = None) -> dict:
+               quiet: bool = True, progress: Progress | None = None, vocab: str | Path | None = None) -> dict:
     """Run ingest, analyze and every notebook, render the briefs and write the run directory; returns the manifest.
 
     ``params`` are extra notebook parameters, each passed only to the notebooks whose parameters cell defines it;
@@ -549,22 +535,22 @@ def run_briefs(inputs: Sequence[str | Path] | str | Path | None = None, out: str
     """
     started = _now()
     t0 = time.perf_counter()
+    vocab = as_vocabulary(vocab)  # a bad vocabulary file stops the run before anything is written
     progress = progress or _NoProgress()
     inputs = _as_paths(inputs)
     nb_dir = Path(notebooks_dir) if notebooks_dir else DEFAULT_NOTEBOOKS
     notebooks = {nb: notebook_parameters(nb) for nb in sorted(nb_dir.glob("*.ipynb"))}
+    if not notebooks:
+        raise InputError(f"no notebook (*.ipynb) in {nb_dir}: nothing to brief")
     params = check_parameters(dict(params or {}), {nb.name: d for nb, d in notebooks.items()})
     lang = check_lang(str(params.get(LANG_PARAM, lang)))
-    tables = Path(tables_dir) if tables_dir else REPO_ROOT / "data" / "processed" / (inputs[0].resolve().name
-                                                                                     or "corpus")
-    tables = tables.resolve()
     out = Path(out)
+    tables = (Path(tables_dir) if tables_dir else locations.default_tables(inputs[0], out)).resolve()
     check_inputs(inputs, [tables, out])
-    first = inputs[0].resolve()
-    input_dir = str(first if first.is_dir() else first.parent)
     command = {"inputs": [str(p) for p in inputs], "out": str(out), "params": params, "jobs": jobs,
                "with_code": with_code, "per_report": per_report, "tables_dir": str(tables),
-               "notebooks_dir": str(nb_dir), "kernel": kernel, "lang": lang}
+               "notebooks_dir": str(nb_dir), "kernel": kernel, "lang": lang,
+               "vocab": None if vocab is None else str(vocab.folder)}
     rid = run_id(command, started)
     out.mkdir(parents=True, exist_ok=True)
     remove_debris(out)  # the unfinished runs of processes that are gone
@@ -575,7 +561,7 @@ def run_briefs(inputs: Sequence[str | Path] | str | Path | None = None, out: str
     try:
         say = _RunLog(partial / LOG_FILE, log)
         with _warnings_to(say) if quiet else contextlib.nullcontext():
-            work = _run(inputs, command, notebooks, partial, input_dir, quiet, say, progress)
+            work = _run(inputs, command, notebooks, partial, quiet, say, progress, vocab)
             manifest = {"run_id": rid, "started": started.isoformat(timespec="seconds"),
                         "finished": _now().isoformat(timespec="seconds"),
                         "duration": round(time.perf_counter() - t0, 2), "command": command, "lang": lang, **work}
@@ -598,20 +584,22 @@ def run_briefs(inputs: Sequence[str | Path] | str | Path | None = None, out: str
     return manifest
 
 
-def _run(inputs: list[Path], command: dict, notebooks: dict[Path, dict], partial: Path, input_dir: str,
-         quiet: bool, say: _RunLog, progress: Progress) -> dict:
+def _run(inputs: list[Path], command: dict, notebooks: dict[Path, dict], partial: Path, quiet: bool, say: _RunLog,
+         progress: Progress, vocab: Vocabulary | None) -> dict:
     """The work of ``run_briefs`` inside its run folder, as its ``command`` says: tables, notebooks and report
     pages. Out: the manifest's corpus, versions, notes, notebooks, reports, log and failed."""
     tables, params, jobs, lang = Path(command["tables_dir"]), command["params"], command["jobs"], command["lang"]
     files = corpus_files(inputs)
-    prep = prepare_tables(inputs, tables, files, jobs=jobs, log=say)
+    prep = prepare_tables(inputs, tables, jobs=jobs, log=say, analysis=params, vocab=vocab)  # the one analysis
     documents = _documents(tables)
-    reports = documents[documents["status"].isin(READABLE)]
+    reports = readable(documents)
     _check_doc_id(params, reports)
     task = {"cwd": str(Path(command["notebooks_dir"]).resolve()), "kernel": command["kernel"],
             "with_code": command["with_code"], "jobs": max(1, jobs), "run_dir": str(partial.resolve()),
             "tables_dir": str(tables), "log": str((partial / LOG_FILE).resolve()) if quiet else None}
-    values = {"tables_dir": str(tables), "input_dir": input_dir, **params, LANG_PARAM: lang}
+    first = inputs[0].resolve()  # for a notebook of one's own that declares input_dir (the reports folder)
+    values = {"tables_dir": str(tables), "input_dir": str(first if first.is_dir() else first.parent), **params,
+              LANG_PARAM: lang}
     tasks, notes = _plan_tasks(notebooks, values, reports, command["per_report"], task)
     pages = _page_tasks(documents, command["per_report"], task, lang)
     if pages:

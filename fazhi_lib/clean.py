@@ -33,7 +33,8 @@ from fazhi_lib.junk import (
     tail_start,
 )
 from fazhi_lib.metadata import find_title, is_title_line
-from fazhi_lib.vocabulary import read_rows, words_pattern
+from fazhi_lib.textrules import CJK, SENTENCE_END
+from fazhi_lib.vocabulary import per_vocabulary, read_rows, words_pattern
 
 # Full-width ASCII (！ … ～) to ASCII, ideographic and other odd spaces to a plain space: both are NFKC mappings.
 _WIDTH_MAP = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
@@ -42,12 +43,12 @@ _WIDTH_MAP.update({cp: 0x20 for cp in (0x3000, 0x00A0, 0x2002, 0x2003, 0x2004, 0
 _FOLDED = re.compile("[\uff01-\uff5e\u3000\u00a0\u2002-\u200a\u202f\u205f]")
 # Invisible or broken characters: zero-width marks, BOM, soft hyphen, the replacement character, C0/C1 controls.
 _INVISIBLE = re.compile("[\u200b-\u200f\u2060-\u2064\ufeff\u00ad\ufffd\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-_CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = CJK
 # Runs of spaces; which are stray is decided by _strip_spaces.
 _SPACES = re.compile(r"[ \t]+")
 _ASCII_WORD = re.compile(r"[A-Za-z0-9]")
 _CJK_RE = re.compile(f"[{_CJK}]")
-_SENTENCE_END = re.compile(r"[。!?！？]")
+_SENTENCE_END = SENTENCE_END
 _NUMBERED_HEADING = re.compile(
     r"^\s*(?:[一二三四五六七八九十]{1,3}[、.]|[(（][一二三四五六七八九十]{1,3}[)）]|【[^】]{2,20}】|第[一二三四五六七八九十]+部分)"
 )
@@ -89,7 +90,7 @@ class CleanResult:
     title: str | None = None
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def boilerplate_rules() -> tuple[BoilerplateRule, ...]:
     """The shipped boilerplate rules, compiled (those of scope span for lower-cased text, the others ignoring case)."""
     return tuple(BoilerplateRule(r["reason"], r["scope"],
@@ -97,7 +98,7 @@ def boilerplate_rules() -> tuple[BoilerplateRule, ...]:
                  for r in read_rows("boilerplate.csv"))
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def _traditional_chars() -> frozenset[str]:
     """Characters OpenCC maps to a different simplified character (its TSCharacters dictionary)."""
     import opencc
@@ -189,7 +190,7 @@ def to_simplified(text: str, min_share: float = 0.01, min_chars: int = 3) -> tup
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def _traditional_bmp_re() -> re.Pattern[str]:
     # Only characters below U+10000: a class holding any beyond it makes re test the characters one by one.
     return re.compile("[" + "".join(sorted(re.escape(c) for c in _traditional_chars() if ord(c) < 0x10000)) + "]")
@@ -535,7 +536,7 @@ _LATIN_ONLY = re.compile(rf"[^{_CJK}]{{0,40}}[A-Za-z][^{_CJK}]{{0,40}}")
 _VALUELESS = ("count", "font")
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def _bare_key_re() -> re.Pattern[str]:
     return re.compile(rf"[-•·*|\[【\s]*({words_pattern(field_roles())})\s*[\]】]?\s*[:：]?\s*[|｜]?")
 

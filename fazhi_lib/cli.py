@@ -1,14 +1,15 @@
 """The ``fazhi`` command line: composes the library's functions, holds no logic of its own.
 
     fazhi ingest INPUT... -o OUTDIR [--csv] [--metadata CSV] [--jobs N] [--max-mb MB] [--quiet] [--no-cache]
-                 [--engine local|dask] [--scheduler ADDRESS]
-    fazhi analyze OUTDIR [--topics K|auto] [--vectorizer words|chars] [--random-state N] [--csv]
+                 [--engine local|dask] [--scheduler ADDRESS] [--vocab DIR]
+    fazhi analyze OUTDIR [--topics K|auto] [--vectorizer words|chars] [--random-state N] [--csv] [--vocab DIR]
     fazhi brief [INPUT...] [--out DIR] [-p NAME VALUE]... [--lang en|zh] [--with-code] [--jobs N]
-                [--per-report | --no-per-report] [--tables DIR] [--notebooks DIR] [-v]
+                [--per-report | --no-per-report] [--tables DIR] [--notebooks DIR] [--vocab DIR] [-v]
 
 Exit status: 0 when every file was read (warnings allowed), 1 when at least one file (or, for ``brief``, one notebook)
-failed, 2 when the command could not run (bad arguments or parameters, an input that does not exist or holds no
-report, an output directory that cannot be written): then nothing was written. SIGTERM and SIGHUP stop a command as
+failed, 2 when the command could not run (bad arguments or parameters, a bad vocabulary file, an input that does not
+exist or holds no report, an output directory that cannot be written, no notebook found or no brief rendered): then
+nothing was written. SIGTERM and SIGHUP stop a command as
 Ctrl-C does, removing what it had not finished (exit status 128 + the signal's number).
 """
 
@@ -20,16 +21,19 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from fazhi_lib.analysis import analyze_to
+from fazhi_lib.briefs import run_briefs
 from fazhi_lib.i18n import DEFAULT_LANG
-from fazhi_lib.outputs import Terminated, exit_on_signals
-from fazhi_lib.parameters import argument
-
-if TYPE_CHECKING:
-    from fazhi_lib.pipeline import NothingReadError, Written
+from fazhi_lib.manifest import fingerprint, ingest_current
+from fazhi_lib.outputs import Terminated, exit_on_signals, mark
+from fazhi_lib.parameters import ParameterError, argument, parse_value
+from fazhi_lib.pipeline import InputError, NothingReadError, check_inputs, ingest_to
+from fazhi_lib.schema import TABLES
+from fazhi_lib.store import OutputError, TablesNotFound, Written, ensure_writable, read_written
+from fazhi_lib.vocabulary import VocabularyError, as_vocabulary
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -54,6 +58,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="local processes (default) or a Dask distributed cluster")
     ing.add_argument("--scheduler", metavar="ADDRESS",
                      help="with --engine dask: the scheduler's address (default: a local cluster of --jobs workers)")
+    ing.add_argument("--vocab", metavar="DIR",
+                     help="a folder of vocabulary files named like the packaged ones (mechanisms.csv, indicators.csv, "
+                          "stopwords.txt …) whose rows are added to them, a row with a packaged key replacing it")
     ing.add_argument("--no-cache", action="store_true",
                      help="parse every file again (by default results are cached in OUTDIR/.cache and files whose "
                           "content and metadata are unchanged are not parsed again)")
@@ -67,6 +74,9 @@ def _parser() -> argparse.ArgumentParser:
     ana.add_argument("--vectorizer", choices=("words", "chars"), default="words")
     ana.add_argument("--random-state", type=argument("random_state"), default=0, metavar="N")
     ana.add_argument("--csv", action="store_true", help="also write the tables as CSV")
+    ana.add_argument("--vocab", metavar="DIR",
+                     help="a folder of vocabulary files named like the packaged ones (mechanisms.csv, indicators.csv, "
+                          "stopwords.txt …) whose rows are added to them, a row with a packaged key replacing it")
     bri = sub.add_parser("brief", help="ingest, analyze, run every notebook and render HTML briefs",
                          description="Ingest INPUT (default: seeds/) unless its tables are up to date, analyze, "
                                      "execute every notebook of notebooks/ with papermill and render each to "
@@ -92,6 +102,9 @@ def _parser() -> argparse.ArgumentParser:
                           "fazhi_lib.briefs.PER_REPORT_MAX_DOCS); --no-per-report renders none")
     bri.add_argument("--tables", metavar="DIR", help="tables directory (default data/processed/<input name>)")
     bri.add_argument("--notebooks", metavar="DIR", help="the notebooks to run (default: the project's notebooks/)")
+    bri.add_argument("--vocab", metavar="DIR",
+                     help="a folder of vocabulary files named like the packaged ones (mechanisms.csv, indicators.csv, "
+                          "stopwords.txt …) whose rows are added to them, a row with a packaged key replacing it")
     bri.add_argument("-v", "--verbose", action="store_true",
                      help="print every step and everything the notebooks' kernels print (by default kept in the "
                           "run's brief.log)")
@@ -104,8 +117,6 @@ MAX_LINES = 20  # problem and skipped lines printed for a larger corpus; the res
 
 def _ready_to_ingest(args: argparse.Namespace) -> bool:
     """Check the inputs and the output folder before the work, not after it, and before anything is written."""
-    from fazhi_lib.outputs import mark
-    from fazhi_lib.pipeline import InputError, OutputError, check_inputs, ensure_writable
 
     try:
         check_inputs(args.inputs, [args.out])
@@ -126,28 +137,26 @@ def _print_unread(command: str, exc: NothingReadError) -> None:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from fazhi_lib.pipeline import TABLES, NothingReadError, fingerprint, ingest_to, read_written
 
+    try:
+        vocab = as_vocabulary(args.vocab)
+    except VocabularyError as exc:
+        print(f"fazhi ingest: {exc}; nothing was read or written", file=sys.stderr)
+        return 2
     if not _ready_to_ingest(args):
         return 2
     t0 = time.perf_counter()
     cache = None if args.no_cache else Path(args.out) / ".cache"
-    stamp = Path(args.out) / ".cache" / "fingerprint"
-    fp = None if cache is None else fingerprint(args.inputs, args.metadata, args.max_mb)
-    unchanged = (fp is not None and stamp.is_file() and stamp.read_text() == fp
-                 and all((Path(args.out) / f"{n}.parquet").is_file() for n in TABLES)
+    fp = fingerprint(args.inputs, metadata=args.metadata, max_mb=args.max_mb, vocab=vocab)
+    unchanged = (cache is not None and ingest_current(args.out, fp)
                  and (not args.csv or all((Path(args.out) / f"{n}.csv").is_file() for n in TABLES)))
     if unchanged:  # same files, metadata and parser as the tables already written: nothing to do
         written = read_written(args.out)
     else:
         try:
-            stamp.unlink(missing_ok=True)  # the tables are about to change: until done, they match no fingerprint
             written = ingest_to(args.inputs, args.out, csv=args.csv, metadata=args.metadata, jobs=max(1, args.jobs),
                                 max_mb=args.max_mb, cache_dir=cache, engine=args.engine, scheduler=args.scheduler,
-                                keep_readable_tables=True)
-            if fp is not None and not (written.documents["status"] == "failed").any():  # failures are retried
-                stamp.parent.mkdir(parents=True, exist_ok=True)
-                stamp.write_text(fp)
+                                keep_readable_tables=True, fingerprint_now=fp, vocab=vocab)
         except NothingReadError as exc:
             _print_unread("ingest", exc)
             return 1
@@ -195,21 +204,19 @@ def _print_lines(lines: list[str], total: int, table: Path) -> None:
 
 
 def _analyze(args: argparse.Namespace) -> int:
-    from fazhi_lib.analysis import analyze
-    from fazhi_lib.pipeline import OutputError, load
 
+    t0 = time.perf_counter()
     try:
-        corpus = load(args.outdir)
-    except FileNotFoundError as exc:
+        tables = analyze_to(args.outdir, {"n_topics": args.topics, "vectorizer": args.vectorizer,
+                                          "random_state": args.random_state}, csv=args.csv, vocab=args.vocab)
+        mark(args.outdir, "tables")
+    except (TablesNotFound, VocabularyError) as exc:
         print(f"fazhi analyze: {exc}", file=sys.stderr)
         return 2
-    t0 = time.perf_counter()
-    tables = analyze(corpus, k=args.topics, vectorizer=args.vectorizer, random_state=args.random_state)
-    try:
-        written = write_tables(tables, args.outdir, csv=args.csv)
     except (OSError, OutputError) as exc:
         print(f"fazhi analyze: cannot write to {args.outdir}: {exc}", file=sys.stderr)
         return 2
+    written = list(tables)
     n_topics = tables["topics"]["topic"].nunique()
     remedies = tables["remedies"]
     share = remedies["matched"].mean() if len(remedies) else 0.0
@@ -252,9 +259,6 @@ class _Bar:
 
 
 def _brief(args: argparse.Namespace) -> int:
-    from fazhi_lib.briefs import run_briefs
-    from fazhi_lib.parameters import ParameterError, parse_value
-    from fazhi_lib.pipeline import InputError, NothingReadError, OutputError
 
     params = {name: parse_value(value) for name, value in args.parameter}
     bar = _Bar()
@@ -262,8 +266,9 @@ def _brief(args: argparse.Namespace) -> int:
         manifest = run_briefs(args.inputs or None, out=args.out, params=params, jobs=max(1, args.jobs),
                               with_code=args.with_code, per_report=args.per_report, tables_dir=args.tables,
                               notebooks_dir=args.notebooks, lang=args.lang, quiet=not args.verbose,
-                              log=print if args.verbose else None, progress=None if args.verbose else bar)
-    except ParameterError as exc:
+                              log=print if args.verbose else None, progress=None if args.verbose else bar,
+                              vocab=args.vocab)
+    except (ParameterError, VocabularyError) as exc:
         print(f"fazhi brief: {exc}; no notebook was run", file=sys.stderr)
         return 2
     except InputError as exc:
@@ -281,20 +286,14 @@ def _brief(args: argparse.Namespace) -> int:
     _print_lines([f"  failed: {f['source']}: {f['message']}" for f in failed_docs[:MAX_LINES]], len(failed_docs),
                  Path(manifest["corpus"]["tables_dir"]) / "documents.parquet")
     n, pages = len(manifest["notebooks"]), manifest.get("reports", [])
+    if n + len(pages) == 0:  # never success: a run that rendered nothing has briefed nothing
+        print(f"fazhi brief: no brief was rendered; see {manifest['index']}", file=sys.stderr)
+        return 2
     pages_ok = sum(1 for p in pages if p["status"] == "ok")
     nbs_ok = sum(1 for nb in manifest["notebooks"] if nb["status"] == "ok")
     print(f"{nbs_ok} of {n} notebook briefs and {pages_ok} of {len(pages)} report briefs ok, {len(failed_docs)} "
           f"files failed ({manifest['duration']:.1f} s); index: {manifest['index']}")
     return 1 if manifest["failed"] or failed_docs else 0
-
-
-def write_tables(tables: dict[str, pd.DataFrame], outdir: str, csv: bool = False) -> list[str]:
-    """Write named tables as Parquet (and CSV) into outdir, atomically; returns the names written."""
-    from fazhi_lib.outputs import mark
-    from fazhi_lib.pipeline import Corpus
-
-    mark(Corpus.write_tables(tables, outdir, csv=csv), "tables")
-    return list(tables)
 
 
 COMMANDS = {"ingest": _ingest, "analyze": _analyze, "brief": _brief}

@@ -6,8 +6,7 @@ indicator from the vocabulary ``fazhi_lib/vocab/indicators.csv`` (``canonical_in
 are comparable across reports (``screen``), picks one number per (report, indicator) (``comparable``) and says which
 reports state which indicators (``coverage``) and what was left out and why (``exclusions``).
 
-Everything here is a pure function of DataFrames, except ``load_tables``, which reads (or builds) the tables for a
-notebook.
+Everything here is a pure function of DataFrames; the notebooks read the tables with ``fazhi_lib.store``.
 
 Rules of ``comparable`` (in plain words, for researchers):
 
@@ -34,14 +33,24 @@ Rules of ``comparable`` (in plain words, for researchers):
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cache, lru_cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from fazhi_lib.vocabulary import read_rows
+from fazhi_lib.indicators import (
+    RATE_KINDS,
+    IndicatorRule,
+    _norm,
+    _opt,
+    _rule_of,
+    _vocab_kinds,
+    canonical_indicator,
+    indicator_rules,
+    indicator_vocabulary,
+)
+from fazhi_lib.numerals import span_number
+from fazhi_lib.schema import readable
+from fazhi_lib.vocabulary import per_vocabulary
 
 __all__ = [
     "COMPARABLE_COLUMNS",
@@ -54,21 +63,17 @@ __all__ = [
     "exclusions",
     "indicator_rules",
     "indicator_vocabulary",
-    "load_tables",
     "report_labels",
     "screen",
     "source_table",
 ]
 
-# The metrics table's columns: fazhi_lib.metrics.METRIC_COLUMNS (metrics imports this module, not the reverse).
 #: Columns of ``comparable``'s result (the first ones are the core; the rest help quoting and checking).
 COMPARABLE_COLUMNS = [
     "doc_id", "jurisdiction", "admin_level", "year_start", "year_end", "canonical_indicator", "unit", "unit_kind",
     "value", "value_per_year", "n_years", "cumulative", "per_year_applied", "sentence", "raw", "n_mentions",
     "report", "measure", "year", "part", "approx", "bound", "indicator", "metric_id",
 ]
-RATE_KINDS = frozenset({"percent"})
-CLAUSE_BREAKS = "，,；;。！!？?：:\n、"
 _DEFAULTS: dict[str, object] = {
     "value": np.nan, "year": pd.NA, "item_id": None, "section_id": None, "part": "", "sentence": "", "raw": "",
     "unit": "", "unit_kind": "",
@@ -77,171 +82,13 @@ _DEFAULTS: dict[str, object] = {
 }
 
 
-# ---- the indicator vocabulary ------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class IndicatorRule:
-    """One row of ``vocab/indicators.csv``: a canonical indicator and one group of its phrasings."""
-
-    canonical: str
-    unit_kind: str  # "" = any kind
-    measure: str  # flow / stock / rate
-    units: re.Pattern[str] | None  # the unit must match in full; None = any unit
-    pattern: re.Pattern[str]
-    note: str
-
-    def fits(self, unit_kind: str | None, unit: str | None) -> bool:
-        """Whether a number of this kind and unit can be this indicator (unknown kind or unit: yes)."""
-        if unit_kind and self.unit_kind and unit_kind != self.unit_kind:
-            return False
-        return not (unit and self.units is not None and not self.units.fullmatch(unit))
-
-
-@cache
-def indicator_rules() -> tuple[IndicatorRule, ...]:
-    """The rows of ``vocab/indicators.csv`` with compiled expressions, in file order (parsed once per process).
-
-    Raises ValueError naming the row when a regular expression does not compile."""
-    rules = []
-    for row in read_rows("indicators.csv"):
-        try:
-            pattern = re.compile(row["pattern"])
-            units = re.compile(row["units"]) if row.get("units") else None
-        except (re.error, KeyError) as exc:
-            raise ValueError(f"indicators.csv: bad row for {row.get('canonical')!r}: {exc}") from exc
-        measure = row.get("measure") or ("rate" if row.get("unit_kind") in RATE_KINDS else "flow")
-        rules.append(IndicatorRule(row["canonical"], row.get("unit_kind", ""), measure, units, pattern,
-                                   row.get("note", "")))
-    return tuple(rules)
-
-
-def indicator_vocabulary() -> pd.DataFrame:
-    """The indicator vocabulary as a DataFrame (canonical, unit_kind, measure, units, note, pattern), file order."""
-    return pd.DataFrame([
-        {"canonical": r.canonical, "unit_kind": r.unit_kind, "measure": r.measure,
-         "units": r.units.pattern if r.units is not None else "", "note": r.note, "pattern": r.pattern.pattern}
-        for r in indicator_rules()
-    ])
-
-
-def _norm(text: object) -> str:
-    if text is None or (not isinstance(text, str) and pd.isna(text)):
-        return ""
-    return "".join(str(text).split())
-
-
-def _opt(value: object) -> str | None:
-    s = _norm(value)
-    return s or None
-
-
-@lru_cache(maxsize=1 << 16)
-def _canonical(texts: tuple[str, ...], unit_kind: str | None, unit: str | None) -> str | None:
-    rules = [r for r in indicator_rules() if r.fits(unit_kind, unit)]
-    for text in dict.fromkeys(texts):
-        if text:
-            for rule in rules:
-                if rule.pattern.search(text):
-                    return rule.canonical
-    return None
-
-
-@lru_cache(maxsize=8)
-def _breaks_re(breaks: str) -> re.Pattern[str]:
-    return re.compile(f"[{re.escape(breaks)}]")
-
-
-def _clause_at(text: str, i: int, j: int, breaks: str = CLAUSE_BREAKS) -> str:
-    """The part of ``text`` around ``text[i:j]`` between the nearest ``breaks`` characters on either side."""
-    rx = _breaks_re(breaks)
-    lo = 0
-    for m in rx.finditer(text, 0, i):
-        lo = m.end()
-    end = rx.search(text, j)
-    return text[lo:end.start() if end else len(text)]
-
-
-def _focus(context: str, indicator: str) -> tuple[str, str]:
-    """The clause of ``context`` where the indicator phrase stands (found whole, else by its longest tail of two or
-    more characters), split at ，；：、。 and split only at ，；：。; the whole context twice when the phrase is not
-    in it."""
-    if context and indicator:
-        for k in range(len(indicator), 1, -1):
-            i = context.rfind(indicator[-k:])
-            if i >= 0:
-                return _clause_at(context, i, i + k), _clause_at(context, i, i + k, CLAUSE_BREAKS.replace("、", ""))
-    return context, context
-
-
-def canonical_indicator(indicator: str, context: str = "", unit_kind: str | None = None,
-                        unit: str | None = None) -> str | None:
-    """The canonical indicator of a reported number, or None when no vocabulary row matches.
-
-    In: ``indicator``, the phrase the number measures (调解成功率, 发放法治宣传资料); ``context``, the sentence (or
-    clause) the number stands in; ``unit_kind`` (count, percent, money …) and ``unit`` (份, 人次, % …) of the number,
-    when known (pass both: the unit tells sessions 场/次 from persons 人/名).
-    Out: the ``canonical`` name of the first row of ``vocab/indicators.csv`` whose pattern matches and whose
-    unit_kind and units fit (rows with an empty unit_kind or units fit anything). The patterns are tried on the
-    indicator phrase first; only when none matches, on the clause of ``context`` that holds the phrase (split at
-    ，；：、。), then on that clause split only at ，；：。 — never on a whole sentence, so that a word of a
-    neighbouring clause cannot name the number. Cached: cheap to call for every row.
-
-    >>> canonical_indicator("调解成功率", unit_kind="percent")
-    '调解成功率'
-    >>> canonical_indicator("成功调解", unit_kind="count", unit="件")
-    '调解矛盾纠纷数'
-    """
-    ind = _norm(indicator)
-    return _canonical((ind, *_focus(_norm(context), ind)), _opt(unit_kind), _opt(unit))
-
-
-def _rule_of(canonical: str) -> IndicatorRule | None:
-    return _rules_by_name().get(canonical)
-
-
-@cache
-def _rules_by_name() -> dict[str, IndicatorRule]:
-    out: dict[str, IndicatorRule] = {}
-    for r in indicator_rules():
-        out.setdefault(r.canonical, r)
-    return out
-
-
-@cache
-def _vocab_kinds() -> dict[str, tuple[str, ...]]:
-    kinds: dict[str, list[str]] = {}
-    for r in indicator_rules():
-        lst = kinds.setdefault(r.canonical, [])
-        if r.unit_kind and r.unit_kind not in lst:
-            lst.append(r.unit_kind)
-    return {k: tuple(v) for k, v in kinds.items()}
-
-
 # ---- text helpers ---------------------------------------------------------------------------------------------------
 
 
-_CN_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 _RANGE_RE = re.compile(r"(20\d\d|19\d\d)年?(?:度)?\s*(?:至|到|-|—|–|~|～)\s*(20\d\d|19\d\d)年")
 _SINCE_RE = re.compile(r"(?:自|从)?(20\d\d|19\d\d)年(?:度)?(?:以来|来|至今|起)")
 _N_YEARS_RE = re.compile(r"(?<![\d〇零一二两三四五六七八九十])([一二两三四五六七八九十]{1,3}|\d{1,2})年"
                          r"(?:来|以来|间|中|内|期间)|近([一二两三四五六七八九十]{1,3}|\d{1,2})年")
-
-
-def _cn_number(s: str) -> int | None:
-    if s.isdigit():
-        return int(s)
-    if s == "十":
-        return 10
-    if len(s) == 1:
-        return _CN_DIGITS.get(s)
-    if s.startswith("十"):
-        return 10 + _CN_DIGITS.get(s[1], 0)
-    if s.endswith("十"):
-        return _CN_DIGITS.get(s[0], 0) * 10
-    if len(s) == 3 and s[1] == "十":
-        return _CN_DIGITS.get(s[0], 0) * 10 + _CN_DIGITS.get(s[2], 0)
-    return None
 
 
 def cumulative_span(text: str, year_end: int | None = None) -> int | None:
@@ -261,7 +108,7 @@ def cumulative_span(text: str, year_end: int | None = None) -> int | None:
             if int(year_end) >= a:
                 best = max(best or (-1, 0), (m.start(), int(year_end) - a + 1))
     for m in _N_YEARS_RE.finditer(text):
-        n = _cn_number(m.group(1) or m.group(2))
+        n = span_number(m.group(1) or m.group(2))
         if n and 1 <= n <= 30:
             best = max(best or (-1, 0), (m.start(), n))
     return best[1] if best else None
@@ -295,7 +142,7 @@ def _metrics_frame(metrics: pd.DataFrame) -> pd.DataFrame:
     return m
 
 
-@lru_cache(maxsize=4096)
+@per_vocabulary(maxsize=4096)
 def _name_fits(canonical: str, unit_kind: str | None, unit: str | None) -> bool:
     """Whether the vocabulary admits a number of this unit under ``canonical``; a number of another unit kind is
     admitted here (``screen`` leaves it out as ``other unit kind``)."""
@@ -487,7 +334,7 @@ def coverage(metrics: pd.DataFrame, documents: pd.DataFrame, indicators: list[st
     ``report_labels(documents)`` gives readable row labels."""
     d = documents
     if "status" in d.columns:
-        d = d[d["status"].isin(["ok", "warning"])]
+        d = readable(d)
     doc_ids = list(dict.fromkeys(d["doc_id"]))
     s = screen(metrics, indicators=indicators, include_targets=include_targets)
     s = s[s["reason"].eq("") & s["doc_id"].isin(doc_ids)]
@@ -541,17 +388,3 @@ def source_table(table: pd.DataFrame, mark: tuple[str, str] = ("【", "】")) ->
 
 
 # ---- loading for notebooks ------------------------------------------------------------------------------------------
-
-
-def load_tables(tables_dir: str | Path = "data/processed/seeds", input_dir: str | Path | None = "seeds"
-                ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The metrics and documents tables for an analysis (reads files: the one non-pure function here).
-
-    In: ``tables_dir``, a ``fazhi ingest`` output directory; ``input_dir``, reports to ingest in memory when
-    ``tables_dir`` has no metrics.parquet. Relative paths are taken from the working directory, else from the
-    project root (the first parent holding pyproject.toml and fazhi_lib/), so a notebook finds the seeds wherever
-    it runs. Out: (metrics, documents). Raises FileNotFoundError when neither source exists."""
-    from fazhi_lib.pipeline import read_tables
-
-    t = read_tables(tables_dir, input_dir, ("metrics", "documents"))
-    return t["metrics"], t["documents"]

@@ -21,16 +21,14 @@ In plain words, for researchers:
   either; ``lift`` = how many times more often they appear together than if reports adopted them independently
   (1 = no association; with few reports a high lift is noise, so pairs need ``min_reports`` reports together).
 
-Everything here is a pure function of DataFrames except ``load_tables`` (reads files) and the two chart helpers
-(``bar_chart``, ``stacked_bars``), which draw with matplotlib.
+Everything here is a pure function of DataFrames except the two chart helpers (``bar_chart``, ``stacked_bars``),
+which draw with matplotlib; the notebooks read the tables with ``fazhi_lib.store``.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -38,9 +36,9 @@ import pandas as pd
 
 from fazhi_lib.compare import report_labels
 from fazhi_lib.i18n import t
-from fazhi_lib.measures import MEASURE_COLUMNS
-from fazhi_lib.pipeline import read_tables
-from fazhi_lib.vocabulary import read_rows
+from fazhi_lib.plotting import use_chinese_font
+from fazhi_lib.schema import MEASURE_COLUMNS, readable
+from fazhi_lib.vocabulary import per_vocabulary, read_rows
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -56,7 +54,6 @@ __all__ = [
     "dimension_labels",
     "done_vs_planned",
     "jaccard",
-    "load_tables",
     "pairs",
     "report_matrix",
     "select_dimension",
@@ -74,13 +71,12 @@ ADOPTION_COLUMNS = [
 UNCLASSIFIED = "unclassified"
 UNCLASSIFIED_LABEL = "未分类"
 SOURCE_ORDER = ("lexicon", "quoted", "suffix")
-READ_STATUSES = ("ok", "warning")
 
 
 # ---- the inputs ------------------------------------------------------------------------------------------------------
 
 
-@cache
+@per_vocabulary
 def dimension_labels() -> dict[str, str]:
     """{dimension: Chinese label} from ``vocab/dimensions.csv`` in file order, plus ``unclassified`` → 未分类."""
     labels = {r["dimension"]: r.get("label") or r["dimension"] for r in read_rows("dimensions.csv")}
@@ -124,7 +120,7 @@ def _reports(documents: pd.DataFrame) -> pd.DataFrame:
     """The documents that were read (status ok or warning; all when there is no status), one row per doc_id."""
     d = documents
     if "status" in d.columns:
-        d = d[d["status"].isin(READ_STATUSES)]
+        d = readable(d)
     return d.drop_duplicates("doc_id")
 
 
@@ -469,18 +465,6 @@ def sources(measures: pd.DataFrame, term: str | Iterable[str], documents: pd.Dat
 # ---- loading for notebooks -------------------------------------------------------------------------------------------
 
 
-def load_tables(tables_dir: str | Path = "data/processed/seeds", input_dir: str | Path | None = "seeds"
-                ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The measures and documents tables for an analysis (reads files: not a pure function).
-
-    In: ``tables_dir``, a ``fazhi ingest`` output directory; ``input_dir``, reports to ingest in memory when
-    ``tables_dir`` has no measures.parquet (e.g. tables written by an older version). Relative paths are taken from
-    the working directory, else from the project root, as in ``compare.load_tables``. Out: (measures, documents).
-    Raises FileNotFoundError when neither source exists."""
-    t = read_tables(tables_dir, input_dir, ("measures", "documents"))
-    return t["measures"], t["documents"]
-
-
 # ---- charts ----------------------------------------------------------------------------------------------------------
 
 
@@ -496,7 +480,6 @@ def bar_chart(frame: pd.DataFrame, value: str, label: str, title: str, xlabel: s
     selected)."""
     import matplotlib.pyplot as plt
 
-    from fazhi_lib.plotting import use_chinese_font
 
     use_chinese_font()
     data = frame.sort_values(value, ascending=False, kind="stable") if sort else frame
@@ -527,7 +510,6 @@ def stacked_bars(frame: pd.DataFrame, label: str, columns: dict[str, str], title
     drawn. Out: the Figure, with the legend under the title."""
     import matplotlib.pyplot as plt
 
-    from fazhi_lib.plotting import use_chinese_font
 
     use_chinese_font()
     shown = frame.head(max_bars).iloc[::-1]

@@ -28,7 +28,7 @@ statements. The score of a pair is a weighted sum of four similarities, each bet
    little);
 4. **indicators**: the same share for the canonical indicators of the items' numbers (the ``metrics`` table).
 
-The defaults were set on the synthetic panels of ``fazhi_lib.generate`` and checked on hand-written next-year
+The defaults were set on the synthetic panels of ``synthetic.generate`` and checked on hand-written next-year
 reports of real seed reports (``tests/data/followup/``); ``benchmarks/followup.py`` prints precision and
 recall. Everything here except the matcher's ``fit`` is a pure function of DataFrames.
 """
@@ -39,7 +39,6 @@ import difflib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -47,8 +46,9 @@ from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer, TfidfVectorizer
 from sklearn.preprocessing import normalize
 
+from fazhi_lib.schema import COPIED_COLUMNS, PROMISE_COLUMNS, RECURRING_COLUMNS
 from fazhi_lib.topics import segments, statement_words
-from fazhi_lib.vocabulary import read_rows
+from fazhi_lib.vocabulary import per_vocabulary, read_rows
 
 __all__ = [
     "COPIED_COLUMNS",
@@ -64,10 +64,6 @@ __all__ = [
     "same_work",
 ]
 
-PROMISE_COLUMNS = ["doc_id", "plan_item_id", "next_doc_id", "next_item_id", "similarity", "kept", "evidence",
-                   "restated_item_id"]
-RECURRING_COLUMNS = ["doc_id", "item_id", "next_doc_id", "next_item_id", "similarity", "verbatim", "same_topic"]
-COPIED_COLUMNS = ["panel_id", "doc_id", "next_doc_id", "year_end", "next_year_end", "segments", "copied", "share"]
 #: Parts of a report that tell what was done in its period: where last year's plans are looked for.
 DONE_PARTS = ("measures", "effects", "leader_duty")
 
@@ -81,7 +77,7 @@ def normalized(text: object) -> str:
     return _NOT_COMPARED.sub("", text if isinstance(text, str) else "")
 
 
-@cache
+@per_vocabulary
 def _phrases() -> tuple[re.Pattern[str], dict[str, str]]:
     """The pattern of every phrase of ``vocab/followup_phrases.csv`` (longest first) and the canonical of each."""
     canonical = {}

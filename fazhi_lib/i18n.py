@@ -18,11 +18,9 @@ The Chinese names of parts, statuses and dimensions mirror their owners (``overv
 
 from __future__ import annotations
 
-import csv
-import io
 from functools import cache
 
-from fazhi_lib.vocabulary import vocab_path
+from fazhi_lib.vocabulary import csv_records, vocab_path
 
 __all__ = ["DEFAULT_LANG", "LANGS", "catalogue", "check_lang", "header", "html_lang", "label", "t", "value_label"]
 
@@ -34,33 +32,22 @@ _HTML_LANG = {"en": "en", "zh": "zh-CN"}
 
 @cache
 def catalogue() -> dict[str, dict[str, str]]:
-    """{key: {lang: text}} from ``vocab/messages.csv`` (comment lines start with ``#``; fields with commas are
-    quoted). Raises ValueError on a duplicate key or a missing translation, naming the line."""
-    rows = list(csv.reader(io.StringIO("\n".join(_records(vocab_path("messages.csv").read_text(encoding="utf-8"))))))
-    if not rows or rows[0] != ["key", *LANGS]:
+    """{key: {lang: text}} from ``vocab/messages.csv``, read by the one vocabulary reader
+    (``vocabulary.csv_records``: comment lines start with ``#``; fields with commas are quoted). Raises ValueError on
+    a duplicate key or a missing translation, naming the line."""
+    header, records = csv_records(vocab_path("messages.csv").read_text(encoding="utf-8"))
+    if header != ["key", *LANGS]:
         raise ValueError(f"vocab/messages.csv: the header must be key,{','.join(LANGS)}")
     out: dict[str, dict[str, str]] = {}
-    for row in rows[1:]:
+    for line, row in records:
         if len(row) != len(LANGS) + 1 or not all(field.strip() for field in row):
-            raise ValueError(f"vocab/messages.csv: row {row!r} needs a key and one text per language "
+            raise ValueError(f"vocab/messages.csv, line {line}: row {row!r} needs a key and one text per language "
                              "(quote a text that holds a comma)")
         key, texts = row[0].strip(), {lang: text.strip() for lang, text in zip(LANGS, row[1:], strict=True)}
         if key in out:
-            raise ValueError(f"vocab/messages.csv: key {key!r} appears twice")
+            raise ValueError(f"vocab/messages.csv, line {line}: key {key!r} appears twice")
         out[key] = texts
     return out
-
-
-def _records(text: str) -> list[str]:
-    """The lines of the catalogue without comments and blank lines, except inside a quoted field (a paragraph
-    break of notebook prose is a blank line within its quotes)."""
-    kept: list[str] = []
-    quoted = False  # inside a quoted field that runs over lines: an odd number of quotes so far
-    for line in text.splitlines():
-        if quoted or (line.strip() and not line.lstrip().startswith("#")):
-            kept.append(line)
-            quoted ^= line.count('"') % 2 == 1
-    return kept
 
 
 def check_lang(lang: str) -> str:

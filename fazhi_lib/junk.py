@@ -20,9 +20,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
-from fazhi_lib.vocabulary import read_rows, words_pattern
+from fazhi_lib.textrules import CJK
+from fazhi_lib.vocabulary import per_vocabulary, read_rows, words_pattern
 
 __all__ = ["FIELD_ROLES", "JunkSpan", "field_roles", "head_junk_anchor", "head_spans", "is_menu_line",
            "is_separator_residue", "tail_start"]
@@ -30,7 +30,7 @@ __all__ = ["FIELD_ROLES", "JunkSpan", "field_roles", "head_junk_anchor", "head_s
 # Roles of a publishing-block field whose value is worth keeping for metadata (see vocab/page_fields.csv).
 FIELD_ROLES = ("publisher", "source", "title")
 
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = CJK
 # A full date: ISO-like (2023-03-27, 2021/03/29, 2024.1.5) or written (2025年09月05日); a time may follow.
 _ISO_DATE = r"(?:19|20)\d\d\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{1,2}(?!\d)"
 _CN_DATE = r"(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日"
@@ -89,13 +89,13 @@ class JunkSpan:
     role: str = ""
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def field_roles() -> dict[str, str]:
     """Publishing-block field name -> role, from ``vocab/page_fields.csv``."""
     return {r["field"]: r["role"] for r in read_rows("page_fields.csv")}
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def _portal_words() -> dict[str, tuple[str, ...]]:
     words: dict[str, list[str]] = {}
     for r in read_rows("portal_words.csv"):
@@ -123,13 +123,13 @@ _SEP = r"(?:[\]】:：|｜]\s*)+"
 _ALT_NAME = r"(?:/[^\]】|:：\s]{1,8})?"  # 有效性/截止日期, 备注/文号
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def _key_ahead() -> str:
     """An expression for where a publishing-block field starts (its name and a separator, or a date)."""
     return rf"(?:[\[【]\s*)?(?:{words_pattern(field_roles())})\s*{_ALT_NAME}\s*(?:[\]】:：|｜]|{_STAMP})"
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def _field_pattern() -> str:
     """A publishing-block field's name and separator (its value is read by :func:`_value_re` of its role); a field
     of dates may be followed by its date at once (发布时间2025年09月05日)."""
@@ -139,7 +139,7 @@ def _field_pattern() -> str:
             rf"|(?P<date_key>{_key_words(dates)})\s*{_ALT_NAME}\s*(?={_STAMP}))")
 
 
-@lru_cache(maxsize=16)
+@per_vocabulary(maxsize=16)
 def _value_re(role: str) -> re.Pattern[str]:
     """The value of a field of ``role`` right after its separator; an empty match when the field is empty."""
     key_ahead = _key_ahead()
@@ -166,7 +166,7 @@ def _value_re(role: str) -> re.Pattern[str]:
     return re.compile(f"(?:(?!{organ})(?:{free})|(?={organ}))")
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def _head_re() -> re.Pattern[str]:
     """One expression for every kind of head junk; the group that matched names the kind."""
     field, key_ahead = _field_pattern(), _key_ahead()
@@ -211,7 +211,7 @@ def _is_index(token: str) -> bool:
     return len(token) >= 12 and digits >= 8 and not re.fullmatch(r"(?:19|20)\d\d\s*[-/]\s*(?:19|20)\d\d", token)
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def head_junk_anchor() -> re.Pattern[str]:
     """Something every kind of :func:`head_spans` holds: a separator or bracket, a full date, a field's name with
     its colon, a portal's word standing alone, a site name's dash after a title. A stretch of text without any
@@ -225,7 +225,7 @@ def head_junk_anchor() -> re.Pattern[str]:
     )
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def _glued_word_re() -> re.Pattern[str]:
     """A bar or menu word right after other junk, glued to what follows (打印 in 来源:某某网【字体:打印中共…)."""
     return re.compile(rf"\s*[|｜•·]?\s*(?:{_words('print', 'share', 'menu')})(?:\s*[:：])?", re.IGNORECASE)
@@ -291,7 +291,7 @@ def is_separator_residue(text: str) -> bool:
     return bool(_SEPARATORS.fullmatch(text))
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def _tail_re() -> re.Pattern[str]:
     return re.compile(_TAIL_ANCHOR, re.IGNORECASE)
 

@@ -33,13 +33,15 @@ import pandas as pd
 
 from fazhi_lib import __version__
 from fazhi_lib import overview as ov
+from fazhi_lib.analysis import current_analysis
 from fazhi_lib.compare import comparable, report_labels
 from fazhi_lib.diffusion import adoption
 from fazhi_lib.htmltable import TABLE_CSS, fields_table, format_number, format_percent
 from fazhi_lib.i18n import DEFAULT_LANG, check_lang, header, html_lang, label, t, value_label
-from fazhi_lib.pipeline import READABLE, read_tables
 from fazhi_lib.report_page import PAGE_CSS, SECTION_CSS
 from fazhi_lib.safehtml import as_text, escape, path_href
+from fazhi_lib.schema import readable
+from fazhi_lib.store import read
 
 __all__ = ["Facts", "landing_page", "load_facts", "promise_pairs", "reports_by", "top_indicators",
            "top_mechanisms", "top_topics"]
@@ -130,14 +132,14 @@ def _csp(script: bool) -> str:
 def reports_by(documents: pd.DataFrame, column: str, unknown: str = "未知") -> pd.Series:
     """The reports (read without failure) per value of a documents column, most first; a missing value as
     ``unknown``."""
-    reports = documents[documents["status"].isin(READABLE)]
+    reports = readable(documents)
     values = reports[column].map(as_text).replace("", unknown)
     return values.value_counts().rename_axis(column).rename("reports")
 
 
 def reports_by_level_and_year(documents: pd.DataFrame, unknown: str = "未知") -> pd.DataFrame:
     """Reports per administrative level (rows, most reports first) and last year covered (columns, in order)."""
-    reports = documents[documents["status"].isin(READABLE)]
+    reports = readable(documents)
     level = reports["admin_level"].map(as_text).replace("", unknown)
     year = pd.to_numeric(reports["year_end"], errors="coerce").map(lambda y: unknown if pd.isna(y) else str(int(y)))
     table = pd.crosstab(level.to_numpy(), year.to_numpy())
@@ -177,7 +179,7 @@ def top_mechanisms(measures: pd.DataFrame, documents: pd.DataFrame, n: int = TOP
     if top.empty:
         return pd.DataFrame(columns=cols)
     mentions = measures[measures["term"].isin(top["term"]) & measures["doc_id"].isin(
-        documents.loc[documents["status"].isin(READABLE), "doc_id"])]
+        readable(documents)["doc_id"])]
     most = (mentions.groupby(["term", "doc_id"]).size().rename("n").reset_index()
             .sort_values(["term", "n", "doc_id"], ascending=[True, False, True], kind="stable")
             .drop_duplicates("term").set_index("term")["doc_id"])
@@ -251,12 +253,12 @@ class Facts:
 
 def load_facts(tables_dir: str | Path, links: Mapping[str, str] | None = None) -> Facts:
     """Read what the landing page shows from a tables directory (the ingest tables, and the analysis tables when
-    ``fazhi analyze`` wrote them all). ``links``: doc_id → the report's brief, relative to the run folder."""
-    tables = read_tables(tables_dir, None, ("documents", "skipped", "metrics", "measures"))
+    they are current: ``analysis.current_analysis``). ``links``: doc_id → the report's brief, relative to the run
+    folder."""
+    tables = read(tables_dir, ("documents", "skipped", "metrics", "measures"))
     documents = tables["documents"]
-    analysis: dict[str, pd.DataFrame] = {}
-    if all((Path(tables_dir) / f"{n}.parquet").is_file() for n in ov.ANALYSIS_TABLES):
-        analysis = read_tables(tables_dir, None, ("problem_topics", "topics", "promises"))
+    current = current_analysis(tables_dir)  # never the analysis of an older ingest
+    analysis = {} if current is None else {n: current[n] for n in ("problem_topics", "topics", "promises")}
     return Facts(
         documents=documents, skipped=tables["skipped"], labels=report_labels(documents), links=dict(links or {}),
         topics=top_topics(analysis["problem_topics"], analysis["topics"]) if analysis else None,
@@ -377,7 +379,7 @@ def _corpus(manifest: Mapping, facts: Facts, lang: str) -> str:
     summary = ov.corpus_summary(docs)
     unknown = t("v.未知", lang)
     period = (f"{summary['first_year']}–{summary['last_year']}" if summary["first_year"] is not None else unknown)
-    readable_docs = docs[docs["status"].isin(READABLE)]
+    readable_docs = readable(docs)
     fields = [(t("idx.n_reports", lang), t("idx.n_reports_of", lang, n=format_number(summary["n_reports"]),
                                            files=format_number(summary["n_documents"]))),
               (t("idx.jurisdictions", lang), format_number(readable_docs["jurisdiction"].dropna().nunique())),

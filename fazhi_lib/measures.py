@@ -20,21 +20,17 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
 
 import pandas as pd
 
+from fazhi_lib.schema import frame
 from fazhi_lib.structure import Locator
-from fazhi_lib.vocabulary import read_rows, words_pattern
+from fazhi_lib.textrules import BOOK_TITLE, LINE_SENTENCE_END
+from fazhi_lib.vocabulary import per_vocabulary, read_rows, words_pattern
 
-MEASURE_COLUMNS = [
-    "doc_id", "measure_id", "item_id", "section_id", "part", "planned", "term", "surface", "kind", "dimension",
-    "source", "sentence", "start", "end",
-]
-
-_TITLE = re.compile(r"《[^》\n]{0,80}》")
+_TITLE = BOOK_TITLE
 _QUOTE = re.compile(r"“([^“”\n]{2,20})”")
-_SENT_END = re.compile(r"[。!?！？\n]")
+_SENT_END = LINE_SENTENCE_END
 _NOT_NAME = re.compile(r"[\d·・.?]|[,，。;；:：!！?？]|^[一二三四五六七八九十]+$|年$|日$|月$")
 _MECHANISM_NOUN = re.compile(
     r"(?:工作)?(机制|制度|模式|工作法|体系|平台|品牌|活动|行动|工程|服务|清单|改革|试点|创建|队伍|团|专班|工作室|调解室|站|中心|"
@@ -65,7 +61,7 @@ class _Lexicon:
     dimension: dict[str, str]
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def lexicon() -> _Lexicon:
     """The curated mechanism lexicon from ``vocab/mechanisms.csv``, compiled."""
     term_of: dict[str, str] = {}
@@ -92,12 +88,12 @@ def lexicon() -> _Lexicon:
     return _Lexicon(re.compile(words_pattern(surfaces)), term_of, plus, kind, dim)
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def _dimension_rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((r["dimension"], re.compile(r["pattern"])) for r in read_rows("dimensions.csv"))
 
 
-@lru_cache(maxsize=8192)  # terms recur across a corpus
+@per_vocabulary(maxsize=8192)  # terms recur across a corpus
 def dimension_of(term: str) -> str | None:
     """Dimension of a term: from the lexicon, else the first row of ``vocab/dimensions.csv`` matching its words."""
     lex = lexicon()
@@ -217,8 +213,4 @@ def extract_measures(text: str, doc_id: str = "", sections: list[dict] | None = 
 
 def measures_frame(rows: list[dict]) -> pd.DataFrame:
     """Measure rows as a DataFrame with stable dtypes."""
-    df = pd.DataFrame(rows, columns=MEASURE_COLUMNS)
-    df["planned"] = df["planned"].astype(bool)
-    for col in ("start", "end"):
-        df[col] = df[col].astype("int64")
-    return df
+    return frame("measures", rows)

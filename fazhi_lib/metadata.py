@@ -41,9 +41,7 @@ places.csv, place_short_names.csv) so that researchers can read and extend them.
 
 from __future__ import annotations
 
-import csv
 import functools
-import importlib.resources
 import io
 import itertools
 import math
@@ -56,6 +54,10 @@ from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
+
+from fazhi_lib.numerals import year_number
+from fazhi_lib.textrules import mask_brackets as _mask
+from fazhi_lib.vocabulary import per_vocabulary, read_rows
 
 __all__ = [
     "ADMIN_LEVELS",
@@ -100,13 +102,6 @@ class _Vocab:
     short_re: re.Pattern[str] | None
 
 
-def _vocab_rows(name: str) -> list[dict[str, str]]:
-    """Rows of a CSV file in fazhi_lib/vocab/ (lines starting with # are comments)."""
-    text = importlib.resources.files("fazhi_lib").joinpath("vocab").joinpath(name).read_text(encoding="utf-8")
-    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
-    return [{k.strip(): (v or "").strip() for k, v in row.items() if k} for row in csv.DictReader(lines)]
-
-
 def _by_last_char(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
     """Index words by their last character (longest first), so a lookup at a position tries only a few."""
     index: dict[str, list[str]] = {}
@@ -115,23 +110,23 @@ def _by_last_char(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in index.items()}
 
 
-@functools.lru_cache(maxsize=1)
+@per_vocabulary
 def _vocab() -> _Vocab:
     admin = [
-        (r["suffix"], r["admin_level"], r.get("free", "1") != "0") for r in _vocab_rows("admin_units.csv")
+        (r["suffix"], r["admin_level"], r.get("free", "1") != "0") for r in read_rows("admin_units.csv")
     ]
     admin.sort(key=lambda t: -len(t[0]))
-    depts = [(r["suffix"], r.get("in_text", "1") != "0") for r in _vocab_rows("departments.csv")]
+    depts = [(r["suffix"], r.get("in_text", "1") != "0") for r in read_rows("departments.csv")]
     depts.sort(key=lambda t: -len(t[0]))
     words: dict[str, list[str]] = {}
-    for r in _vocab_rows("non_place_words.csv"):
+    for r in read_rows("non_place_words.csv"):
         words.setdefault(r["kind"], []).append(r["word"])
     not_suffix_words = set(words.get("not_suffix", ()))
     index: dict[str, list[tuple[str, int]]] = {}
     for w in sorted(not_suffix_words):
         for k, ch in enumerate(w):
             index.setdefault(ch, []).append((w, k))
-    places = {r["name"]: r["admin_level"] for r in _vocab_rows("places.csv") if r.get("name")}
+    places = {r["name"]: r["admin_level"] for r in read_rows("places.csv") if r.get("name")}
     levels = [("admin_units.csv", lvl) for _, lvl, _ in admin]
     levels += [("places.csv", lvl) for lvl in places.values()]
     for where, level in levels:
@@ -141,9 +136,9 @@ def _vocab() -> _Vocab:
             )
     suffixes = sorted({s for s, _, _ in admin} | {s for s, _ in depts}, key=len, reverse=True)
     name_suffix = {
-        r["suffix"]: r["name_suffix"] for r in _vocab_rows("admin_units.csv") if r.get("name_suffix")
+        r["suffix"]: r["name_suffix"] for r in read_rows("admin_units.csv") if r.get("name_suffix")
     }
-    short = {r["short"]: r["name"] for r in _vocab_rows("place_short_names.csv") if r.get("short")}
+    short = {r["short"]: r["name"] for r in read_rows("place_short_names.csv") if r.get("short")}
     unknown = sorted(n for n in short.values() if n not in places)
     if unknown:
         raise ValueError(f"fazhi_lib/vocab/place_short_names.csv: names not in places.csv: {', '.join(unknown)}")
@@ -181,36 +176,12 @@ def _norm(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "")
 
 
-_MASK_PAIRS = (("《", "》"), ("〈", "〉"), ("<", ">"), ("(", ")"), ("[", "]"), ("【", "】"), ("〔", "〕"),
-               ("「", "」"), ("“", "”"))
-
-
-@functools.lru_cache(maxsize=16)
-def _mask_re(pairs: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
-    alts = []
-    for o, c in pairs:
-        limit = 40 if o == "“" else 120
-        alts.append(f"{re.escape(o)}[^{re.escape(o + c)}\n]{{0,{limit}}}{re.escape(c)}")
-    return re.compile("|".join(alts))
-
-
-def _mask(s: str, pairs: tuple[tuple[str, str], ...] = _MASK_PAIRS) -> str:
-    """Blank out bracketed and quoted spans (innermost first, nesting handled), keeping string positions."""
-    pat = _mask_re(pairs)
-    for _ in range(6):
-        new = pat.sub(lambda m: "□" * len(m.group(0)), s)
-        if new == s:
-            break
-        s = new
-    return s
 
 
 # ---------------------------------------------------------------------------------------------------------
 # years
 # ---------------------------------------------------------------------------------------------------------
 
-_CN_DIGITS = {"〇": 0, "零": 0, "○": 0, "O": 0, "0": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6,
-              "七": 7, "八": 8, "九": 9}
 _Y = r"(?:(?:19|20)\d{2}|一九[〇零○O0一二三四五六七八九]{2}|二[〇零○O0][〇零○O0一二三四五六七八九]{2})"
 _YEAR_RE = re.compile(
     rf"(?<![\d〇零○一二三四五六七八九])(?P<a>{_Y})\s*(?:年度?\s*)?"
@@ -228,14 +199,8 @@ _N_YEARS = re.compile(
 
 
 def _year_value(tok: str) -> int | None:
-    if tok.isdigit():
-        y = int(tok)
-    else:
-        try:
-            y = int("".join(str(_CN_DIGITS[c]) for c in tok))
-        except KeyError:
-            return None
-    return y if _YEAR_MIN <= y <= _YEAR_MAX else None
+    y = year_number(tok)
+    return y if y is not None and _YEAR_MIN <= y <= _YEAR_MAX else None
 
 
 @dataclass(frozen=True)
@@ -464,7 +429,7 @@ _ORG_TAIL = re.compile(r"(?:人民政府|政府|办事处|党工委|工委|党�
 _PARTY = re.compile(r"^中共|^中国共产党")
 
 
-@functools.lru_cache(maxsize=4096)  # a title is looked at several times (title, unit, jurisdiction)
+@per_vocabulary(maxsize=4096)  # a title is looked at several times (title, unit, jurisdiction)
 def _parse_org(org: str) -> _Unit | None:
     """Parse a clean organisation string (title segment, 发布机构 ...) into the unit or department it names.
 
@@ -498,7 +463,7 @@ def _orgs_in_title(title: str) -> list[_Unit]:
     return list(_orgs_in_label(title))
 
 
-@functools.lru_cache(maxsize=1024)
+@per_vocabulary(maxsize=1024)
 def _orgs_in_label(title: str) -> tuple[_Unit, ...]:
     s = _mask(_norm(title), (("《", "》"), ("〈", "〉")))
     out = []
@@ -559,16 +524,7 @@ def find_title(lines: list[str], max_lines: int = 25) -> int | None:
     "2024年法治政府建设情况报告"), the first line holding a whole title (with the issuing unit) is
     returned if there is one, else the line with the year. Returns None when no line looks like a title.
     """
-    candidates: list[int] = []
-    seen = 0
-    for i, line in enumerate(lines):
-        if not line.strip():
-            continue
-        seen += 1
-        if seen > max_lines:
-            break
-        if is_title_line(line):
-            candidates.append(i)
+    candidates = _title_candidates(lines, max_lines)
     for i in candidates:
         if _orgs_in_title(lines[i]):
             return i
@@ -1189,3 +1145,34 @@ def apply_overrides(inferred: dict, override: dict) -> dict:
         out.setdefault(k, None)
     out.update(given)
     return out
+
+
+def metadata_overrides(files: Iterable[Path], extra_csv: str | Path | None = None
+                       ) -> tuple[dict[Path, dict], list[tuple[str, str]]]:
+    """Researcher-given metadata per file: from ``metadata.csv`` beside the files and from ``extra_csv``.
+
+    Returns ({file: override row}, problems) where problems lists (csv path, reason) for tables that could not be
+    read; those are reported, not fatal.
+    """
+    tables: dict[Path, dict[str, dict]] = {}
+    problems: list[tuple[str, str]] = []
+
+    def rows_of(csv_path: Path) -> dict[str, dict]:
+        try:
+            df = read_metadata_csv(csv_path)
+        except (ValueError, OSError, UnicodeDecodeError) as exc:
+            problems.append((str(csv_path), f"metadata table could not be read: {exc}"))
+            return {}
+        return {str(r["file_name"]): {k: v for k, v in r.items() if k != "file_name" and pd.notna(v) and v != ""}
+                for r in df.to_dict("records")}
+
+    extra = rows_of(Path(extra_csv)) if extra_csv else {}
+    out: dict[Path, dict] = {}
+    for f in files:
+        csv_path = f.parent / "metadata.csv"
+        if csv_path not in tables:
+            tables[csv_path] = rows_of(csv_path) if csv_path.is_file() else {}
+        row = {**tables[csv_path].get(f.name, {}), **extra.get(f.name, {})}
+        if row:
+            out[f] = row
+    return out, problems

@@ -25,26 +25,19 @@ from operator import itemgetter
 
 import pandas as pd
 
-from fazhi_lib.compare import canonical_indicator
+from fazhi_lib.indicators import canonical_indicator
 from fazhi_lib.numerals import parse_number
+from fazhi_lib.schema import METRIC_COLUMNS, frame
 from fazhi_lib.structure import Locator
-from fazhi_lib.vocabulary import read_lines, read_rows, words_pattern
-
-METRIC_COLUMNS = [
-    "doc_id", "metric_id", "item_id", "section_id", "part", "sentence", "raw", "value", "unit", "unit_kind",
-    "approx", "bound", "target", "year", "indicator", "canonical_indicator", "cumulative", "start", "end",
-    "linked_to", "role",
-]
+from fazhi_lib.textrules import LINE_SENTENCE_END, NAME_SPANS
+from fazhi_lib.vocabulary import per_vocabulary, read_lines, read_rows, words_pattern
 
 _COLUMN_VALUES = itemgetter(*METRIC_COLUMNS)  # every row holds every column by the time it is returned
 _CN_NUM = "〇零一二两三四五六七八九十百千万亿"
 _YEAR_WORD = re.compile(r"(?<![\d])((?:19|20)\d\d)(?:年|-|—|至)")
-_SENT_END = re.compile(r"[。!?！？\n]")
+_SENT_END = LINE_SENTENCE_END
 _CLAUSE_END = re.compile(r"[,，;；:：、。!?！？\n]")
-# Spans whose numbers are names, titles, slogans or document numbers, never quantities.
-_MASKED = re.compile(r"“[^”\n]{0,40}”|\"[^\"\n]{0,40}\"|《[^》\n]{0,80}》|〔[^〕\n]{0,12}〕|\[[^\]\n]{0,12}\]"
-                     r"|【[^】\n]{0,30}】"
-                     r"|‘[^’\n]{0,20}’|「[^」\n]{0,30}」")
+_MASKED = NAME_SPANS  # numbers inside are names, titles, slogans or document numbers, never quantities
 _APPROX_BEFORE = re.compile(r"(近|约|大约|将近|接近)$")
 _MIN_BEFORE = re.compile(r"(不少于|不低于|不小于|至少|(?<!不)超过|(?<!不)多于|(?<!不)高于|逾|(?<!不)超)$")
 _MAX_BEFORE = re.compile(r"(不超过|不多于|不高于|最多|少于|低于|不到)$")
@@ -85,14 +78,14 @@ _RANGE_JOIN = re.compile(r"\s*(?:-|—|~|～|至|到)\s*")
 _CHANGE_BREAK = re.compile(r"[,，;；。]")
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def unit_table() -> tuple[tuple[str, str], ...]:
     """(unit, unit_kind) pairs from ``vocab/units.csv``, longest unit first."""
     rows = [(r["unit"], r["unit_kind"]) for r in read_rows("units.csv")]
     return tuple(sorted(rows, key=lambda r: -len(r[0])))
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def _number_re() -> re.Pattern[str]:
     units = "|".join(re.escape(u) for u, _ in unit_table())
     # A Chinese numeral counts only with a unit after it (三次, 两万余份): without one it is part of a word (统一,
@@ -104,14 +97,14 @@ def _number_re() -> re.Pattern[str]:
     )
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def _quantity_re() -> re.Pattern[str]:
     units = "|".join(re.escape(u) for u, _ in unit_table())
     return re.compile(rf"(?<!\d)(?!(?:19|20)\d\d年)\d[\d,.]*(?:余|多)?(?:万|亿|千)?(?:余|多)?(?:{units})"
                       r"(?:以上|以下|以内|左右)?")
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def _unit_kinds() -> dict[str, str]:
     return dict(unit_table())
 
@@ -202,7 +195,7 @@ def _is_year_or_date(text: str, m: re.Match[str]) -> bool:
     return before in ("·", "・", "?", "/", ":", "：", ".", "-")
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def _formula_re() -> re.Pattern[str]:
     return re.compile(words_pattern(read_lines("formula_words.txt")))
 
@@ -377,11 +370,4 @@ def _place(rows: list[dict], sections: list[dict], items: list[dict]) -> None:
 
 def metrics_frame(rows: list[dict]) -> pd.DataFrame:
     """Metric rows as a DataFrame with stable dtypes (year as nullable Int64)."""
-    df = pd.DataFrame(rows, columns=METRIC_COLUMNS)
-    df["year"] = pd.to_numeric(df["year"], errors="coerce").astype("Int64")
-    for col in ("approx", "target", "cumulative"):
-        df[col] = df[col].astype(bool)
-    for col in ("start", "end"):
-        df[col] = df[col].astype("int64")
-    df["value"] = df["value"].astype(float)
-    return df
+    return frame("metrics", rows)

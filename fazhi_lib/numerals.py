@@ -208,3 +208,85 @@ def parse_number(s: str) -> float | None:
     elif n == 0:
         return None
     return float(total + section)
+
+
+# ---- the small numbers of headings and spans, years written digit by digit, and writing numbers in Chinese ----
+
+#: Numbers written in one character, as word processors and some sites write them: ㈠ = （一）, ⑴ = （1）, ⒈ = 1.
+ENCLOSED: dict[str, int] = {**{chr(0x3220 + i): i + 1 for i in range(10)},
+                            **{chr(0x2474 + i): i + 1 for i in range(20)},
+                            **{chr(0x2488 + i): i + 1 for i in range(20)}}
+_HEADING_VALUE = {c: i + 1 for i, c in enumerate("一二三四五六七八九十")}
+_SPAN_VALUE = {**_HEADING_VALUE, "两": 2}
+_YEAR_DIGITS = {"〇": 0, "零": 0, "○": 0, "O": 0, "0": 0, **{c: i + 1 for i, c in enumerate("一二三四五六七八九")}}
+_WRITTEN_DIGITS = "零一二三四五六七八九"
+
+
+def heading_number(s: str) -> int:
+    """The number of a heading's marker: a Chinese numeral up to 九十九 (一 → 1, 十二 → 12, 二十 → 20), Arabic digits,
+    a circled or enclosed number (③, ㈢, ⑶, ⒊); 0 when it is none of them."""
+    if s.isascii() and s.isdigit():
+        return int(s)
+    if s in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳" and len(s) == 1:
+        return ord(s) - ord("①") + 1
+    if s in ENCLOSED:
+        return ENCLOSED[s]
+    if "十" in s:
+        tens, _, ones = s.partition("十")
+        return (_HEADING_VALUE.get(tens, 1) if tens else 1) * 10 + (_HEADING_VALUE.get(ones, 0) if ones else 0)
+    return _HEADING_VALUE.get(s, 0)
+
+
+def span_number(s: str) -> int | None:
+    """A number of years or times as a span is written (三年来, 近两年, 十二年间): Arabic digits or a Chinese numeral
+    up to 九十九 with 两; None when ``s`` is not one."""
+    if s.isdigit():
+        return int(s)
+    if s == "十":
+        return 10
+    if len(s) == 1:
+        return _SPAN_VALUE.get(s)
+    if s.startswith("十"):
+        return 10 + _SPAN_VALUE.get(s[1], 0)
+    if s.endswith("十"):
+        return _SPAN_VALUE.get(s[0], 0) * 10
+    if len(s) == 3 and s[1] == "十":
+        return _SPAN_VALUE.get(s[0], 0) * 10 + _SPAN_VALUE.get(s[2], 0)
+    return None
+
+
+def year_number(s: str) -> int | None:
+    """A year in Arabic digits or written digit by digit in Chinese (二〇二四, 二○二四, 二零二四 → 2024); None when a
+    character is no digit."""
+    if s.isdigit():
+        return int(s)
+    try:
+        return int("".join(str(_YEAR_DIGITS[c]) for c in s))
+    except KeyError:
+        return None
+
+
+def chinese_numeral(n: int) -> str:
+    """``n`` written in Chinese as Word's chineseCounting numbering writes it: 1 → 一, 10 → 十, 12 → 十二, 20 → 二十,
+    105 → 一百零五; as Arabic digits from 10000 on and for 0 and below."""
+    if n <= 0 or n >= 10000:
+        return str(n)
+    out = ""
+    rest = n
+    zero = False
+    for value, unit in ((1000, "千"), (100, "百"), (10, "十")):
+        d, rest = divmod(rest, value)
+        if d:
+            if zero:
+                out += "零"
+                zero = False
+            if not (value == 10 and d == 1 and not out):
+                out += _WRITTEN_DIGITS[d]
+            out += unit
+        elif out:
+            zero = True
+    if rest:
+        if zero:
+            out += "零"
+        out += _WRITTEN_DIGITS[rest]
+    return out

@@ -2,7 +2,7 @@
 
 **Output folders.** Every folder the commands write into is an output folder: the tables of ``fazhi ingest`` and
 ``fazhi analyze``, the briefs folder of ``fazhi brief`` (``reports_out``) and each of its run folders. They carry a
-marker file, ``.fazhi-output`` (``mark``), and are never searched for reports: ``fazhi_lib.io.discover`` skips any
+marker file, ``.fazhi-output`` (``mark``), and are never searched for reports: ``fazhi_lib.readers.discover`` skips any
 folder ``output_kind`` recognises, so briefs written inside a corpus folder are never read back as reports. Outputs
 of earlier versions, without the marker, are recognised by their content (a brief run's ``manifest.json``, the
 ``documents.parquet`` of a tables folder).

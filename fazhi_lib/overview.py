@@ -1,7 +1,8 @@
 """Views for the corpus overview (notebook 00) and the one-report brief (notebook 40).
 
-Everything here is a pure function of the tables ``fazhi ingest`` and ``fazhi analyze`` write, except
-``load_corpus`` and ``load_analysis``, which read (or build) them for a notebook.
+Everything here is a pure function of the tables ``fazhi ingest`` and ``fazhi analyze`` write (read with
+``fazhi_lib.store``), except ``load_analysis``, which reads the analysis tables when they are current and made with
+the parameters asked, and computes them otherwise.
 
 Report text is untrusted: a web page saved as a report may contain ``<script>`` or an ``onerror=`` attribute. The
 notebooks show it only through ``fazhi_lib.safehtml`` (whose ``escape``, ``html_table`` and ``fields_html`` are
@@ -16,18 +17,19 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from fazhi_lib.analysis import ANALYSIS_TABLES
+from fazhi_lib.analysis import Analysis, analyze, current_analysis, with_defaults
 from fazhi_lib.compare import comparable, report_labels
 from fazhi_lib.i18n import catalogue as _catalogue
 from fazhi_lib.i18n import header, t
-from fazhi_lib.pipeline import TABLES, Corpus, read_tables, resolve_path
+from fazhi_lib.plotting import format_value, heatmap, use_chinese_font
 from fazhi_lib.safehtml import as_text, escape, fields_html, html_table
+from fazhi_lib.schema import readable
+from fazhi_lib.store import Corpus
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
-    "ANALYSIS_TABLES",
     "REQUIRED_PARTS",
     "brief_header",
     "choose_doc",
@@ -46,7 +48,6 @@ __all__ = [
     "fields_html",
     "html_table",
     "load_analysis",
-    "load_corpus",
     "mechanisms",
     "mechanisms_by_report",
     "metric_benchmark",
@@ -81,24 +82,16 @@ PART_LABELS = {"preamble": "导语", "overview": "基本情况", "measures": "�
 # ---- loading (reads files) -----------------------------------------------------------------------------------------
 
 
-def load_corpus(tables_dir: str | Path = "data/processed/seeds", input_dir: str | Path | None = "seeds") -> Corpus:
-    """All ingest tables of a corpus: read from ``tables_dir`` when it holds them, else ``input_dir`` ingested in
-    memory. Relative paths resolve with ``fazhi_lib.pipeline.resolve_path``. Raises FileNotFoundError when neither
-    source exists."""
-    return Corpus(**read_tables(tables_dir, input_dir, TABLES))
-
-
-def load_analysis(tables_dir: str | Path, corpus: Corpus, **analyze_kwargs: object) -> tuple[dict[str, pd.DataFrame],
-                                                                                             bool]:
-    """The ``fazhi analyze`` tables: read from ``tables_dir`` when all are there, else computed with
-    ``fazhi_lib.analysis.analyze`` on ``corpus`` (keyword arguments go to it). Out: (tables by name, whether they were
-    read from files)."""
-    tables = resolve_path(tables_dir)
-    if all((tables / f"{n}.parquet").is_file() for n in ANALYSIS_TABLES):
-        return {n: pd.read_parquet(tables / f"{n}.parquet") for n in ANALYSIS_TABLES}, True
-    from fazhi_lib.analysis import analyze
-
-    return analyze(corpus, **analyze_kwargs), False  # type: ignore[arg-type]
+def load_analysis(tables_dir: str | Path, corpus: Corpus, **parameters: object) -> tuple[Analysis, bool]:
+    """The ``fazhi analyze`` tables: read from ``tables_dir`` when they are current (computed from its ingest tables
+    as they are now) and made with ``parameters`` (analysis parameters such as ``n_topics``; any when none are
+    given), else computed here on ``corpus`` with them. Out: (the tables by name, with ``parameters`` and
+    ``describe()`` saying where they come from; whether they were read from files)."""
+    found = current_analysis(tables_dir, parameters)
+    if found is not None:
+        return found, True
+    params = with_defaults(parameters)
+    return analyze(corpus, **params), False
 
 
 # ---- the corpus overview -------------------------------------------------------------------------------------------
@@ -117,7 +110,7 @@ def period_label(year_start: object, year_end: object) -> str:
 
 def _reports(documents: pd.DataFrame) -> pd.DataFrame:
     """Documents read without failure and not duplicates."""
-    return documents[documents["status"].isin(["ok", "warning"])]
+    return readable(documents)
 
 
 def corpus_summary(documents: pd.DataFrame) -> dict[str, object]:
@@ -187,7 +180,6 @@ def compliance_heatmap(matrix: pd.DataFrame, title: str | None = None, wrap: int
     import numpy as np
     from matplotlib.colors import ListedColormap
 
-    from fazhi_lib.plotting import use_chinese_font
 
     use_chinese_font()
     n_rows, n_cols = matrix.shape
@@ -239,7 +231,6 @@ def compliance_figure(documents: pd.DataFrame, max_reports: int = 60, by: str = 
     if len(matrix) <= max_reports:
         return compliance_heatmap(matrix.rename(columns=lambda c: header(c, lang)),
                                   title=t("chart.compliance_marks", lang), lang=lang)
-    from fazhi_lib.plotting import heatmap
 
     by_name = t(f"by.{by}", lang) if f"by.{by}" in _catalogue() else _BY_LABELS.get(by, by)
     title = t("chart.compliance_shares", lang, n=f"{len(matrix):,}", by=by_name)
@@ -382,7 +373,6 @@ def metric_benchmark_chart(bench: pd.DataFrame, title: str | None = None, max_ba
     median, in ``lang``. Out: the Figure (Chinese font set)."""
     import matplotlib.pyplot as plt
 
-    from fazhi_lib.plotting import format_value, use_chinese_font
 
     use_chinese_font()
     data = bench.dropna(subset=["ratio"]).head(max_bars).iloc[::-1]

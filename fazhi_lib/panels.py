@@ -37,6 +37,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from fazhi_lib.schema import PANEL_COLUMNS, readable
+
 __all__ = [
     "PAIR_COLUMNS",
     "PANEL_COLUMNS",
@@ -48,10 +50,7 @@ __all__ = [
     "split_name",
 ]
 
-PANEL_COLUMNS = ["panel_id", "doc_id", "jurisdiction", "admin_level", "region", "year_start", "year_end",
-                 "position", "n_reports"]
 PAIR_COLUMNS = ["panel_id", "doc_id", "next_doc_id", "year_end", "next_year_start", "next_year_end"]
-READABLE = ("ok", "warning")
 
 #: Endings of an organisation's name that do not change the unit: 大安街道办事处 = 大安街道.
 _ORG_SUFFIXES = ("办事处", "人民政府", "政府")
@@ -197,7 +196,7 @@ def link_panels(documents: pd.DataFrame) -> pd.DataFrame:
         return _empty()
     d = documents
     if "status" in d.columns:
-        d = d[d["status"].isin(READABLE)]
+        d = readable(d)
     d = d.drop_duplicates("doc_id").reset_index(drop=True).copy()
     for col in ("jurisdiction", "admin_level", "region", "panel"):
         if col not in d.columns:

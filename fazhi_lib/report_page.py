@@ -23,9 +23,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from fazhi_lib import __version__
+from fazhi_lib import __version__, schema
 from fazhi_lib import overview as ov
-from fazhi_lib.analysis import YEAR_OVER_YEAR_TABLES
+from fazhi_lib.analysis import YEAR_OVER_YEAR_TABLES, current_analysis
 from fazhi_lib.annotate import ANNOTATE_CSS, ANNOTATE_JS, ANNOTATE_JS_HASH, annotated_text
 from fazhi_lib.compare import comparable, report_labels
 from fazhi_lib.htmltable import (
@@ -39,9 +39,9 @@ from fazhi_lib.htmltable import (
 )
 from fazhi_lib.i18n import check_lang, header, html_lang, label, t, value_label
 from fazhi_lib.outputs import worker_pool
-from fazhi_lib.pipeline import Corpus, _atomic_write
 from fazhi_lib.plotting import format_value
 from fazhi_lib.safehtml import escape, path_href
+from fazhi_lib.store import Corpus, atomic_write, read
 from fazhi_lib.topics import shared_share
 from fazhi_lib.yoy_views import VERDICTS, last_years
 
@@ -356,7 +356,7 @@ def brief_sections(doc_id: str, documents: pd.DataFrame, texts: pd.DataFrame, se
 def notebook_sections(corpus: Corpus, analysis: Mapping[str, pd.DataFrame], doc_id: str | None = None,
                       lang: str = "en") -> dict[str, str]:
     """The sections of one report's brief for notebook 40: ``brief_sections`` of ``doc_id`` (None: the first
-    document) compared with the whole ``corpus`` (``overview.load_corpus``) and its ``analysis`` tables
+    document) compared with the whole ``corpus`` (``fazhi_lib.store.load``) and its ``analysis`` tables
     (``overview.load_analysis``: topics, remedies, shared text and year over year), exactly as the rendered page
     shows them."""
     context = corpus_context(corpus.documents, corpus.texts, corpus.items, corpus.metrics, corpus.measures,
@@ -534,12 +534,12 @@ def load_brief_tables(tables_dir: str | Path) -> BriefTables:
     if missing:
         raise FileNotFoundError(f"{tables_dir} lacks {', '.join(m + '.parquet' for m in missing)}: run `fazhi "
                                 f"ingest ... -o {tables_dir}` first")
-    tables = {n: pd.read_parquet(tables_dir / f"{n}.parquet") for n in PAGE_TABLES}
+    tables = read(tables_dir, PAGE_TABLES)
     analysis: dict[str, object] = {}
-    if all((tables_dir / f"{n}.parquet").is_file() for n in ov.ANALYSIS_TABLES):
-        analysis = {n: pd.read_parquet(tables_dir / f"{n}.parquet") for n in ("problem_topics", "remedies",
-                                                                                "shared_sentences")}
-        analysis["year_over_year"] = {n: pd.read_parquet(tables_dir / f"{n}.parquet") for n in YEAR_OVER_YEAR_TABLES}
+    current = current_analysis(tables_dir)  # never the tables of an older ingest
+    if current is not None:
+        analysis = {n: current[n] for n in ("problem_topics", "remedies", "shared_sentences")}
+        analysis["year_over_year"] = {n: current[n] for n in YEAR_OVER_YEAR_TABLES}
     context = corpus_context(tables["documents"], tables["texts"], tables["items"], tables["metrics"],
                              tables["measures"], **analysis)  # type: ignore[arg-type]
     rows: dict[str, dict[str, pd.DataFrame]] = {}
@@ -556,7 +556,7 @@ def _render_one(loaded: BriefTables, doc_id: str, path: Path, lang: str, index_h
     t0 = time.perf_counter()
     try:
         page = loaded.page(doc_id, lang, index_href)
-        _atomic_write(path, lambda p: p.write_text(page, encoding="utf-8"))
+        atomic_write(path, lambda p: p.write_text(page, encoding="utf-8"))
         status, error = "ok", None
     except Exception as exc:
         status, error = "failed", f"{type(exc).__name__}: {exc}"
@@ -578,7 +578,7 @@ def _render_chunk(args: tuple[str, str, str, list[tuple[str, str]], str | None])
 
 def readable(documents: pd.DataFrame) -> pd.DataFrame:
     """The reports that get a brief: read without failure (status ok or warning), duplicates left out."""
-    return documents[documents["status"].isin(["ok", "warning"])]
+    return schema.readable(documents)
 
 
 def pages_to_render(documents: pd.DataFrame, doc_ids: Iterable[str] | None = None) -> list[tuple[str, str]]:
@@ -621,7 +621,7 @@ def render_reports(tables_dir: str | Path, out_dir: str | Path, lang: str = "en"
     check_lang(lang)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    documents = pd.read_parquet(Path(tables_dir) / "documents.parquet")
+    documents = read(tables_dir, ["documents"])["documents"]
     todo = pages_to_render(documents, doc_ids)
     jobs = max(1, min(int(jobs), len(todo) or 1))
     chunks = [todo[i::jobs] for i in range(jobs)]

@@ -24,22 +24,19 @@ from __future__ import annotations
 import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 import pandas as pd
 
-from fazhi_lib.vocabulary import read_lines, read_rows
+from fazhi_lib.numerals import ENCLOSED, heading_number
+from fazhi_lib.schema import ITEM_COLUMNS, SECTION_COLUMNS
+from fazhi_lib.textrules import SENTENCE_END
+from fazhi_lib.vocabulary import per_vocabulary, read_lines, read_rows
 
-SECTION_COLUMNS = ["doc_id", "section_id", "parent_id", "level", "marker", "heading", "part", "start", "end"]
-ITEM_COLUMNS = ["doc_id", "item_id", "section_id", "part", "marker", "title", "text", "start", "end", "kind"]
 PARTS = ("preamble", "overview", "measures", "effects", "leader_duty", "problems", "plans", "closing", "other")
 
 _CN = "一二三四五六七八九十"
-# numbers in one character, as word processors and some sites write them: ㈠ = （一）, ⑴ = （1）, ⒈ = 1.
-_ENCLOSED = {**{chr(0x3220 + i): i + 1 for i in range(10)}, **{chr(0x2474 + i): i + 1 for i in range(20)},
-             **{chr(0x2488 + i): i + 1 for i in range(20)}}
+_ENCLOSED = ENCLOSED
 _ASCII_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-_CN_VALUE = {c: i + 1 for i, c in enumerate(_CN)}
 # (style, rank, pattern at the start of a line). Rank orders the official hierarchy; levels come from nesting.
 _MARKERS: tuple[tuple[str, int, re.Pattern[str]], ...] = (
     ("part", 0, re.compile(rf"第([{_CN}]{{1,3}})部分[、,.:：\s]*")),
@@ -91,7 +88,7 @@ _ANY_ENUM = re.compile("|".join(f"(?:{p.pattern})" for p, _ in _ENUM_FAMILIES))
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _GLUED_FIRST_POINT = r"(?<![统唯万之同第单逐归划专合])一是(?![的否])"  # a first point 一是 (not 统一是)
 _LEAD_END = re.compile(r"[。;；:：!！?？]")
-_SENTENCE_END = re.compile(r"[。!！?？]")
+_SENTENCE_END = SENTENCE_END
 _LEAD_IN = re.compile(r"([:：]|(主要表现在|主要表现为|主要有|具体如下|如下|以下几个方面|以下方面|主要是)[。:：]?)$")
 _DATE_LINE = rf"[\d{_CN}〇零]{{4}}年[\d{_CN}]{{1,2}}月[\d{_CN}]{{1,3}}日"
 _SIGNER = r".{2,30}?(人民政府|办事处|委员会|局|街道|镇|乡|区|县|司法所)"
@@ -99,20 +96,6 @@ _SIGNATURE = re.compile(rf"^({_DATE_LINE}|{_SIGNER})$")
 _SIGNATURE_RUN = re.compile(rf"({_SIGNER})?\s*{_DATE_LINE}")  # with its date, glued to the last sentence
 MAX_HEADING = 60
 _CLOSING_TAIL = 200  # characters: how long a closing paragraph run into the last point may be
-
-
-def cn_to_int(s: str) -> int:
-    """Value of a Chinese numeral up to 九十九 (一 → 1, 十二 → 12, 二十 → 20) or of Arabic digits."""
-    if s.isascii() and s.isdigit():
-        return int(s)
-    if s in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳" and len(s) == 1:
-        return ord(s) - ord("①") + 1
-    if s in _ENCLOSED:
-        return _ENCLOSED[s]
-    if "十" in s:
-        tens, _, ones = s.partition("十")
-        return (_CN_VALUE.get(tens, 1) if tens else 1) * 10 + (_CN_VALUE.get(ones, 0) if ones else 0)
-    return _CN_VALUE.get(s, 0)
 
 
 @dataclass
@@ -225,7 +208,7 @@ def _heading_and_body(text: str, node: _Node) -> tuple[str, int]:
     return heading[:cut].rstrip(",，、"), (body if body_off else node.marker_end)
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def _body_openers() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in (_GLUED_FIRST_POINT, *read_lines("body_openers.txt"))))
 
@@ -236,17 +219,17 @@ def _run_on_body(heading: str, min_heading: int = 4) -> int | None:
     return m.start() if m else None
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def _part_rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((r["part"], re.compile(r["pattern"])) for r in read_rows("parts.csv"))
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def _other_headings() -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{p})" for p in read_lines("other_headings.txt")))
 
 
-@lru_cache(maxsize=8192)  # headings are formulaic: the same wording recurs across a corpus
+@per_vocabulary(maxsize=8192)  # headings are formulaic: the same wording recurs across a corpus
 def part_candidates(heading: str) -> tuple[str, ...]:
     """Canonical parts a heading's wording names, most specific first (``vocab/parts.csv`` order)."""
     squeezed = "".join(heading.split())
@@ -295,7 +278,7 @@ def _inline_list(line: str, found: tuple[str, int, str, int]) -> bool:
     style, _, marker, _ = found
     if style not in _LIST_STYLES:
         return False
-    return any(f in line for f in _next_numbers(style, cn_to_int(marker.strip("()（）"))))
+    return any(f in line for f in _next_numbers(style, heading_number(marker.strip("()（）"))))
 
 
 def _next_numbers(style: str, value: int) -> tuple[str, ...]:
@@ -368,8 +351,8 @@ def _marker_value(style: str, marker: str) -> int:
     if style == "bracket":
         return 0
     if style == "part":
-        return cn_to_int(marker[1:marker.index("部分")])
-    return cn_to_int(marker.strip("()（）、.．"))
+        return heading_number(marker[1:marker.index("部分")])
+    return heading_number(marker.strip("()（）、.．"))
 
 
 def _char_before(text: str, pos: int) -> str:
@@ -512,7 +495,7 @@ def _next_strong(cands: list[tuple[int, int, int, bool]], value: int) -> list[in
 
 
 def _chains(text: str, lo: int, hi: int, pattern: re.Pattern[str], recover: bool) -> list[_Point]:
-    cands = [(m.start(), m.end(), cn_to_int(m.group(1)), _is_strong(text, m.start(), lo))
+    cands = [(m.start(), m.end(), heading_number(m.group(1)), _is_strong(text, m.start(), lo))
              for m in pattern.finditer(text, lo, hi)]
     if len(cands) < 2:  # a chain needs two markers
         return []
@@ -573,7 +556,7 @@ def _rstrip(text: str, lo: int, hi: int) -> int:
     return hi
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def _closing_cues() -> tuple[tuple[str, re.Pattern[str]], ...]:
     return tuple((r["scope"], re.compile(r["pattern"])) for r in read_rows("closing_cues.csv"))
 
@@ -607,7 +590,7 @@ def _closing_paragraph(text: str, lines: list[tuple[int, int]], after: int, keep
     return None
 
 
-@lru_cache(maxsize=2)
+@per_vocabulary(maxsize=None)
 def _closing_cue_after_sentence(scope: str | None) -> re.Pattern[str]:
     """The closing cues of ``scope`` (all when None), each right after the end of a sentence."""
     cues = "|".join(f"(?:{p.pattern})" for sc, p in _closing_cues() if scope is None or sc == scope)

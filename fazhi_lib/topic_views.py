@@ -3,32 +3,29 @@
 ``fazhi_lib.topics`` computes the analysis (problem topics, the plan item answering each problem, sentences shared
 across reports); this module turns its results into readable views: Chinese column names, report labels instead of
 doc ids, lead phrases instead of item ids, a report × topic matrix, a 2-D map of the problem statements, highlighted
-unmatched problems. Every function is a pure function of DataFrames (and of the TF-IDF matrix for the map), except
-``load_tables``, which reads (or builds) the tables for a notebook.
+unmatched problems. Every function is a pure function of DataFrames (and of the TF-IDF matrix for the map); the
+notebook reads the tables with ``fazhi_lib.store``.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from fazhi_lib import i18n
+from fazhi_lib.plotting import heatmap, use_chinese_font
 from fazhi_lib.safehtml import SafeStyler, style
+from fazhi_lib.topics import remedy_share, shared_share
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 __all__ = [
-    "ProblemTables",
-    "choose_topics",
     "label_offsets",
     "level_topic_shares",
-    "load_tables",
     "plot_silhouette",
     "plot_topic_map",
     "project_2d",
@@ -53,33 +50,6 @@ __all__ = [
 UNMATCHED_COLOUR = "#FBE3E1"
 _NON_WORD = re.compile(r"[\W_]+")
 OTHER_COLOUR = "#C8C8C8"
-
-
-# ---- loading -------------------------------------------------------------------------------------------------------
-
-
-@dataclass
-class ProblemTables:
-    """The three tables the problem analysis needs (as written by ``fazhi ingest``)."""
-
-    documents: pd.DataFrame
-    texts: pd.DataFrame
-    items: pd.DataFrame
-
-
-def load_tables(tables_dir: str | Path = "data/processed/seeds", input_dir: str | Path | None = "seeds"
-                ) -> ProblemTables:
-    """The documents, texts and items tables of a corpus (reads files: the one non-pure function here).
-
-    In: ``tables_dir``, a ``fazhi ingest`` output directory; ``input_dir``, reports to ingest in memory when
-    ``tables_dir`` lacks one of documents/texts/items.parquet. Relative paths resolve as in
-    ``fazhi_lib.compare.load_tables`` (working directory, else the project root). Only these three tables are read,
-    so an output directory written by an older version (without a table added since) still loads. Raises
-    FileNotFoundError when neither source exists."""
-    from fazhi_lib.pipeline import read_tables
-
-    t = read_tables(tables_dir, input_dir, ("documents", "texts", "items"))
-    return ProblemTables(t["documents"], t["texts"], t["items"])
 
 
 # ---- labels --------------------------------------------------------------------------------------------------------
@@ -160,35 +130,12 @@ def representative_statements(assignments: pd.DataFrame, items: pd.DataFrame, re
 # ---- the number of topics -----------------------------------------------------------------------------------------
 
 
-def choose_topics(X_problems: object, max_k: int = 30, sample_size: int = 3000, random_state: int = 0
-                  ) -> tuple[int, pd.DataFrame]:
-    """The number of topics ``problem_topics(..., k="auto")`` chooses, and the silhouette of every k tried.
-
-    In: ``X_problems`` of ``topics.fit_space``; ``max_k``, ``sample_size`` and ``random_state`` as given to
-    ``problem_topics``. The rows are L2-normalised and, beyond ``sample_size``, sampled exactly as
-    ``topics.cluster`` does, then ``topics.choose_k`` scores k = 2..``max_k``. Passing the k found here to
-    ``problem_topics`` gives the same topics as ``k="auto"`` without computing the scores twice. Out: (k, table
-    with columns k, silhouette); k is 1 and the table empty when there are fewer than three statements."""
-    from sklearn.preprocessing import normalize
-
-    from fazhi_lib.topics import choose_k
-
-    n = X_problems.shape[0]
-    if n < 3:
-        return 1, pd.DataFrame(columns=["k", "silhouette"])
-    X = normalize(X_problems)
-    rng = np.random.RandomState(random_state)
-    sample = np.sort(rng.choice(n, size=sample_size, replace=False)) if n > sample_size else np.arange(n)
-    return choose_k(X[sample], max_k=max_k)
-
-
 def plot_silhouette(scores: pd.DataFrame, k: int, title: str | None = None, lang: str = "zh") -> Figure:
-    """Line chart of the mean silhouette per number of topics (``choose_topics``), the chosen ``k`` marked; labels
-    in ``lang``."""
+    """Line chart of the mean silhouette per number of topics (``topics.TopicModel.silhouettes_``), the chosen ``k``
+    marked; labels in ``lang``."""
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
-    from fazhi_lib.plotting import use_chinese_font
 
     use_chinese_font()
     fig, ax = plt.subplots(figsize=(8, 3.6))
@@ -245,7 +192,6 @@ def topic_heatmap(matrix: pd.DataFrame, title: str, fmt: str = "d", cbar_label: 
     """``plotting.heatmap`` of a reports (or levels) × topics matrix, drawn with the topics as rows, and widened
     so that the topic labels on the left leave the cells their room (``plotting.heatmap`` sizes the figure by the
     number of cells only)."""
-    from fazhi_lib.plotting import heatmap
 
     frame = matrix.T
     fig = heatmap(frame, title=title, fmt=fmt, cbar_label=cbar_label, lang=lang)
@@ -332,7 +278,6 @@ def plot_topic_map(points: pd.DataFrame, topics: pd.DataFrame, title: str | None
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
-    from fazhi_lib.plotting import use_chinese_font
 
     use_chinese_font()
     names = topic_names(topics)
@@ -417,7 +362,6 @@ def style_remedies(view: pd.DataFrame) -> SafeStyler:
 
 def remedy_by_report(remedies: pd.DataFrame, documents: pd.DataFrame, report_labels: pd.Series) -> pd.DataFrame:
     """Per report (``topics.remedy_share``): 报告, 行政级别, 问题条数, 有对应措施, 比例; lowest share first."""
-    from fazhi_lib.topics import remedy_share
 
     share = remedy_share(remedies)
     level = documents.drop_duplicates("doc_id").set_index("doc_id")["admin_level"]
@@ -544,7 +488,6 @@ def shared_by_report(texts: pd.DataFrame, shared: pd.DataFrame, documents: pd.Da
                      report_labels: pd.Series, min_chars: int = 12) -> pd.DataFrame:
     """Per report (``topics.shared_share``): report (label), admin_level, segments, shared, share and
     share_pct (percent, for ``plotting.ranked_bars``), unit (``%``); highest share first."""
-    from fazhi_lib.topics import shared_share
 
     s = shared_share(texts, shared, min_chars=min_chars)
     level = documents.drop_duplicates("doc_id").set_index("doc_id")["admin_level"]

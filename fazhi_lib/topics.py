@@ -18,7 +18,6 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -30,13 +29,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.metrics import silhouette_score
 from sklearn.preprocessing import normalize
 
-from fazhi_lib.tokenize import tokenize
-from fazhi_lib.vocabulary import read_lines, read_rows
-
-TOPIC_COLUMNS = ["doc_id", "item_id", "topic", "topic_label", "score"]
-REMEDY_COLUMNS = ["doc_id", "problem_item_id", "plan_item_id", "similarity", "matched"]
-SHARED_COLUMNS = ["doc_id_a", "doc_id_b", "text_a", "text_b", "similarity", "start_a", "start_b", "group",
-                  "n_reports"]
+from fazhi_lib.schema import REMEDY_COLUMNS, SHARED_COLUMNS, TOPIC_COLUMNS, TOPIC_TABLE_COLUMNS, readable_ids
+from fazhi_lib.tokens import tokenize
+from fazhi_lib.vocabulary import per_vocabulary, read_lines, read_rows
 
 
 @dataclass
@@ -54,12 +49,12 @@ def statement_text(title: str, text: str, title_weight: int = 3) -> str:
     return "。".join([title] * title_weight + [text or ""])
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def _concepts() -> dict[str, str]:
     return {w: r["concept"] for r in read_rows("concepts.csv") for w in r["words"].split("|") if w}
 
 
-@lru_cache(maxsize=1)
+@per_vocabulary
 def _topic_stopwords() -> frozenset[str]:
     return frozenset(read_lines("topic_stopwords.txt"))
 
@@ -139,29 +134,89 @@ def choose_k(X, max_k: int = 30) -> tuple[int, pd.DataFrame]:
     return int(best["k"]), table
 
 
+class TopicModel:
+    """Topics of problem statements, fitted scikit-learn style: average-linkage clustering on cosine distance of a
+    sample of the statements, k chosen by the best mean silhouette or given, the rest assigned to the nearest topic.
+
+    Parameters
+    ----------
+    n_topics : int or "auto"
+        The number of topics, or "auto": the k among 2..``max_k`` with the best mean silhouette.
+    max_k : int
+        The largest k tried by "auto".
+    sample_size : int
+        Statements clustered at most; beyond it a random sample is (the others go to the nearest topic).
+    random_state : int
+        Seed of the sample: the same topics for the same statements and seed.
+
+    Attributes
+    ----------
+    labels_ : numpy.ndarray
+        The topic of every row fitted, numbered by size (0 = largest), ties by first appearance.
+    k_ : int
+        The number of topics chosen by the silhouette, or the one asked (1 for fewer than three statements).
+    n_topics_ : int
+        The number of topics found (at most ``k_``, fewer when the statements make fewer).
+    silhouettes_ : pandas.DataFrame
+        Columns k, silhouette: the mean silhouette of every k tried by "auto" (empty when ``n_topics`` is given or
+        there are fewer than three statements).
+    sample_ : numpy.ndarray
+        The rows clustered, in order.
+    """
+
+    def __init__(self, n_topics: int | str = "auto", *, max_k: int = 30, sample_size: int = 3000,
+                 random_state: int = 0):
+        self.n_topics = n_topics
+        self.max_k = max_k
+        self.sample_size = sample_size
+        self.random_state = random_state
+
+    def fit(self, X) -> TopicModel:
+        """Fit the topics of the rows of ``X`` (L2-normalised TF-IDF, as ``fit_space`` gives after ``normalize``).
+
+        Returns
+        -------
+        TopicModel
+            Itself, with its learned attributes set.
+        """
+        n = X.shape[0]
+        self.silhouettes_ = pd.DataFrame(columns=["k", "silhouette"])
+        self.sample_ = np.arange(n)
+        if n < 3:
+            self.labels_, self.n_topics_, self.k_ = np.zeros(n, dtype=int), min(n, 1), 1
+            return self
+        rng = np.random.RandomState(self.random_state)
+        if n > self.sample_size:
+            self.sample_ = np.sort(rng.choice(n, size=self.sample_size, replace=False))
+        Xs = X[self.sample_]
+        k = self.n_topics
+        if k == "auto":
+            k, self.silhouettes_ = choose_k(Xs, max_k=self.max_k)
+        self.k_ = int(k)
+        k = max(1, min(int(k), len(self.sample_)))
+        sample_labels = _cut(_tree(_cosine_distances(Xs)), k) if k > 1 else np.zeros(len(self.sample_), dtype=int)
+        self.n_topics_ = len(set(sample_labels))
+        if len(self.sample_) == n:
+            self.labels_ = _renumber(sample_labels)
+            return self
+        centroids = normalize(np.vstack([np.asarray(Xs[sample_labels == c].mean(axis=0)).ravel()
+                                         for c in sorted(set(sample_labels))]))
+        labels = np.asarray((X @ centroids.T).argmax(axis=1)).ravel()
+        labels[self.sample_] = sample_labels
+        self.labels_ = _renumber(labels)
+        return self
+
+    def fit_predict(self, X) -> np.ndarray:
+        """``fit(X)`` and return ``labels_``."""
+        return self.fit(X).labels_
+
+
 def cluster(X, k: int | str = "auto", max_k: int = 30, sample_size: int = 3000, random_state: int = 0
             ) -> tuple[np.ndarray, int]:
-    """Topic labels for the rows of X (L2-normalised TF-IDF) and the k used; deterministic for a random_state."""
-    n = X.shape[0]
-    if n == 0:
-        return np.zeros(0, dtype=int), 0
-    if n < 3:
-        return np.zeros(n, dtype=int), 1
-    rng = np.random.RandomState(random_state)
-    sample = np.sort(rng.choice(n, size=sample_size, replace=False)) if n > sample_size else np.arange(n)
-    Xs = X[sample]
-    if k == "auto":
-        k, _ = choose_k(Xs, max_k=max_k)
-    k = max(1, min(int(k), len(sample)))
-    sample_labels = _cut(_tree(_cosine_distances(Xs)), k) if k > 1 else np.zeros(len(sample), dtype=int)
-    k = len(set(sample_labels))
-    if len(sample) == n:
-        return _renumber(sample_labels), k
-    centroids = normalize(np.vstack([np.asarray(Xs[sample_labels == c].mean(axis=0)).ravel()
-                                     for c in sorted(set(sample_labels))]))
-    labels = np.asarray((X @ centroids.T).argmax(axis=1)).ravel()
-    labels[sample] = sample_labels
-    return _renumber(labels), k
+    """Topic labels for the rows of X (L2-normalised TF-IDF) and the k used; deterministic for a random_state
+    (``TopicModel`` fitted on X)."""
+    model = TopicModel(k, max_k=max_k, sample_size=sample_size, random_state=random_state).fit(X)
+    return model.labels_, model.n_topics_
 
 
 def _renumber(labels: np.ndarray) -> np.ndarray:
@@ -175,21 +230,24 @@ def _renumber(labels: np.ndarray) -> np.ndarray:
 
 def problem_topics(items: pd.DataFrame, k: int | str = "auto", vectorizer: str = "words", random_state: int = 0,
                    title_weight: int = 3, max_k: int = 30, sample_size: int = 3000, n_label_terms: int = 3,
-                   space: tuple | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   space: tuple | None = None, *, model: TopicModel | None = None
+                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Cluster the problem statements (items of part ``problems``) into topics.
 
     Returns (assignments, topics): assignments has one row per problem item with ``TOPIC_COLUMNS`` (``score`` is
     the cosine similarity of the statement to its topic's centroid: how representative it is); topics has one row
     per topic with its label (top terms), size, number of reports and its three most representative statements.
-    ``space`` is the result of ``fit_space`` on the same items, to reuse it.
+    ``space`` is the result of ``fit_space`` on the same items, to reuse it. ``model`` is the ``TopicModel`` to
+    fit (its learned attributes are then the caller's to read); by default one of ``k``, ``max_k``, ``sample_size``
+    and ``random_state``.
     """
     problems = items[items["part"] == "problems"].reset_index(drop=True)
     if problems.empty:
-        return pd.DataFrame(columns=TOPIC_COLUMNS), pd.DataFrame(
-            columns=["topic", "topic_label", "size", "n_reports", "top_terms", "examples"])
+        return pd.DataFrame(columns=TOPIC_COLUMNS), pd.DataFrame(columns=TOPIC_TABLE_COLUMNS)
     vec, Xp, _ = space or fit_space(items, vectorizer, title_weight)
     Xp = normalize(Xp)
-    labels, k = cluster(Xp, k=k, max_k=max_k, sample_size=sample_size, random_state=random_state)
+    model = model or TopicModel(k, max_k=max_k, sample_size=sample_size, random_state=random_state)
+    labels = model.fit_predict(Xp)
     terms = np.array(vec.get_feature_names_out())
     rows, topic_rows = [], []
     scores = np.zeros(len(problems))
@@ -388,14 +446,18 @@ def shared_share(texts: pd.DataFrame, shared: pd.DataFrame, min_chars: int = 12)
 
 
 def analyze(corpus, k: int | str = "auto", vectorizer: str = "words", random_state: int = 0,
-            remedy_threshold: float = 0.08, min_similarity: float = 0.7) -> dict[str, pd.DataFrame]:
+            remedy_threshold: float = 0.08, min_similarity: float = 0.7, *, model: TopicModel | None = None
+            ) -> dict[str, pd.DataFrame]:
     """The analysis tables of an ingested corpus (a ``fazhi_lib.Corpus``), as ``fazhi analyze`` writes them:
-    problem_topics, topics, remedies, shared_sentences."""
+    problem_topics, topics, remedies, shared_sentences. Only readable reports count: the text a failed document keeps
+    in ``texts`` is searched for no shared sentence."""
+    texts = corpus.texts[corpus.texts["doc_id"].isin(readable_ids(corpus.documents))]
     space = fit_space(corpus.items, vectorizer)  # one vector space for topics and remedies
-    assignments, topics = problem_topics(corpus.items, k=k, random_state=random_state, space=space)
+    model = model or TopicModel(k, random_state=random_state)
+    assignments, topics = problem_topics(corpus.items, space=space, model=model)
     return {
         "problem_topics": assignments,
         "topics": topics,
         "remedies": match_remedies(corpus.items, threshold=remedy_threshold, space=space),
-        "shared_sentences": shared_sentences(corpus.texts, min_similarity=min_similarity, random_state=random_state),
+        "shared_sentences": shared_sentences(texts, min_similarity=min_similarity, random_state=random_state),
     }

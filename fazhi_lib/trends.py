@@ -11,11 +11,10 @@ from __future__ import annotations
 import pandas as pd
 
 from fazhi_lib.compare import comparable
+from fazhi_lib.schema import TREND_COLUMNS
 
 __all__ = ["TREND_COLUMNS", "indicator_trends"]
 
-TREND_COLUMNS = ["panel_id", "doc_id", "position", "year_start", "year_end", "canonical_indicator", "unit",
-                 "unit_kind", "value", "value_per_year", "per_year_applied", "n_years", "sentence", "metric_id"]
 
 
 def indicator_trends(panel: pd.DataFrame, metrics: pd.DataFrame, documents: pd.DataFrame, per_year: bool = True,

@@ -16,6 +16,7 @@ import pandas as pd
 
 from fazhi_lib.compare import report_labels
 from fazhi_lib.i18n import t
+from fazhi_lib.plotting import use_chinese_font
 from fazhi_lib.topic_views import statement_labels
 
 if TYPE_CHECKING:
@@ -78,7 +79,6 @@ def timeline_chart(panel: pd.DataFrame, max_rows: int = 30, title: str | None = 
     years it covers: which jurisdictions can be followed over time. Drawn for any corpus, with or without panels."""
     import matplotlib.pyplot as plt
 
-    from fazhi_lib.plotting import use_chinese_font
 
     use_chinese_font()
     p = panel[panel["year_end"].notna()].copy()
@@ -174,7 +174,6 @@ def copied_share_chart(copied: pd.DataFrame, panel: pd.DataFrame, max_lines: int
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator, PercentFormatter
 
-    from fazhi_lib.plotting import use_chinese_font
 
     use_chinese_font()
     names = _name(panel)
@@ -218,7 +217,6 @@ def trend_chart(trends: pd.DataFrame, panel: pd.DataFrame, indicator: str, max_l
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
-    from fazhi_lib.plotting import use_chinese_font
 
     use_chinese_font()
     names = _name(panel)

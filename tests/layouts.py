@@ -216,7 +216,7 @@ def _span(text: str, row: dict) -> str:
 
 
 def layout_key(result) -> dict:
-    """What a parse result (``pipeline.DocResult``) must give in every layout, offsets aside.
+    """What a parse result (``parsing.DocResult``) must give in every layout, offsets aside.
 
     - documents: status, the metadata fields and the parts;
     - sections: level, marker, part and the text each spans (so the same boundaries), but for the preamble, which

@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from fazhi_lib import compare
+from fazhi_lib import compare, store
 from fazhi_lib.compare import canonical_indicator, comparable, coverage, cumulative_span, exclusions
 
 # ---- the vocabulary -----------------------------------------------------------------------------------------------
@@ -302,7 +302,7 @@ def test_report_labels_are_unique():
 def test_load_tables(tmp_path):
     metrics().to_parquet(tmp_path / "metrics.parquet")
     documents().to_parquet(tmp_path / "documents.parquet")
-    got_metrics, got_docs = compare.load_tables(tmp_path, input_dir=None)
+    got_metrics, got_docs = store.read(tmp_path, ["metrics", "documents"]).values()  # what notebook 30 reads
     assert len(got_metrics) == len(metrics()) and len(got_docs) == 5
     with pytest.raises(FileNotFoundError):
-        compare.load_tables(tmp_path / "nothing", input_dir=None)
+        store.read(tmp_path / "nothing", ["metrics", "documents"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from fazhi_lib import diffusion
+from fazhi_lib import diffusion, store
 from fazhi_lib.diffusion import (
     ADOPTION_COLUMNS,
     MEASURE_COLUMNS,
@@ -231,15 +231,16 @@ def test_sources_of_several_terms_limits_and_no_documents():
 def test_load_tables_reads_written_tables(tmp_path):
     MEASURES.to_parquet(tmp_path / "measures.parquet")
     DOCS.to_parquet(tmp_path / "documents.parquet")
-    m, d = diffusion.load_tables(tmp_path, input_dir=None)
+    m, d = store.read(tmp_path, ["measures", "documents"]).values()  # what notebook 20 reads
     assert len(m) == len(MEASURES) and len(d) == len(DOCS)
 
 
 def test_load_tables_without_tables_or_input(tmp_path):
     with pytest.raises(FileNotFoundError):
-        diffusion.load_tables(tmp_path / "none", input_dir=None)
-    with pytest.raises(FileNotFoundError):
-        diffusion.load_tables(tmp_path / "none", input_dir=tmp_path / "missing")
+        store.read(tmp_path / "none", ["measures", "documents"])
+    (tmp_path / "documents.parquet").write_bytes(b"")
+    with pytest.raises(FileNotFoundError, match=r"measures\.parquet"):
+        store.read(tmp_path, ["measures", "documents"])
 
 
 # ---- charts --------------------------------------------------------------------------------------------------------

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import re
+import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -72,3 +75,16 @@ def test_normalize():
     assert normalize("Charset_Normalizer") == normalize("charset.normalizer") == "charset-normalizer"
     assert _split("python-docx >= 1.1") == ("python-docx", ">=1.1")
     assert _split("python=3.11") == ("python", "=3.11")
+
+
+def test_make_lint_checks_the_import_contracts():
+    """The layers are stated as import-linter contracts in pyproject.toml, and `make lint` checks them."""
+    lint = re.search(r"^lint:.*?(?=^\S|\Z)", (ROOT / "Makefile").read_text("utf-8"), re.M | re.S)
+    assert lint and "lint-imports" in lint.group(0)
+    contracts = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["importlinter"]["contracts"]
+    assert any(c["type"] == "layers" for c in contracts)
+    linter = Path(sys.executable).with_name("lint-imports")
+    if not linter.exists():
+        pytest.skip("import-linter is not installed here")
+    res = subprocess.run([str(linter)], cwd=ROOT, capture_output=True, text=True)
+    assert res.returncode == 0, res.stdout[-2000:]

@@ -1,4 +1,4 @@
-"""Tests for the synthetic corpus generator (fazhi_lib.generate)."""
+"""Tests for the synthetic corpus generator (synthetic.generate)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-
-from fazhi_lib import generate as gen
+from synthetic import generate as gen
 
 N_DOCS = 400  # enough for a few exact duplicates (about 1%) with seed 0
 

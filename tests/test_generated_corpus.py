@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from synthetic.generate import main as generate
 
 import fazhi_lib
-from fazhi_lib.generate import main as generate
 
 LEVELS = {"subdistrict": "街道", "town": "镇", "township": "乡", "district": "区", "county": "县",
           "department": "部门"}

@@ -1,4 +1,4 @@
-"""Tests for fazhi_lib.io: discovering report files and reading them into text.
+"""Tests for fazhi_lib.readers: discovering report files and reading them into text.
 
 All fixtures are generated on the fly in tmp_path (no binary files are committed).
 """
@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from fazhi_lib import io as fio
-from fazhi_lib.io import (
+from fazhi_lib.readers import (
     SUPPORTED_SUFFIXES,
     NoTextLayerError,
     RawDocument,
@@ -27,6 +26,7 @@ from fazhi_lib.io import (
     pdf_to_text,
     read_document,
 )
+from fazhi_lib.readers import pdf as fio
 
 # A realistic (invented) report: title-less body as it appears in 法治政府建设年度报告.
 PARAS = [

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from layouts import CONTAINERS, TEXT_LAYOUTS, Layout, headings, layout_key, report_texts, same_heading
 
 from fazhi_lib.metrics import extract_metrics
-from fazhi_lib.pipeline import process_file
+from fazhi_lib.parsing import process_file
 from fazhi_lib.structure import parse_structure
 
 TEXTS = report_texts()

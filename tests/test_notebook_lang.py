@@ -94,12 +94,12 @@ ENGLISH_RUN = re.compile(r"[A-Za-z][a-z']+(?:[ ,;:]+[A-Za-z][a-z']+){3,}")  # fo
 def seed_tables(tmp_path_factory) -> Path:
     """The seeds ingested and analysed, written as a `fazhi ingest` + `fazhi analyze` output directory."""
     import fazhi_lib
-    from fazhi_lib.analysis import analyze
+    from fazhi_lib.analysis import analyze_to
 
     out = tmp_path_factory.mktemp("seed_tables")
     corpus = fazhi_lib.ingest(ROOT / "seeds")
     corpus.write(out)
-    fazhi_lib.Corpus.write_tables(analyze(corpus), out)
+    analyze_to(out)  # the analysis tables, recorded in the folder's manifest as current
     return out
 
 

@@ -67,13 +67,23 @@ def seed_tables(tmp_path_factory) -> Path:
 
 
 @pytest.mark.notebook
-@pytest.mark.parametrize("source", ["tables", "defaults"])
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_notebook_runs_on_the_seeds(path: Path, source: str, seed_tables: Path, tmp_path: Path):
-    """Top to bottom with papermill: on written tables, and with the default parameters from a directory without
-    tables (the notebook then finds seeds/ from its own folder and ingests it in memory)."""
+def test_notebook_stops_on_a_missing_tables_folder(path: Path, tmp_path: Path):
+    """A typo in tables_dir is an error naming the folder: the notebook never analyses the seeds in its place."""
     papermill = pytest.importorskip("papermill")
-    params = {"tables_dir": str(seed_tables)} if source == "tables" else {"tables_dir": str(tmp_path / "none")}
+    with pytest.raises(papermill.PapermillExecutionError, match="TablesNotFound") as caught:
+        papermill.execute_notebook(str(path), str(tmp_path / path.name),
+                                   parameters={"tables_dir": str(tmp_path / "typo")}, cwd=str(path.parent),
+                                   kernel_name="python3", progress_bar=False)
+    assert "typo" in str(caught.value)
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_runs_on_the_seeds(path: Path, seed_tables: Path, tmp_path: Path):
+    """Top to bottom with papermill on written tables."""
+    papermill = pytest.importorskip("papermill")
+    params = {"tables_dir": str(seed_tables)}
     out = tmp_path / path.name
     papermill.execute_notebook(str(path), str(out), parameters=params, cwd=str(path.parent), kernel_name="python3",
                                progress_bar=False)

@@ -8,7 +8,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fazhi_lib.numerals import ARABIC, CHINESE, NUMBER, is_number_text, parse_number
+from fazhi_lib.numerals import (
+    ARABIC,
+    CHINESE,
+    NUMBER,
+    chinese_numeral,
+    heading_number,
+    is_number_text,
+    parse_number,
+    span_number,
+    year_number,
+)
 
 CASES = [
     # Arabic
@@ -163,3 +173,22 @@ def test_patterns_find_candidates() -> None:
     assert re.findall(NUMBER, text) == ["2.5万", "903", "26,000", "十二", "1亿2000万", "2023", "2024"]
     assert re.findall(ARABIC, "２６，０００人、99.1%、3．2个") == ["２６，０００", "99.1", "3．2"]
     assert [parse_number(m) for m in re.findall(NUMBER, text)] == [25_000, 903, 26_000, 12, 120_000_000, 2023, 2024]
+
+
+# ---- the one module that reads and writes Chinese numerals -----------------------------------------------------
+
+
+@given(st.integers(min_value=1, max_value=9999))
+def test_chinese_numerals_written_are_read_back(n: int):
+    assert parse_number(chinese_numeral(n)) == n
+
+
+def test_small_numbers_of_headings_spans_and_years():
+    written = [chinese_numeral(n) for n in (1, 10, 12, 20, 105, 1010)]
+    assert written == ["一", "十", "十二", "二十", "一百零五", "一千零一十"]
+    headings = ("一", "十二", "二十", "3", "③", "㈢", "⑶", "⒊", "甲")
+    assert [heading_number(s) for s in headings] == [1, 12, 20, 3, 3, 3, 3, 3, 0]
+    spans = ("两", "十", "十二", "三十", "二十五", "5", "一二三")
+    assert [span_number(s) for s in spans] == [2, 10, 12, 30, 25, 5, None]
+    years = ("二〇二四", "二○二三", "二零二二", "2021", "二〇二X")
+    assert [year_number(s) for s in years] == [2024, 2023, 2022, 2021, None]

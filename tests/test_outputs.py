@@ -16,13 +16,15 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
+from synthetic.generate import generate_corpus
 from texts import REPORT
 
 from fazhi_lib import outputs
 from fazhi_lib.cli import main
-from fazhi_lib.generate import generate_corpus
-from fazhi_lib.io import discover
-from fazhi_lib.pipeline import TABLES, InputError, check_inputs, process_file, write_stream
+from fazhi_lib.parsing import process_file
+from fazhi_lib.pipeline import InputError, check_inputs, write_stream
+from fazhi_lib.readers import discover
+from fazhi_lib.schema import TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"

@@ -8,6 +8,9 @@ import pandas as pd
 import pytest
 
 from fazhi_lib import overview as ov
+from fazhi_lib import store
+from fazhi_lib.manifest import record_analysis
+from fazhi_lib.schema import ANALYSIS_TABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 ATTACKS = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>"]
@@ -211,20 +214,25 @@ def seeds():
     return fazhi_lib.ingest(ROOT / "seeds")
 
 
-def test_load_corpus_ingests_when_no_tables(tmp_path: Path):
-    corpus = ov.load_corpus(tmp_path / "none", ROOT / "seeds")
-    assert len(corpus.documents) == 5
-    with pytest.raises(FileNotFoundError):
-        ov.load_corpus(tmp_path / "none", None)
+def test_load_corpus_never_ingests_in_place_of_missing_tables(tmp_path: Path, capsys):
+    with pytest.raises(FileNotFoundError, match=str(tmp_path / "none")):  # not the seeds, silently
+        store.load(tmp_path / "none")
+    assert "ingesting" not in capsys.readouterr().out
 
 
 def test_load_analysis_computes_when_absent(tmp_path: Path, seeds):
     tables, from_files = ov.load_analysis(tmp_path, seeds)
-    assert not from_files and set(tables) == set(ov.ANALYSIS_TABLES)
+    assert not from_files and set(tables) == set(ANALYSIS_TABLES)
     for name, df in tables.items():
         df.to_parquet(tmp_path / f"{name}.parquet", index=False)
+    _, from_files = ov.load_analysis(tmp_path, seeds)
+    assert not from_files  # tables no manifest vouches for may be of another ingest: computed again
+    record_analysis(tmp_path, tables.parameters)
     again, from_files = ov.load_analysis(tmp_path, seeds)
     assert from_files and len(again["remedies"]) == len(tables["remedies"])
+    assert again.parameters == tables.parameters
+    other, from_files = ov.load_analysis(tmp_path, seeds, n_topics=2)  # other parameters: computed, and said so
+    assert not from_files and other.parameters["n_topics"] == 2 and "computed now" in other.describe()
 
 
 def test_metric_benchmark_on_the_seeds(seeds):

@@ -10,9 +10,9 @@ import time
 from pathlib import Path
 
 import pytest
+from synthetic.generate import LONG_SHAPES, long_report
 
-from fazhi_lib.generate import LONG_SHAPES, long_report
-from fazhi_lib.pipeline import process_file
+from fazhi_lib.parsing import process_file
 
 MB = 2**20
 

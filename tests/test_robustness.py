@@ -13,9 +13,9 @@ from layouts import MANGLERS, report_texts
 from texts import REPORT
 
 import fazhi_lib
-from fazhi_lib import pipeline
+from fazhi_lib import parsing, schema
 from fazhi_lib.clean import clean_text
-from fazhi_lib.pipeline import process_file
+from fazhi_lib.parsing import process_file
 
 TEXTS = report_texts()  # the seeds, and the real openings when ../shared is there
 # an index-number block of a government page, one field per line (some with a value cleaning does not keep)
@@ -51,9 +51,9 @@ def test_mangled_real_reports_never_raise_an_internal_error(tmp_path_factory, na
     path.write_text(text, encoding="utf-8")
     _check_result(process_file(path))
     # the parser itself, past the reader (which may call a text with NUL bytes binary)
-    doc = dict.fromkeys(pipeline.DOCUMENT_COLUMNS)
+    doc = dict.fromkeys(schema.DOCUMENT_COLUMNS)
     doc["message"] = ""
-    _check_result(pipeline._process_text(text, doc, {}, None))
+    _check_result(parsing._process_text(text, doc, {}, None))
 
 
 @pytest.mark.parametrize("line", ["效力状态：现行有效", "服务对象分类：公众", "统一编号：123"])
@@ -68,14 +68,14 @@ def test_index_fields_whose_value_cleaning_does_not_keep_are_removed_without_err
 def test_an_internal_error_keeps_the_text_and_names_its_step(tmp_path: Path, monkeypatch, step, target):
     (tmp_path / "report.txt").write_text(REPORT, encoding="utf-8")
     (tmp_path / "other.txt").write_text(REPORT.replace("某某镇", "某甲镇"), encoding="utf-8")
-    real = getattr(pipeline, target)
+    real = getattr(parsing, target)
 
     def broken(text, *args, **kwargs):
         if "某某镇" in text:
             raise KeyError("a parser bug")
         return real(text, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, target, broken)
+    monkeypatch.setattr(parsing, target, broken)
     corpus = fazhi_lib.ingest(tmp_path)
     docs = corpus.documents.set_index("file_name")
     bad = docs.loc["report.txt"]

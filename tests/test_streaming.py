@@ -12,12 +12,17 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from synthetic.generate import generate_corpus
 
 import fazhi_lib
-from fazhi_lib import cli, pipeline
+from fazhi_lib import cli, pipeline, runners
+from fazhi_lib.cache import ResultCache
 from fazhi_lib.cli import main
-from fazhi_lib.generate import generate_corpus
-from fazhi_lib.pipeline import TABLES, DocResult, _ParquetSink, ingest_to, process_file, write_stream
+from fazhi_lib.manifest import content_key, read_manifest
+from fazhi_lib.parsing import DocResult, process_file
+from fazhi_lib.pipeline import ingest_to, write_stream
+from fazhi_lib.schema import TABLES
+from fazhi_lib.store import Corpus, _ParquetSink
 
 BATCH = 7  # tiny batches: many row groups, and batches in which a column is all None
 
@@ -41,16 +46,16 @@ def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def in_memory(generated: Path) -> pipeline.Corpus:
+def in_memory(generated: Path) -> Corpus:
     return fazhi_lib.ingest(generated)
 
 
-def assert_same_tables(out: Path, corpus: pipeline.Corpus) -> None:
+def assert_same_tables(out: Path, corpus: Corpus) -> None:
     for name in TABLES:
         pd.testing.assert_frame_equal(pd.read_parquet(out / f"{name}.parquet"), getattr(corpus, name), obj=name)
 
 
-def test_streamed_tables_equal_the_in_memory_tables(generated: Path, in_memory: pipeline.Corpus, tmp_path: Path):
+def test_streamed_tables_equal_the_in_memory_tables(generated: Path, in_memory: Corpus, tmp_path: Path):
     status = set(in_memory.documents["status"])
     assert {"ok", "warning", "duplicate", "failed"} <= status and len(in_memory.skipped)
     first_batch = in_memory.sections[in_memory.sections["doc_id"].isin(in_memory.documents["doc_id"][:BATCH])]
@@ -66,7 +71,7 @@ def test_streamed_tables_equal_the_in_memory_tables(generated: Path, in_memory: 
     assert not [p for p in (tmp_path / "out").iterdir() if p.name.startswith(".")]
 
 
-def test_cli_streams_parquet_and_csv_like_the_in_memory_path(generated: Path, in_memory: pipeline.Corpus,
+def test_cli_streams_parquet_and_csv_like_the_in_memory_path(generated: Path, in_memory: Corpus,
                                                              tmp_path: Path, monkeypatch):
     monkeypatch.setattr(pipeline, "BATCH_SIZE", BATCH)
     out = tmp_path / "out"
@@ -134,15 +139,15 @@ def test_fingerprint_is_removed_while_tables_change(tmp_path: Path, monkeypatch)
     generate_corpus(3, d, seed=1)
     out = tmp_path / "out"
     assert main(["ingest", str(d), "-o", str(out), "--quiet"]) == 0
-    assert (out / ".cache" / "fingerprint").is_file()
+    assert read_manifest(out)["ingest"]["fingerprint"]
 
     def crash(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(pipeline, "ingest_to", crash)
+    monkeypatch.setattr(pipeline, "write_stream", crash)
     (d / "new.txt").write_bytes(next(d.glob("*.txt")).read_bytes() + b"\n")
     assert main(["ingest", str(d), "-o", str(out), "--quiet"]) == 2
-    assert not (out / ".cache" / "fingerprint").exists()
+    assert read_manifest(out)["ingest"]["fingerprint"] is None
 
 
 def test_large_corpus_printout_is_abbreviated(tmp_path: Path, capsys):
@@ -188,17 +193,17 @@ def cache_rows(cache: Path) -> int:
 
 def count_parses(monkeypatch) -> list[str]:
     calls: list[str] = []
-    real = pipeline.process_file
-    monkeypatch.setattr(pipeline, "process_file", lambda p, *a: calls.append(Path(p).name) or real(p, *a))
+    real = runners.process_file
+    monkeypatch.setattr(runners, "process_file", lambda p, *a: calls.append(Path(p).name) or real(p, *a))
     return calls
 
 
-def test_cache_holds_no_failures_and_gives_results_their_current_path(generated: Path, in_memory: pipeline.Corpus,
+def test_cache_holds_no_failures_and_gives_results_their_current_path(generated: Path, in_memory: Corpus,
                                                                      tmp_path: Path, monkeypatch):
     cache = tmp_path / "cache"
     first = fazhi_lib.ingest(generated, cache_dir=cache)
     readable = first.documents[first.documents["status"] != "failed"]
-    keys = {pipeline.content_key(Path(s), None, 20.0) for s in readable["source"]}  # exact copies share a key
+    keys = {content_key(Path(s), None, 20.0) for s in readable["source"]}  # exact copies share a key
     assert len(readable) < len(first.documents) and cache_rows(cache) == len(keys)  # no failure stored
 
     moved = tmp_path / "moved"
@@ -212,7 +217,7 @@ def test_cache_holds_no_failures_and_gives_results_their_current_path(generated:
         pd.testing.assert_frame_equal(getattr(again, name), getattr(fresh, name))
 
 
-def test_damaged_cache_degrades_to_no_cache(generated: Path, in_memory: pipeline.Corpus, tmp_path: Path):
+def test_damaged_cache_degrades_to_no_cache(generated: Path, in_memory: Corpus, tmp_path: Path):
     cache = tmp_path / "cache"
     cache.mkdir()
     (cache / "results.sqlite").write_bytes(b"this is not a database" * 100)
@@ -228,7 +233,7 @@ def test_locked_cache_degrades_to_no_cache(tmp_path: Path, monkeypatch):
     cache = tmp_path / "cache"
     fazhi_lib.ingest(d, cache_dir=cache)
     (d / "00_new.txt").write_bytes(next(d.glob("*.txt")).read_bytes() + b"\n")  # other bytes: another key
-    monkeypatch.setattr(pipeline.ResultCache, "TIMEOUT", 0.2)
+    monkeypatch.setattr(ResultCache, "TIMEOUT", 0.2)
     with closing(sqlite3.connect(cache / "results.sqlite", isolation_level=None)) as other:
         other.execute("BEGIN EXCLUSIVE")  # another ingest holds the write lock
         calls = count_parses(monkeypatch)

@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fazhi_lib.structure import classify_part, cn_to_int, find_enumeration, lead_phrase, parse_structure
+from fazhi_lib.numerals import heading_number as cn_to_int
+from fazhi_lib.structure import classify_part, find_enumeration, lead_phrase, parse_structure
 
 
 def parse(text: str) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -1,4 +1,4 @@
-"""fazhi_lib.tokenize: the project's jieba tokenizer, its user dictionary and its stopwords."""
+"""fazhi_lib.tokens: the project's jieba tokenizer, its user dictionary and its stopwords."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fazhi_lib import tokenize as tok
-from fazhi_lib.tokenize import is_number, stopwords, tokenize, tokenizer, user_words
+from fazhi_lib import tokens as tok
+from fazhi_lib.tokens import is_number, stopwords, tokenize, tokenizer, user_words
 from fazhi_lib.vocabulary import read_rows, vocab_path
 
 # ---- lexicon terms stay one token ----------------------------------------------------------------------------------
@@ -140,7 +140,7 @@ def test_hmm_is_off_by_default_and_can_be_turned_on():
 
 def test_deterministic_across_processes():
     text = "我镇推行“四议两公开”工作法，法律明白人参与调解矛盾纠纷31件，新时代枫桥经验落地见效。"
-    code = f"from fazhi_lib.tokenize import tokenize; print('|'.join(tokenize({text!r})))"
+    code = f"from fazhi_lib.tokens import tokenize; print('|'.join(tokenize({text!r})))"
     runs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
             for _ in range(2)}
     assert runs == {"|".join(tokenize(text)) + "\n"}

@@ -11,11 +11,13 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy.sparse import csr_matrix
+from sklearn.preprocessing import normalize
 from texts import PROBLEMS
 from texts import items_frame as texts_items_frame
 
+from fazhi_lib import store
 from fazhi_lib import topic_views as tv
-from fazhi_lib.topics import fit_space, problem_topics
+from fazhi_lib.topics import TopicModel, fit_space, problem_topics
 
 matplotlib.use("Agg")
 
@@ -93,16 +95,18 @@ def test_report_topic_matrices():
     assert shares.loc["镇 (1)", "0 普法"] == 1.0 and shares.loc["未知 (1)", "1 执法"] == 1.0
 
 
-def test_choose_topics_gives_the_k_that_auto_chooses():
+def test_topic_model_gives_the_k_that_auto_chooses():
     for copies, sample_size in ((1, 3000), (6, 20)):
         items = items_frame(copies)
         _, Xp, _ = fit_space(items)
-        k, scores = tv.choose_topics(Xp, sample_size=sample_size, random_state=1)
+        model = TopicModel(sample_size=sample_size, random_state=1).fit(normalize(Xp))
+        k, scores = model.k_, model.silhouettes_
         assert k >= 2 and not scores.empty and set(scores.columns) == {"k", "silhouette"}
         auto = problem_topics(items, k="auto", sample_size=sample_size, random_state=1)
         fixed = problem_topics(items, k=k, sample_size=sample_size, random_state=1)
         pd.testing.assert_frame_equal(auto[0], fixed[0])
-    k, scores = tv.choose_topics(csr_matrix(np.eye(2)))
+    model = TopicModel().fit(csr_matrix(np.eye(2)))
+    k, scores = model.k_, model.silhouettes_
     assert k == 1 and scores.empty
 
 
@@ -145,7 +149,8 @@ def _texts(fig) -> list[str]:
 def test_charts_draw_chinese_without_missing_glyphs():
     items = items_frame(2)
     _, Xp, _ = fit_space(items)
-    k, scores = tv.choose_topics(Xp)
+    model = TopicModel().fit(normalize(Xp))
+    k, scores = model.k_, model.silhouettes_
     assignments, topics = problem_topics(items, k=3)
     pts = tv.topic_map_points(items, assignments, Xp)
     with warnings.catch_warnings():
@@ -266,7 +271,7 @@ def test_shared_by_report_and_sample():
 # ---- loading -------------------------------------------------------------------------------------------------------
 
 
-def test_load_tables_reads_three_tables_else_ingests(tmp_path: Path):
+def test_load_tables_reads_three_tables_and_never_ingests(tmp_path: Path):
     import fazhi_lib
 
     corpus = fazhi_lib.ingest(ROOT / "seeds")
@@ -274,11 +279,10 @@ def test_load_tables_reads_three_tables_else_ingests(tmp_path: Path):
     out.mkdir()
     for name in ("documents", "texts", "items"):  # no other table: still loads
         getattr(corpus, name).to_parquet(out / f"{name}.parquet", index=False)
-    tables = tv.load_tables(out, input_dir=None)
-    assert len(tables.items) == len(corpus.items) and set(tables.texts["doc_id"]) == set(corpus.texts["doc_id"])
-    fallback = tv.load_tables(tmp_path / "none", input_dir=ROOT / "seeds")
-    assert len(fallback.items) == len(corpus.items)
-    with pytest.raises(FileNotFoundError):
-        tv.load_tables(tmp_path / "none", input_dir=None)
-    with pytest.raises(FileNotFoundError):
-        tv.load_tables(tmp_path / "none", input_dir=tmp_path / "no_reports")
+    tables = store.read(out, ["documents", "texts", "items"])
+    assert len(tables["items"]) == len(corpus.items)
+    assert set(tables["texts"]["doc_id"]) == set(corpus.texts["doc_id"])
+    with pytest.raises(FileNotFoundError, match="none"):  # a typo in tables_dir never analyses the seeds instead
+        store.read(tmp_path / "none", ["documents", "texts", "items"])
+    with pytest.raises(FileNotFoundError, match=r"lacks .*measures\.parquet"):
+        store.load(out)

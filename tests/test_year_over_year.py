@@ -10,10 +10,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from synthetic import generate, generate_panels
+from synthetic.panel_truth import score_followup
 
 import fazhi_lib
-from fazhi_lib import generate, generate_panels
-from fazhi_lib.analysis import ANALYSIS_TABLES, analyze, year_over_year
+from fazhi_lib.analysis import ANALYSIS_TABLES, analyze, analyze_to, year_over_year
 from fazhi_lib.cli import main
 from fazhi_lib.followup import (
     StatementMatcher,
@@ -24,7 +25,6 @@ from fazhi_lib.followup import (
     same_sentence,
     same_work,
 )
-from fazhi_lib.panel_truth import score_followup
 from fazhi_lib.panels import link_panels, region_units, regions_agree, report_pairs, split_name
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -367,9 +367,9 @@ def test_views_of_real_reports(real):
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_notebook_50_runs_on_a_corpus_with_panels(real, tmp_path, lang):
     papermill = pytest.importorskip("papermill")
-    corpus, tables = real
+    corpus, _ = real
     corpus.write(tmp_path / "tables")
-    fazhi_lib.Corpus.write_tables(tables, tmp_path / "tables")
+    analyze_to(tmp_path / "tables")
     nb = ROOT / "notebooks" / "50_year_over_year.ipynb"
     out = tmp_path / "out.ipynb"
     papermill.execute_notebook(str(nb), str(out), parameters={"tables_dir": str(tmp_path / "tables"), "lang": lang},

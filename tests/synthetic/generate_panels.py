@@ -1,6 +1,6 @@
 """Synthetic panels: the same jurisdiction's reports over two to five years, with the truth of what carried over.
 
-Builds on :mod:`fazhi_lib.generate` (same material, styles, encodings, formats and noise). A panel corpus is a
+Builds on :mod:`synthetic.generate` (same material, styles, encodings, formats and noise). A panel corpus is a
 sequence of panels: each is one jurisdiction (a township, street office, county or department) with one to five
 consecutive reports — the first sometimes covering several years, now and then a year missing between two. Every
 report after the first takes over from the one before it:
@@ -19,7 +19,7 @@ some add the province, about one in seven names no region at all (one in thirty 
 cannot be told from the same-named units of other counties). Each panel has a county of its own (up to 4,800
 panels), so two panels never share both name and region.
 
-``truth.jsonl`` has the keys of :func:`fazhi_lib.generate.generate_corpus` plus ``panel`` (the panel's id),
+``truth.jsonl`` has the keys of :func:`synthetic.generate.generate_corpus` plus ``panel`` (the panel's id),
 ``position`` (1 = first report), ``region`` (as written in the title, or null), ``plan_keys`` and ``problem_keys``
 (the report's plan and problem points), ``promises`` (for each plan point of the previous report: ``plan``, ``kept``,
 ``restated``, ``done`` — the point here that carries it out) and ``problems`` (for each problem point of the previous
@@ -29,7 +29,7 @@ item's text. There are no duplicate files in a panel corpus.
 
 Usage::
 
-    python -m fazhi_lib.generate_panels --docs 1000 --out /tmp/panels [--seed 0] [--seeds-dir seeds]
+    python -m synthetic.generate_panels --docs 1000 --out /tmp/panels [--seed 0] [--seeds-dir seeds]
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fazhi_lib.generate import (
+from synthetic.generate import (
     _DEPARTMENTS,
     _NAME_A,
     _NAME_B,
@@ -350,7 +350,7 @@ def generate_panel_corpus(n: int, out: str | Path, seed: int = 0, seeds_dir: str
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m fazhi_lib.generate_panels",
+    ap = argparse.ArgumentParser(prog="python -m synthetic.generate_panels",
                                  description="Generate a deterministic synthetic corpus of panels of "
                                              "法治政府建设年度报告 (plus truth.jsonl).")
     ap.add_argument("--docs", type=int, required=True, help="number of documents")

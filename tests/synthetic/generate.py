@@ -16,12 +16,12 @@ ground truth a parser should recover (see :func:`generate_corpus`).
 
 Usage::
 
-    python -m fazhi_lib.generate --docs 1000 --out /tmp/corpus [--seed 0] [--seeds-dir seeds]
+    python -m synthetic.generate --docs 1000 --out /tmp/corpus [--seed 0] [--seeds-dir seeds]
 
 This module deliberately imports no other ``fazhi_lib`` module: the seed
 reports are split with a small private line-based parser. Corpora of panels
 (the same jurisdiction over several years, with the truth of what carried
-over) are made by :mod:`fazhi_lib.generate_panels` on top of this module.
+over) are made by :mod:`synthetic.generate_panels` on top of this module.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ ADMIN_LEVELS = {
     "局": "department",
 }
 
-DEFAULT_SEEDS_DIR = Path(__file__).resolve().parents[1] / "seeds"
+DEFAULT_SEEDS_DIR = Path(__file__).resolve().parents[2] / "seeds"
 
 DUPLICATE_RATE = 0.01
 HTML_RATE = 0.2
@@ -642,7 +642,7 @@ def _sample(rng: random.Random, pool: list, lo: int, hi: int, used: set[int]) ->
 
 @dataclass(frozen=True)
 class Carry:
-    """What a report of a panel takes over from its jurisdiction's earlier reports (``fazhi_lib.generate_panels``).
+    """What a report of a panel takes over from its jurisdiction's earlier reports (``synthetic.generate_panels``).
 
     ``insert``: points written into a part besides the ones drawn (last year's plans carried out, restated plans,
     repeated problems); ``exclude``: points not to draw again (earlier plans and problems, so that nothing repeats
@@ -1153,7 +1153,7 @@ def generate_corpus(
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(
-        prog="python -m fazhi_lib.generate",
+        prog="python -m synthetic.generate",
         description="Generate a deterministic synthetic corpus of 法治政府建设年度报告 (plus truth.jsonl).",
     )
     ap.add_argument("--docs", type=int, required=True, help="number of documents")

@@ -3,7 +3,7 @@
 Every word-level analysis (term frequencies, topics, keyword search) goes through ``tokenize``, so that all of them
 cut the reports into the same words::
 
-    >>> from fazhi_lib.tokenize import tokenize
+    >>> from fazhi_lib.tokens import tokenize
     >>> tokenize("2024年，我镇深入贯彻落实习近平法治思想，全面推行“四议两公开”工作法，培育法律明白人120名")
     ['习近平', '法治', '思想', '全面推行', '四议两公开', '工作法', '培育', '法律明白人']
 
@@ -47,11 +47,11 @@ import importlib.util
 import logging
 import re
 import unicodedata
-from functools import cache, lru_cache
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from fazhi_lib.vocabulary import read_lines, read_rows
+from fazhi_lib.vocabulary import Vocabulary, active, per_vocabulary, read_lines, read_rows
 
 if TYPE_CHECKING:
     import jieba
@@ -92,7 +92,7 @@ def is_number(token: str) -> bool:
 _WORD, _NUMBER_TOKEN, _INSIDE, _OTHER = 0, 1, 2, 3
 
 
-@lru_cache(maxsize=1 << 18)
+@per_vocabulary(maxsize=1 << 18)
 def _cleaned(token: str, backend: str) -> tuple[tuple[str, ...], int]:
     """The words ``tokenize`` makes of one jieba token, before stopwords are dropped, and what the token is
     (``backend``, "jieba" or "rjieba": whose dictionary says what is a word).
@@ -133,19 +133,19 @@ def _stopword_lines() -> tuple[str, ...]:
     return read_lines(STOPWORDS_FILE)
 
 
-@cache
+@per_vocabulary
 def stopwords() -> frozenset[str]:
     """The words of ``vocab/stopwords.txt``: function words and official boilerplate (read once per process)."""
     return frozenset(w.rstrip("*") for w in _stopword_lines())
 
 
-@cache
+@per_vocabulary
 def _split_prefixes() -> tuple[str, ...]:
     """Stopwords marked with a trailing * (adverbs of emphasis), cut off the front of longer words; longest first."""
     return tuple(sorted((w.rstrip("*") for w in _stopword_lines() if w.endswith("*")), key=len, reverse=True))
 
 
-@cache
+@per_vocabulary
 def user_words() -> tuple[str, ...]:
     """The words added to jieba's dictionary with a high frequency, in file order without repeats: the terms and
     variants of ``vocab/mechanisms.csv`` and the canonical indicators written as named (调解成功率). Words jieba
@@ -168,12 +168,12 @@ def _phrases() -> tuple[str, ...]:
     return tuple(sorted(w for w in set(words) if len(w) >= 2 and _TOKEN_CHARS.fullmatch(w)))
 
 
-@cache
+@per_vocabulary
 def _user_word_set() -> frozenset[str]:
     return frozenset(user_words())
 
 
-@cache
+@per_vocabulary
 def tokenizer() -> jieba.Tokenizer:
     """The project's jieba tokenizer: its own ``jieba.Tokenizer`` (not jieba's global default) with the standard
     dictionary, ``user_words()`` and the stopword phrases. Built once per process; later calls return the same
@@ -207,7 +207,7 @@ def _jieba_dict_freqs(words: frozenset[str]) -> dict[str, int]:
     return freqs
 
 
-@cache
+@per_vocabulary
 def rjieba_tokenizer() -> rjieba.Jieba:
     """The project's rjieba tokenizer: its own ``rjieba.Jieba`` with the standard dictionary and the same user words
     and frequencies as ``tokenizer()`` (words already more frequent keep their frequency, phrases are added only
@@ -242,9 +242,9 @@ def backend_name(backend: Backend = "auto") -> Literal["rjieba", "jieba"]:
     return backend
 
 
-#: Per backend, what ``_cleaned`` made of each token seen (a plain dict is faster than ``_cleaned``'s lru_cache in
-#: ``tokenize``'s loop); emptied when it holds more than ``_MEMO_SIZE`` tokens.
-_MEMO: dict[str, dict[str, tuple[tuple[str, ...], int]]] = {"jieba": {}, "rjieba": {}}
+#: Per vocabulary and backend, what ``_cleaned`` made of each token seen (a plain dict is faster than ``_cleaned``'s
+#: cache in ``tokenize``'s loop); emptied when it holds more than ``_MEMO_SIZE`` tokens.
+_MEMO: dict[tuple[Vocabulary, str], dict[str, tuple[tuple[str, ...], int]]] = {}
 _MEMO_SIZE = 1 << 18
 
 
@@ -261,7 +261,7 @@ def tokenize(text: str, *, stopwords: bool = True, hmm: bool = False, backend: B
         return []
     drop = _stopword_set() if stopwords else frozenset()
     cut = rjieba_tokenizer().cut(text, hmm) if name == "rjieba" else tokenizer().lcut(text, HMM=hmm)
-    memo = _MEMO[name]
+    memo = _MEMO.setdefault((active(), name), {})
     if len(memo) > _MEMO_SIZE:
         memo.clear()
     out: list[str] = []

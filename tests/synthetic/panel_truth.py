@@ -1,4 +1,4 @@
-"""How well the year-over-year tables recover the truth of a generated panel corpus (``fazhi_lib.generate_panels``).
+"""How well the year-over-year tables recover the truth of a generated panel corpus (``synthetic.generate_panels``).
 
 ``score_followup`` compares the ``panel``, ``promises`` and ``recurring_problems`` tables of ``fazhi analyze`` with
 ``truth.jsonl``: panel links (pairs of reports put in one panel), promises kept, problems repeated word for word and
