@@ -264,11 +264,13 @@ def per_vocabulary(fn: Callable[..., T] | None = None, *, maxsize: int | None = 
     results go first) for functions of a text rather than of the vocabulary alone."""
 
     def decorate(fn: Callable[..., T]) -> Callable[..., T]:
-        cached = lru_cache(maxsize=maxsize)(lambda vocab, *args: fn(*args))
+        # Keyed by the vocabulary's fingerprint, a string: equal fingerprints are equal vocabularies, and a string
+        # hashes in C (a Vocabulary's __hash__ is a Python call, paid on every lookup of a per-token cache).
+        cached = lru_cache(maxsize=maxsize)(lambda fingerprint, *args: fn(*args))
 
         @wraps(fn)
         def wrapper(*args):
-            return cached(_ACTIVE.get(), *args)
+            return cached(_ACTIVE.get().fingerprint, *args)
 
         wrapper.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
         return wrapper
