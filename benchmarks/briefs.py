@@ -4,7 +4,7 @@
 
 1. ``--seeds``: the seeds briefed from scratch (ingest, analyze, every notebook, every report's brief), as
    ``make run`` does.
-2. Generates ``--docs`` synthetic reports with :mod:`fazhi_lib.generate`, ingests and analyzes them once (not
+2. Generates ``--docs`` synthetic reports with :mod:`synthetic.generate`, ingests and analyzes them once (not
    timed), then times two runs of ``run_briefs`` on those tables: without the per-report briefs
    (``per_report=False``: the notebooks, the per-report notebook once) and with them (``per_report=True``).
    ``per_report_extra`` is what the briefs of every report add; the issue's bar is that it stays below the time of
@@ -20,26 +20,20 @@ from __future__ import annotations
 import argparse
 import json
 import platform
-import resource
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-for path in (ROOT, Path(__file__).resolve().parent):  # a checkout without `pip install -e .`; ingest.py beside
+# a checkout without `pip install -e .`; the generator in tests/synthetic; ingest.py and report_pages.py beside
+for path in (ROOT, ROOT / "tests", Path(__file__).resolve().parent):
     if str(path) not in sys.path:
         sys.path.insert(0, str(path))
 
 from ingest import in_workdir, machine_description  # noqa: E402  (benchmarks/ingest.py)
+from report_pages import cpu_seconds, generated_tables  # noqa: E402  (benchmarks/report_pages.py)
 
-from fazhi_lib import cli, generate  # noqa: E402
 from fazhi_lib.briefs import run_briefs  # noqa: E402
-
-
-def cpu_seconds() -> float:
-    """CPU time of this process and its finished children (workers, and the kernels they started)."""
-    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def _timed_run(corpus: Path, out: Path, tables: Path, jobs: int, lang: str, per_report: bool | None) -> dict:
@@ -65,12 +59,7 @@ def run(docs: int, seed: int, jobs: int, lang: str, seeds: bool, work: Path) -> 
               f"{seeds_run['report_briefs']} report briefs", flush=True)
         result["seeds_cpu"] = seeds_run["cpu"]
     corpus, tables = work / "corpus", work / "tables"
-    generate.generate_corpus(docs, corpus, seed=seed)
-    print(f"generated {docs} documents -> {corpus}; ingesting and analyzing (not timed) ...", flush=True)
-    if cli.main(["ingest", str(corpus), "-o", str(tables), "--quiet"]) not in (0, None):
-        raise SystemExit("ingest failed")
-    if cli.main(["analyze", str(tables)]) not in (0, None):
-        raise SystemExit("analyze failed")
+    generated_tables(docs, seed, corpus, tables)
     print("fazhi brief without the per-report briefs ...", flush=True)
     without = _timed_run(corpus, work / "out", tables, jobs, lang, False)
     print(f"  {without['seconds']:.1f} s ({without['cpu']:.1f} s of CPU)", flush=True)

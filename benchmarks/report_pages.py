@@ -95,19 +95,25 @@ def time_long_page(tables_dir: Path, n_chars: int, lang: str) -> dict:
             "long_cpu_ms": round(statistics.median(cpu) * 1000, 1), "long_kb": round(len(page.encode()) / 1024, 1)}
 
 
-def run(docs: int, seed: int, jobs: int, lang: str, long_chars: int, work: Path) -> dict:
+def generated_tables(docs: int, seed: int, corpus: Path, tables: Path) -> None:
+    """``docs`` synthetic reports written to ``corpus``, ingested and analyzed into ``tables`` (not timed)."""
     from synthetic import generate
 
     from fazhi_lib import cli
-    from fazhi_lib.report_page import render_reports
 
-    corpus, tables, out = work / "corpus", work / "tables", work / "pages"
     generate.generate_corpus(docs, corpus, seed=seed)
     print(f"generated {docs} documents -> {corpus}; ingesting and analyzing (not timed) ...", flush=True)
     if cli.main(["ingest", str(corpus), "-o", str(tables), "--quiet"]) not in (0, None):
         raise SystemExit("ingest failed")
     if cli.main(["analyze", str(tables)]) not in (0, None):
         raise SystemExit("analyze failed")
+
+
+def run(docs: int, seed: int, jobs: int, lang: str, long_chars: int, work: Path) -> dict:
+    from fazhi_lib.report_page import render_reports
+
+    corpus, tables, out = work / "corpus", work / "tables", work / "pages"
+    generated_tables(docs, seed, corpus, tables)
 
     print(f"timing render_reports (lang {lang}, jobs {jobs}) ...", flush=True)
     t0, c0 = time.perf_counter(), cpu_seconds()
