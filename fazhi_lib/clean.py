@@ -32,7 +32,7 @@ from fazhi_lib.junk import (
     is_separator_residue,
     tail_start,
 )
-from fazhi_lib.metadata import find_title, is_title_line
+from fazhi_lib.names import find_title, is_title_line
 from fazhi_lib.textrules import CJK, SENTENCE_END
 from fazhi_lib.vocabulary import per_vocabulary, read_rows, words_pattern
 

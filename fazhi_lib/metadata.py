@@ -3,7 +3,7 @@
 Rule-of-law reports (法治政府建设年度报告) rarely carry structured metadata, so it is inferred from the
 evidence at hand, best first:
 
-1. the title (given, or found among the first lines of the text with :func:`find_title`);
+1. the title (given, or found among the first lines of the text with :func:`fazhi_lib.names.find_title`);
 2. web-page fields removed by the cleaner (``extra``: 发布机构, 发布单位, 来源, ArticleTitle, ...);
 3. the opening sentences of the report ("2024年,大安街道全面贯彻…", "现将我镇…").
 
@@ -46,146 +46,54 @@ import io
 import itertools
 import math
 import re
-import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import pandas as pd
 
+from fazhi_lib.names import (
+    ADMIN_LEVELS,
+    DEPARTMENT,
+    LEVEL_CHAR,
+    LEVEL_RANK,
+    WEB_FIELD_LINE,
+    YEAR,
+    NamesVocab,
+    Unit,
+    covered_by_word,
+    is_org_line,
+    is_title_line,
+    names_vocab,
+    nfkc,
+    orgs_in_label,
+    orgs_in_title,
+    parse_org,
+    title_candidates,
+    unit_ending_at,
+)
 from fazhi_lib.numerals import year_number
 from fazhi_lib.textrules import mask_brackets as _mask
-from fazhi_lib.vocabulary import per_vocabulary, read_rows
 
 __all__ = [
     "ADMIN_LEVELS",
     "FIELDS",
     "apply_overrides",
-    "find_title",
     "infer_metadata",
-    "is_title_line",
     "read_metadata_csv",
 ]
 
 FIELDS = ("title", "jurisdiction", "admin_level", "region", "year_start", "year_end")
-ADMIN_LEVELS = ("省", "市", "区", "县", "街道", "镇", "乡", "部门")
-_DEPT = "部门"
-# the character a department named by its level alone starts with (市司法局) and the level it names
-_LEVEL_CHAR = {"省": "省", "市": "市", "州": "市", "区": "区", "县": "县", "旗": "县", "镇": "镇", "乡": "乡"}
-_LEVEL_RANK = {"省": 0, "市": 1, "区": 2, "县": 2, "街道": 3, "镇": 3, "乡": 3, _DEPT: 4}
 _YEAR_MIN, _YEAR_MAX = 1990, 2100
-
-# ---------------------------------------------------------------------------------------------------------
-# vocabulary
-# ---------------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Vocab:
-    admin: tuple[tuple[str, str, bool], ...]  # (suffix, admin_level, free), longest first
-    name_suffix: Mapping[str, str]  # 街道办事处 -> 街道
-    depts: tuple[tuple[str, bool], ...]  # (suffix, in_text), longest first
-    not_suffix: Mapping[str, tuple[tuple[str, int], ...]]  # char -> (word, offset of char in word)
-    boundaries: Mapping[str, tuple[str, ...]]  # last character -> boundary words ending in it, longest first
-    pronouns: frozenset[str]  # 我 本 各 …: 我镇 is no name
-    weak_pronouns: frozenset[str]  # 全 贵: 全镇 is no name in prose, but 万全区 is
-    not_stem_set: frozenset[str]
-    not_stem_lens: tuple[int, ...]
-    not_name: frozenset[str]
-    not_department: tuple[str, ...]
-    places: Mapping[str, str]  # name -> admin_level
-    place_lens: tuple[int, ...]  # longest first
-    suffix_re: re.Pattern[str]  # any admin or department suffix (for running text)
-    short_names: Mapping[str, str]  # 青海 -> 青海省, 巴州 -> 巴音郭楞蒙古自治州
-    short_re: re.Pattern[str] | None
-
-
-def _by_last_char(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
-    """Index words by their last character (longest first), so a lookup at a position tries only a few."""
-    index: dict[str, list[str]] = {}
-    for w in sorted(set(words), key=len, reverse=True):
-        index.setdefault(w[-1], []).append(w)
-    return {k: tuple(v) for k, v in index.items()}
-
-
-@per_vocabulary
-def _vocab() -> _Vocab:
-    admin = [
-        (r["suffix"], r["admin_level"], r.get("free", "1") != "0") for r in read_rows("admin_units.csv")
-    ]
-    admin.sort(key=lambda t: -len(t[0]))
-    depts = [(r["suffix"], r.get("in_text", "1") != "0") for r in read_rows("departments.csv")]
-    depts.sort(key=lambda t: -len(t[0]))
-    words: dict[str, list[str]] = {}
-    for r in read_rows("non_place_words.csv"):
-        words.setdefault(r["kind"], []).append(r["word"])
-    not_suffix_words = set(words.get("not_suffix", ()))
-    index: dict[str, list[tuple[str, int]]] = {}
-    for w in sorted(not_suffix_words):
-        for k, ch in enumerate(w):
-            index.setdefault(ch, []).append((w, k))
-    places = {r["name"]: r["admin_level"] for r in read_rows("places.csv") if r.get("name")}
-    levels = [("admin_units.csv", lvl) for _, lvl, _ in admin]
-    levels += [("places.csv", lvl) for lvl in places.values()]
-    for where, level in levels:
-        if level not in ADMIN_LEVELS:
-            raise ValueError(
-                f"fazhi_lib/vocab/{where}: admin_level {level!r} is not one of {', '.join(ADMIN_LEVELS)}"
-            )
-    suffixes = sorted({s for s, _, _ in admin} | {s for s, _ in depts}, key=len, reverse=True)
-    name_suffix = {
-        r["suffix"]: r["name_suffix"] for r in read_rows("admin_units.csv") if r.get("name_suffix")
-    }
-    short = {r["short"]: r["name"] for r in read_rows("place_short_names.csv") if r.get("short")}
-    unknown = sorted(n for n in short.values() if n not in places)
-    if unknown:
-        raise ValueError(f"fazhi_lib/vocab/place_short_names.csv: names not in places.csv: {', '.join(unknown)}")
-    return _Vocab(
-        admin=tuple(admin),
-        name_suffix=MappingProxyType(name_suffix),
-        depts=tuple(depts),
-        not_suffix=MappingProxyType({k: tuple(v) for k, v in index.items()}),
-        boundaries=MappingProxyType(_by_last_char(words.get("boundary", ()))),
-        pronouns=frozenset(words.get("pronoun", ())),
-        weak_pronouns=frozenset(words.get("pronoun_weak", ())),
-        not_stem_set=frozenset(words.get("not_stem", ())),
-        not_stem_lens=tuple(sorted({len(w) for w in words.get("not_stem", ())})),
-        not_name=frozenset(words.get("not_name", ())),
-        not_department=tuple(words.get("not_department", ())),
-        places=MappingProxyType(places),
-        place_lens=tuple(sorted({len(n) for n in places}, reverse=True)),
-        suffix_re=re.compile("|".join(map(re.escape, suffixes))),
-        short_names=MappingProxyType(short),
-        short_re=re.compile("|".join(map(re.escape, sorted(short, key=len, reverse=True)))) if short else None,
-    )
-
-
-# ---------------------------------------------------------------------------------------------------------
-# text helpers
-# ---------------------------------------------------------------------------------------------------------
-
-
-def _is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or ch == "\u3007"
-
-
-def _norm(text: str) -> str:
-    """NFKC (full-width punctuation and digits to ASCII, ideographic space to space); same characters else."""
-    return unicodedata.normalize("NFKC", text or "")
-
-
-
 
 # ---------------------------------------------------------------------------------------------------------
 # years
 # ---------------------------------------------------------------------------------------------------------
 
-_Y = r"(?:(?:19|20)\d{2}|一九[〇零○O0一二三四五六七八九]{2}|二[〇零○O0][〇零○O0一二三四五六七八九]{2})"
 _YEAR_RE = re.compile(
-    rf"(?<![\d〇零○一二三四五六七八九])(?P<a>{_Y})\s*(?:年度?\s*)?"
-    rf"(?:(?:至|到|—+|–|-|~|〜|一)\s*(?P<b>{_Y})\s*)?年(?P<du>度)?"
+    rf"(?<![\d〇零○一二三四五六七八九])(?P<a>{YEAR})\s*(?:年度?\s*)?"
+    rf"(?:(?:至|到|—+|–|-|~|〜|一)\s*(?P<b>{YEAR})\s*)?年(?P<du>度)?"
 )
 _DATE_AFTER = re.compile(r"\s*(?:\d{1,2}|[一二三四五六七八九十]{1,3})\s*月")
 _WHOLE_YEAR = re.compile(r"\s*(?:1|一)\s*月(?:\s*(?:1|一)\s*日)?\s*(?:至|到|-|—+|~)\s*(?:12|十二)\s*月")
@@ -235,7 +143,7 @@ def _year_mentions(s: str) -> list[_YearMention]:
 
 
 def _period_from_title(title: str) -> tuple[int, int] | None:
-    ys = _year_mentions(_mask(_norm(title), (("《", "》"), ("〈", "〉"), ("<", ">"))))
+    ys = _year_mentions(_mask(nfkc(title), (("《", "》"), ("〈", "〉"), ("<", ">"))))
     return (ys[0].start, ys[0].end) if ys else None
 
 
@@ -259,283 +167,6 @@ def _period_from_text(opening: str) -> tuple[int, int] | None:
             if first.start + n - 1 <= _YEAR_MAX:
                 return first.start, first.start + n - 1
     return first.start, first.end
-
-
-# ---------------------------------------------------------------------------------------------------------
-# place and department names
-# ---------------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Unit:
-    name: str  # jurisdiction name, organ words dropped (大安街道; 环翠区卫生健康局)
-    level: str
-    start: int  # start of the name (for a department: of its own name, after the host unit)
-    end: int
-    chain: tuple[str, ...]  # higher units named right before, outermost first
-    chain_start: int  # where the whole chain starts
-    stem_len: int  # characters before the suffix
-
-    @property
-    def region(self) -> str | None:
-        return "".join(self.chain) or None
-
-
-def _covered(s: str, pos: int, v: _Vocab) -> bool:
-    """True when s[pos] sits inside an ordinary word (城乡, 市场, 全镇, 格局 ...), so it ends no name."""
-    for word, off in v.not_suffix.get(s[pos], ()):
-        st = pos - off
-        if st >= 0 and s.startswith(word, st):
-            return True
-    return False
-
-
-def _boundary_before(s: str, i: int, lo: int, v: _Vocab) -> bool:
-    """True when a boundary word (年, 现将, 根据 ...) ends at s[i-1]."""
-    if i < 1:
-        return False
-    for w in v.boundaries.get(s[i - 1], ()):
-        if i - len(w) >= lo and s.startswith(w, i - len(w)):
-            return True
-    return False
-
-
-# longest stem (characters before the suffix) accepted in running text; titles and web fields allow +8.
-# Autonomous units (…自治县) allow +8 more for the names of the peoples.
-_MAX_STEM = {"省": 4, "市": 6, "区": 6, "县": 6, "街道": 6, "镇": 6, "乡": 6, _DEPT: 12}
-
-
-# organ words of a government that may stand between its unit and an office inside it (某区人民政府某某街道办事处)
-_ORGAN_BEFORE = re.compile(r"(?:人民政府|政府|办事处|党委|党工委|委员会|管委会)$")
-
-
-def _scan_stem(
-    s: str, a: int, lo: int, depth: int, max_len: int, v: _Vocab, text: bool
-) -> tuple[int, _Unit | None] | None:
-    """Walk left from s[a] (where a suffix starts) over the name's stem.
-
-    Returns (start of stem, the unit named right before it or None), or None when the suffix can't end a
-    name here (no stem, or too long a run of characters without a boundary)."""
-    i = a - 1
-    start = a
-    while i >= lo:
-        if not _is_cjk(s[i]) or _boundary_before(s, i + 1, lo, v):
-            break
-        organ = _ORGAN_BEFORE.search(s, lo, i + 1) if start < a else None
-        if organ is not None:
-            # 永川区人民政府|大安街道办事处: an office inside a government's name; the government's unit is its host
-            host = _unit_ending_at(s, organ.start(), v, lo=lo, depth=depth + 1, admin_only=True, text=text)
-            return start, host
-        prev = _unit_ending_at(s, i + 1, v, lo=lo, depth=depth + 1, admin_only=True, text=text)
-        if prev is not None:
-            if start < a:
-                return start, prev  # 永川区|大安街道
-            if prev.stem_len >= 2:
-                return None  # 济南市|市中区: this suffix character starts the next name
-            # else 新乡|市, 安乡|县: a one-character stem is merged into a longer name
-        start = i
-        i -= 1
-        if a - start > max_len:
-            return None
-    return (start, None) if start < a else None
-
-
-def _stem_ok(stem: str, suffix: str, v: _Vocab, text: bool) -> bool:
-    """False for stems that are no place name: 我(镇) 全(县) 推进全(县) 法治(街道) 创建示范(乡) 浚县(县委)."""
-    if not stem or stem in v.pronouns or stem in v.weak_pronouns or stem.endswith(suffix):
-        return False
-    if text and (stem[-1] in v.pronouns or stem[-1] in v.weak_pronouns):
-        return False
-    return not _ends_with_not_stem(stem, v)
-
-
-def _ends_with_not_stem(stem: str, v: _Vocab) -> bool:
-    """Whether ``stem`` ends with a word that ends no place's stem (法治, 示范, 落实 …)."""
-    return any(stem[-n:] in v.not_stem_set for n in v.not_stem_lens if n <= len(stem))
-
-
-_CN_NUMERALS = frozenset("一二两三四五六七八九十百千万")
-_MEASURE_WORDS = frozenset("个次项名家批件位场所处座户")
-_TITLE_AFTER_PLACE = re.compile(r"$|[\d〇零一二]{4}|关于|人民政府|政府|办事处|党委|党工委|委员会|法治|法制|依法")
-
-
-def _unit_ending_at(
-    s: str, end: int, v: _Vocab, *, lo: int = 0, depth: int = 0, admin_only: bool = False, text: bool = False
-) -> _Unit | None:
-    """The administrative unit or department whose name ends right before s[end], or None."""
-    # A suffix inside an ordinary word (城乡, 湾区) ends no name, except in a title or page field where the name
-    # is followed by what follows a place there (康林区2024年度…, 康林区人民政府关于…).
-    if depth > 6 or end - lo < 2 or not _is_cjk(s[end - 1]):
-        return None
-    if _covered(s, end - 1, v) and (text or not _TITLE_AFTER_PLACE.match(s, end)):
-        return None
-    for n in v.place_lens:
-        st = end - n
-        if st >= lo and s[st:end] in v.places:
-            name = s[st:end]
-            chain, cstart = _chain_before(s, st, lo, depth, v, text)
-            return _Unit(name, v.places[name], st, end, chain, cstart, n - 1)
-    for suffix, level, free in v.admin:
-        a = end - len(suffix)
-        if not free or a <= lo or not s.startswith(suffix, a):
-            continue
-        limit = _MAX_STEM.get(level, 6) + (0 if text else 8)
-        if "自治" in suffix or suffix == "旗":
-            limit += 8
-        got = _scan_stem(s, a, lo, depth, limit, v, text)
-        if got is None:
-            return None
-        start, prev = got
-        if not _stem_ok(s[start:a], suffix, v, text):
-            return None
-        if text and start > lo and (s[start - 1].isdigit() or s[start - 1] in _CN_NUMERALS) and (
-                a - start == 1 or s[start] in _MEASURE_WORDS):
-            return None  # 召开2次区政府常务会议, 全国8个省区市: a measure word after a number, not a place's name
-        name = s[start:a] + v.name_suffix.get(suffix, suffix)
-        if name in v.not_name:
-            return None
-        chain = (*prev.chain, prev.name) if prev else ()
-        return _Unit(name, level, start, end, chain, prev.chain_start if prev else start, a - start)
-    if admin_only:
-        return None
-    for suffix, in_text in v.depts:
-        a = end - len(suffix)
-        if (text and not in_text) or a <= lo or not s.startswith(suffix, a):
-            continue
-        got = _scan_stem(s, a, lo, depth, _MAX_STEM[_DEPT] + (0 if text else 8), v, text)
-        if got is None:
-            return None
-        start, host = got
-        own = s[start:end]
-        stem = s[start:a]
-        if any(w in own for w in v.not_department) or len(own) < 2 or (
-            stem in v.pronouns or stem in v.weak_pronouns or (text and stem[-1:] in v.pronouns)
-        ) or (host is None and _ends_with_not_stem(stem, v)):
-            return None  # 我局 本委 …
-        if host is None:
-            return _Unit(own, _DEPT, start, end, (), start, a - start)
-        return _Unit(host.name + own, _DEPT, start, end, host.chain, host.chain_start, a - start)
-    return None
-
-
-def _chain_before(s: str, st: int, lo: int, depth: int, v: _Vocab, text: bool) -> tuple[tuple[str, ...], int]:
-    prev = _unit_ending_at(s, st, v, lo=lo, depth=depth + 1, admin_only=True, text=text)
-    if prev is None:
-        return (), st
-    return (*prev.chain, prev.name), prev.chain_start
-
-
-_ORG_TAIL = re.compile(r"(?:人民政府|政府|办事处|党工委|工委|党委|管理委员会|管委会|公所)$")
-_PARTY = re.compile(r"^中共|^中国共产党")
-
-
-@per_vocabulary(maxsize=4096)  # a title is looked at several times (title, unit, jurisdiction)
-def _parse_org(org: str) -> _Unit | None:
-    """Parse a clean organisation string (title segment, 发布机构 ...) into the unit or department it names.
-
-    Leading 中共 and trailing organ words (人民政府, 办事处, 党委, a party committee's 委员会) are
-    dropped."""
-    v = _vocab()
-    s = re.sub(r"\s+", "", _norm(org))
-    party = bool(_PARTY.search(s))
-    s = _PARTY.sub("", s)
-    if party:  # 中共大马营镇委员会 -> 大马营镇; 中共浚县县委 -> 浚县; 中共建湖县委 -> 建湖县
-        s = re.sub(r"(?:委员会|党委|党工委|委)$", "", s)
-        s = re.sub(r"([省市区县旗镇乡])\1$", r"\1", s)
-    for _ in range(3):
-        t = _ORG_TAIL.sub("", s)
-        if t == s:
-            break
-        s = t
-    if not s:
-        return None
-    return _unit_ending_at(s, len(s), v)
-
-
-_TITLE_SPLIT = re.compile(
-    rf"{_Y}\s*(?:年度?)?|关于|法治|法制|依法|年度|工作|报告|情况|总结|的|[^\u3400-\u9fff\u3007]+"
-    r"|(?<=[省市区县旗州镇乡])委(?!员)"  # 中共淮北市烈山区委烈山区人民政府: split after the party committee
-)
-
-
-def _orgs_in_title(title: str) -> list[_Unit]:
-    """Units/departments named in a title (or any short label), in order of appearance."""
-    return list(_orgs_in_label(title))
-
-
-@per_vocabulary(maxsize=1024)
-def _orgs_in_label(title: str) -> tuple[_Unit, ...]:
-    s = _mask(_norm(title), (("《", "》"), ("〈", "〉")))
-    out = []
-    for seg in _TITLE_SPLIT.split(s):
-        if len(seg) < 2:
-            continue
-        unit = _parse_org(seg)
-        if unit is None:
-            # the organisation may be followed by other words (XX镇推进…): take the longest parsable prefix
-            for end in range(len(seg) - 1, 1, -1):
-                unit = _parse_org(seg[:end])
-                if unit is not None:
-                    break
-        if unit is not None:
-            out.append(unit)
-    return tuple(out)
-
-
-# ---------------------------------------------------------------------------------------------------------
-# title
-# ---------------------------------------------------------------------------------------------------------
-
-_TITLE_NOUN = re.compile(r"报告|总结|情况|工作要点")
-_TITLE_TOPIC = re.compile(rf"法治|法制|依法|年度|{_Y}\s*年")
-_NUMBERED = re.compile(
-    r"^\s*(?:[一二三四五六七八九十百]+\s*[、.．]|[（(]\s*[一二三四五六七八九十\d]+\s*[)）]|\d{1,2}\s*[、.．]"
-    r"|第[一二三四五六七八九十\d]+[部分章节条])"
-)
-# web-page lines: "发布机构: …", "[ 索引号 ] …", breadcrumbs "首页 > 政务公开", "今天是:…", "【 打印 】"
-_JUNK_LINE = re.compile(
-    r"(?:索\s*引\s*号|发布机构|发布单位|发文机关|发文机构|制发机构|发文字号|主题分类|体裁分类|内容分类|公开目录|成文日期"
-    r"|发布日期|发布时间|更新时间|生成日期|来源|字体|字号|浏览次数|阅读人次|点击数|有效性|关键词|公开方式|公开范围"
-    r"|公开形式|文号|日期|时间|分享|位置)\s*[:：\]】|]"
-    r"|^\s*(?:[-•·*]\s*)?(?:首\s*页|今天是|您(?:当前)?所在|当前位置|无障碍|\|)"
-    r"|[>»]|扫一扫|打印本页|关闭窗口|上一篇|下一篇|【\s*打印|【\s*字体"
-)
-
-
-def is_title_line(line: str) -> bool:
-    """Whether ``line`` reads as a report's title: 6..60 characters naming a report (报告/总结/情况/工作要点) on the
-    rule of law, a year or 年度, with no sentence punctuation, no 现将/如下, not a numbered heading nor a web-page
-    field line (see :func:`find_title`)."""
-    s = _norm(line).strip()
-    if not 6 <= len(s) <= 60 or s.endswith(("。", ":", ";", ",")) or "。" in s:
-        return False
-    if _NUMBERED.match(s) or _JUNK_LINE.search(s) or "现将" in s or "如下" in s:
-        return False
-    return bool(_TITLE_NOUN.search(s) and _TITLE_TOPIC.search(s))
-
-
-def find_title(lines: list[str], max_lines: int = 25) -> int | None:
-    """Index (into ``lines``) of the report's title line among its first ``max_lines`` non-empty lines.
-
-    ``lines`` are the lines of a cleaned report. A title names a report: it contains
-    报告/总结/情况/工作要点 and 法治/法制/依法/年度 or a year, is short (6..60 characters), does not end
-    with 。/：/: and is not a numbered heading (一、 （一） 1.) nor a web-page field line. Column labels
-    such as "工作报告" are not titles. When a title is split over lines ("重庆市永川区大安街道办事处" /
-    "2024年法治政府建设情况报告"), the first line holding a whole title (with the issuing unit) is
-    returned if there is one, else the line with the year. Returns None when no line looks like a title.
-    """
-    candidates = _title_candidates(lines, max_lines)
-    for i in candidates:
-        if _orgs_in_title(lines[i]):
-            return i
-    return candidates[0] if candidates else None
-
-
-def _is_org_line(line: str) -> bool:
-    s = _norm(line).strip()
-    if not 2 <= len(s) <= 40 or re.search(r"[,.;:。;:!?\d]", s) or _JUNK_LINE.search(s):
-        return False
-    return bool(_orgs_in_title(s)) and not _TITLE_NOUN.search(s)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -566,7 +197,7 @@ def _opening(lines: list[str], skip: set[int]) -> _Opening:
     body, fields, header, addressee = [], [], [], []
     key = None
     for i, raw in enumerate(lines):
-        line = _norm(raw).strip()
+        line = nfkc(raw).strip()
         if not line or i in skip:
             continue
         if key is not None and not body and len(line) <= 40 and not re.search(r"[,.;:。;:!?]", line):
@@ -577,27 +208,27 @@ def _opening(lines: list[str], skip: set[int]) -> _Opening:
         if not body and (m := _FIELD_KEY_LINE.match(line)) is not None:
             key = m.group("key")
             continue
-        if len(line) <= 120 and _JUNK_LINE.search(line):
+        if len(line) <= 120 and WEB_FIELD_LINE.search(line):
             fields.extend((m.group("key"), m.group("val")) for m in _FIELD_RE.finditer(line))
             continue
         if not body and _ADDRESSEE.match(line) and "报告" not in line and "如下" not in line:
             addressee.append(line)  # 县委、县政府: / 山丹县人民政府: (whom the report is sent to)
             continue
-        if not body and (is_title_line(line) or _is_org_line(line)):
+        if not body and (is_title_line(line) or is_org_line(line)):
             header.append(line)  # (a copy of) the title, possibly split over lines
             continue
         body.append(line)
     return _Opening("\n".join(body), tuple(fields), tuple(header), tuple(addressee))
 
 
-_SUBJECT_BEFORE = re.compile(rf"(?:^|[\n,;:。!?])\s*$|{_Y}\s*年度?\s*(?:以来)?\s*,?\s*$")
+_SUBJECT_BEFORE = re.compile(rf"(?:^|[\n,;:。!?])\s*$|{YEAR}\s*年度?\s*(?:以来)?\s*,?\s*$")
 _SUPERIOR_AFTER = re.compile(r"委(?!员)|人民政府|政府")
 _SUPERIOR_BEFORE = re.compile(r"(?:在|向|按照|根据|经|由)\s*$")
 
 
 @dataclass
 class _Cand:
-    unit: _Unit
+    unit: Unit
     first_pos: int
     subject: int = 0
     first_subject: bool = False
@@ -607,11 +238,11 @@ class _Cand:
 
 
 _BARE_ORGAN_SUBJECT = re.compile(
-    rf"(?:^|[\n,;:。!?]|{_Y}\s*年度?(?:以来)?,?)\s*(省|市|区|县|旗|街道|镇|乡)(?:人民政府|政府|办事处)(?![,、])"
+    rf"(?:^|[\n,;:。!?]|{YEAR}\s*年度?(?:以来)?,?)\s*(省|市|区|县|旗|街道|镇|乡)(?:人民政府|政府|办事处)(?![,、])"
 )
 
 
-def _cue_level(body: str, v: _Vocab) -> str | None:
+def _cue_level(body: str, v: NamesVocab) -> str | None:
     """The level the report speaks of itself at, or None.
 
     我镇/本街道/我局 (the most specific level so named wins: a town report may also say 我县), else the level
@@ -628,12 +259,12 @@ def _cue_level(body: str, v: _Vocab) -> str | None:
             weak[level] = weak.get(level, 0) + n
     for suffix in ("局", "委", "厅", "中心"):
         if n := body.count("我" + suffix) + body.count("本" + suffix):
-            strong[_DEPT] = strong.get(_DEPT, 0) + n
+            strong[DEPARTMENT] = strong.get(DEPARTMENT, 0) + n
         n = 2 * sum(body.count(suffix + w) for w in ("党组", "党委", "机关", "领导班子"))
         if n:
-            weak[_DEPT] = weak.get(_DEPT, 0) + n
+            weak[DEPARTMENT] = weak.get(DEPARTMENT, 0) + n
     if strong:
-        return max(strong, key=lambda lvl: (_LEVEL_RANK[lvl], strong[lvl], -ADMIN_LEVELS.index(lvl)))
+        return max(strong, key=lambda lvl: (LEVEL_RANK[lvl], strong[lvl], -ADMIN_LEVELS.index(lvl)))
     for m in _BARE_ORGAN_SUBJECT.finditer(body):  # "2022年,县人民政府坚持…": the report's own government
         level = dict(admin).get(m.group(1))
         if level:
@@ -646,11 +277,11 @@ def _cue_level(body: str, v: _Vocab) -> str | None:
     return None
 
 
-def _text_candidates(body: str, v: _Vocab) -> list[_Cand]:
+def _text_candidates(body: str, v: NamesVocab) -> list[_Cand]:
     masked = _mask(body)
     opening = masked[:1500]
     first_sentence_end = min([i for i in (opening.find("。"), 400) if i >= 0])
-    found = (_unit_ending_at(opening, m.end(), v, text=True) for m in v.suffix_re.finditer(opening))
+    found = (unit_ending_at(opening, m.end(), v, text=True) for m in v.suffix_re.finditer(opening))
     units = [u for u in found if u is not None]
     # 西峡县 in 西峡县莲花街道 is the region of a longer mention, not a mention of its own
     units = [
@@ -702,7 +333,7 @@ def _merge_cand(into: _Cand, other: _Cand) -> None:
     into.first_pos = min(into.first_pos, other.first_pos)
 
 
-def _add_short_names(cands: dict[str, _Cand], opening: str, first_sentence_end: int, v: _Vocab) -> None:
+def _add_short_names(cands: dict[str, _Cand], opening: str, first_sentence_end: int, v: NamesVocab) -> None:
     """Units a report names by their short name (法治青海, 考察青海, 巴州党委): candidates under their full name.
 
     A short name inside a document's title (《…青海…》) or starting the full name (青海省) is not counted."""
@@ -716,7 +347,7 @@ def _add_short_names(cands: dict[str, _Cand], opening: str, first_sentence_end: 
             continue
         c = cands.get(full)
         if c is None:
-            unit = _Unit(full, v.places[full], m.start(), m.end(), (), m.start(), len(full) - 1)
+            unit = Unit(full, v.places[full], m.start(), m.end(), (), m.start(), len(full) - 1)
             c = cands[full] = _Cand(unit, m.start(), short=True)
         c.mentions += 1
         if _SUBJECT_BEFORE.search(opening[max(0, m.start() - 12):m.start()]):
@@ -725,31 +356,31 @@ def _add_short_names(cands: dict[str, _Cand], opening: str, first_sentence_end: 
                 c.first_subject = taken = True
 
 
-def _level_named(unit: _Unit, v: _Vocab) -> bool:
+def _level_named(unit: Unit, v: NamesVocab) -> bool:
     """A department named by its level alone: 市司法局, 区城市管理局, 市市场监管局 (not 市场监督管理局)."""
     name = unit.name
-    return (unit.level == _DEPT and not unit.chain and len(name) >= 4 and name[0] in _LEVEL_CHAR
-            and not _covered(name, 0, v))
+    return (unit.level == DEPARTMENT and not unit.chain and len(name) >= 4 and name[0] in LEVEL_CHAR
+            and not covered_by_word(name, 0, v))
 
 
 _DOC_TITLE = re.compile(r"《([^《》\n]{2,80})》")
 
 
-def _unit_in_document_titles(opening: str, level: str | None, v: _Vocab) -> _Unit | None:
+def _unit_in_document_titles(opening: str, level: str | None, v: NamesVocab) -> Unit | None:
     """The unit of ``level`` most often named in the titles of the documents an opening cites (《2024年度建安区法治
     政府建设工作要点》): a report that names itself nowhere else names its own plans so."""
     if level is None:
         return None
-    counts: dict[str, tuple[int, _Unit]] = {}
+    counts: dict[str, tuple[int, Unit]] = {}
     for m in _DOC_TITLE.finditer(opening):
-        for unit in _orgs_in_label(m.group(1)):
+        for unit in orgs_in_label(m.group(1)):
             if unit.level == level:
                 n, _ = counts.get(unit.name, (0, unit))
                 counts[unit.name] = (n + 1, unit)
     return max(counts.values(), key=lambda t: t[0])[1] if counts else None
 
 
-def _best_text_unit(body: str, v: _Vocab) -> tuple[_Unit | None, str | None, bool]:
+def _best_text_unit(body: str, v: NamesVocab) -> tuple[Unit | None, str | None, bool]:
     """(unit, level, strong) inferred from the opening; level may come from self-reference alone."""
     if not body.strip():
         return None, None, False
@@ -759,8 +390,8 @@ def _best_text_unit(body: str, v: _Vocab) -> tuple[_Unit | None, str | None, boo
     for c in _text_candidates(body, v):
         if c.short and cue_level and c.unit.level != cue_level:
             continue  # a town's report quoting its province (考察江苏重要讲话精神)
-        is_dept = c.unit.level == _DEPT
-        if is_dept and not (c.first_subject or (cue_level == _DEPT and c.subject)):
+        is_dept = c.unit.level == DEPARTMENT
+        if is_dept and not (c.first_subject or (cue_level == DEPARTMENT and c.subject)):
             continue
         count = max(full.count(c.unit.name), c.mentions)
         score = min(count, 8) + (6 if c.first_subject else 0) + (2 if c.subject else 0)
@@ -820,38 +451,24 @@ def _title_from_text(lines: list[str]) -> tuple[str | None, set[int]]:
     A title may be split after its issuing unit ("广元市人力资源和社会保障局" / "2023年法治政府建设工作年度报告":
     the candidate with the unit's line above it is preferred over a copy without it) or inside its words
     ("…关于2023年度法治政府建设" / "工作的报告")."""
-    candidates = _title_candidates(lines, max_lines=40)
+    candidates = title_candidates(lines, max_lines=40)
     if not candidates:
         return _title_split_in_words(lines)
-    with_unit = next((i for i in candidates if _orgs_in_title(lines[i])), None)
+    with_unit = next((i for i in candidates if orgs_in_title(lines[i])), None)
     if with_unit is not None:
-        return _norm(lines[with_unit]).strip(), {with_unit}
+        return nfkc(lines[with_unit]).strip(), {with_unit}
     for idx in candidates:
         above = _org_line_above(lines, idx)
         if above is not None:
-            return _norm(lines[above]).strip() + _norm(lines[idx]).strip(), {above, idx}
-    return _norm(lines[candidates[0]]).strip(), {candidates[0]}
-
-
-def _title_candidates(lines: list[str], max_lines: int) -> list[int]:
-    out: list[int] = []
-    seen = 0
-    for i, line in enumerate(lines):
-        if not line.strip():
-            continue
-        seen += 1
-        if seen > max_lines:
-            break
-        if is_title_line(line):
-            out.append(i)
-    return out
+            return nfkc(lines[above]).strip() + nfkc(lines[idx]).strip(), {above, idx}
+    return nfkc(lines[candidates[0]]).strip(), {candidates[0]}
 
 
 def _org_line_above(lines: list[str], idx: int) -> int | None:
     """The line naming the issuing unit right above a title line (web fields may stand between), or None."""
     above = [i for i in range(idx - 1, max(-1, idx - 6), -1) if lines[i].strip()]
-    above = [i for i in above if not _JUNK_LINE.search(_norm(lines[i]))][:1]
-    return above[0] if above and _is_org_line(lines[above[0]]) else None
+    above = [i for i in above if not WEB_FIELD_LINE.search(nfkc(lines[i]))][:1]
+    return above[0] if above and is_org_line(lines[above[0]]) else None
 
 
 _TITLE_TAIL = re.compile(r"^[^,.;:。;:!?]{1,20}(?:报告|总结)$")
@@ -861,17 +478,17 @@ def _title_split_in_words(lines: list[str], max_lines: int = 10) -> tuple[str | 
     """A title broken inside its words over two short lines, the second ending it (…法治政府建设 / 工作的报告)."""
     near = [i for i, ln in enumerate(lines) if ln.strip()][:max_lines]
     for a, b in itertools.pairwise(near):
-        first, second = _norm(lines[a]).strip(), _norm(lines[b]).strip()
+        first, second = nfkc(lines[a]).strip(), nfkc(lines[b]).strip()
         if (len(first) <= 50 and not re.search(r"[,.;:。;:!?]", first) and _TITLE_TAIL.match(second)
                 and is_title_line(first + second)):
             return first + second, {a, b}
     return None, set()
 
 
-def _best_title_unit(title: str | None) -> _Unit | None:
+def _best_title_unit(title: str | None) -> Unit | None:
     if not title:
         return None
-    units = _orgs_in_title(title)
+    units = orgs_in_title(title)
     if not units:
         return None
     # 中共大马营镇委员会 大马营镇人民政府: the same unit twice; keep the one with the longest chain
@@ -885,15 +502,15 @@ _BARE_ORGAN = re.compile(r"^(?:中共)?(省|市|区|县|旗|街道|镇|乡)(?:�
 
 def _bare_level(title: str) -> str | None:
     """The level of an organ named without its place (市人民政府关于…的报告 -> 市), or None."""
-    v = _vocab()
-    for seg in re.split(r"[^\u3400-\u9fff〇]+|关于", _norm(title)):
+    v = names_vocab()
+    for seg in re.split(r"[^\u3400-\u9fff〇]+|关于", nfkc(title)):
         m = _BARE_ORGAN.match(seg)
         if m:
             return dict((s, lvl) for s, lvl, _ in v.admin).get(m.group(1))
     return None
 
 
-def _enrich(unit: _Unit, others: list[_Unit | None]) -> _Unit:
+def _enrich(unit: Unit, others: list[Unit | None]) -> Unit:
     """Take a longer chain of higher units from another source naming the same jurisdiction."""
     best = unit
     for o in others:
@@ -902,32 +519,33 @@ def _enrich(unit: _Unit, others: list[_Unit | None]) -> _Unit:
     return best
 
 
-def _with_host(dept: _Unit, units: list[_Unit]) -> _Unit:
+def _with_host(dept: Unit, units: list[Unit]) -> Unit:
     """A department named by its level alone (市市场监管局) with the first unit of that level among ``units``
     (乳山市 from the addressee 乳山市委、乳山市人民政府) as its host: 乳山市市场监管局."""
-    level = _LEVEL_CHAR[dept.name[0]]
+    level = LEVEL_CHAR[dept.name[0]]
     host = next((u for u in units if u.level == level and u.name.endswith(dept.name[0])), None)
     if host is None:
         return dept
-    return _Unit(host.name + dept.name[1:], _DEPT, dept.start, dept.end, host.chain, host.chain_start, dept.stem_len)
+    return Unit(host.name + dept.name[1:], DEPARTMENT, dept.start, dept.end, host.chain, host.chain_start,
+                dept.stem_len)
 
 
-def _text_units_of_level(opening: str, level: str, v: _Vocab) -> list[_Unit]:
+def _text_units_of_level(opening: str, level: str, v: NamesVocab) -> list[Unit]:
     """Units of ``level`` named in the opening, the most mentioned first."""
-    counts: dict[str, list[_Unit]] = {}
+    counts: dict[str, list[Unit]] = {}
     masked = _mask(opening)
     for m in v.suffix_re.finditer(masked):
-        u = _unit_ending_at(masked, m.end(), v, text=True)
+        u = unit_ending_at(masked, m.end(), v, text=True)
         if u is not None and u.level == level:
             counts.setdefault(u.name, []).append(u)
     return [us[0] for us in sorted(counts.values(), key=len, reverse=True)]
 
 
-def _text_units_named(body: str, name: str, v: _Vocab) -> list[_Unit]:
+def _text_units_named(body: str, name: str, v: NamesVocab) -> list[Unit]:
     out = []
     masked = _mask(body)
     for m in re.finditer(re.escape(name), masked):
-        u = _unit_ending_at(masked, m.end(), v, text=True)
+        u = unit_ending_at(masked, m.end(), v, text=True)
         if u is not None and u.name == name:
             out.append(u)
     return out
@@ -939,7 +557,7 @@ def infer_metadata(text: str, title: str | None = None, extra: dict[str, str] | 
     Args:
         text: the cleaned report text (lines separated by newlines; may still hold web-page junk lines).
         title: the report's title if the caller knows it, else None (then a title line is looked for in
-            the text with :func:`find_title`, then in ``extra`` under ArticleTitle/title/标题).
+            the text with :func:`fazhi_lib.names.find_title`, then in ``extra`` under ArticleTitle/title/标题).
         extra: other hints, e.g. web-page fields removed by the cleaner
             ``{"发布机构": "丰都县栗子乡人民政府", "来源": "天心区坡子街街道", "ArticleTitle": "..."}``.
             Issuing-body fields (发布机构, 发布单位, 发文机关 ...) outrank the text; 来源 is weaker (it often
@@ -950,7 +568,7 @@ def infer_metadata(text: str, title: str | None = None, extra: dict[str, str] | 
         docstring); a value not found is None. Evidence is weighed title first, then web fields, then the
         opening sentences; a name repeated in the text beats one seen once.
     """
-    v = _vocab()
+    v = names_vocab()
     lines = (text or "").splitlines()
     hints = {_key(k): val for k, val in (extra or {}).items() if _clean_value(val)}
     given_title = _clean_value(title)
@@ -966,18 +584,18 @@ def infer_metadata(text: str, title: str | None = None, extra: dict[str, str] | 
         hints.setdefault(_key(k), val)
 
     title_units = [_best_title_unit(t) for t in (given_title, found_title, extra_title, *opening.header)]
-    strong_units = [_parse_org(str(hints[k])) for k in map(_key, _ORG_KEYS) if k in hints]
-    weak_units = [_parse_org(str(hints[k])) for k in map(_key, _WEAK_KEYS) if k in hints]
+    strong_units = [parse_org(str(hints[k])) for k in map(_key, _ORG_KEYS) if k in hints]
+    weak_units = [parse_org(str(hints[k])) for k in map(_key, _WEAK_KEYS) if k in hints]
     # a weak field naming a place (天心区坡子街街道) is as good as a strong one; a bare office (司法局) is not
-    strong_units += [u for u in weak_units if u is not None and (u.level != _DEPT or u.chain)]
-    unit: _Unit | None = next((u for u in title_units if u is not None), None)
+    strong_units += [u for u in weak_units if u is not None and (u.level != DEPARTMENT or u.chain)]
+    unit: Unit | None = next((u for u in title_units if u is not None), None)
     text_unit, text_level = None, None
     if unit is None:  # the text is read only when no title names the unit (it is the costly part)
         text_unit, text_level, text_strong = _best_text_unit(opening.body, v)
         web = next((u for u in strong_units if u is not None), None)
         if web is not None and text_unit is not None and text_strong and text_unit.name != web.name and (
-            (_LEVEL_RANK[text_unit.level] > _LEVEL_RANK[web.level] and web.level != _DEPT)
-            or (web.level == _DEPT and text_unit.level != _DEPT and text_level != _DEPT)
+            (LEVEL_RANK[text_unit.level] > LEVEL_RANK[web.level] and web.level != DEPARTMENT)
+            or (web.level == DEPARTMENT and text_unit.level != DEPARTMENT and text_level != DEPARTMENT)
         ):
             unit = text_unit  # a town's report posted by its county or its 司法局 (发布机构: 将乐县人民政府)
         else:
@@ -989,8 +607,8 @@ def infer_metadata(text: str, title: str | None = None, extra: dict[str, str] | 
 
     if unit is not None and _level_named(unit, v):
         hosts = [u for t in (*opening.addressee, given_title, found_title, extra_title) if t
-                 for u in _orgs_in_title(t)] + [u for u in (*strong_units, *weak_units) if u is not None]
-        unit = _with_host(unit, hosts + _text_units_of_level(opening.body[:1500], _LEVEL_CHAR[unit.name[0]], v))
+                 for u in orgs_in_title(t)] + [u for u in (*strong_units, *weak_units) if u is not None]
+        unit = _with_host(unit, hosts + _text_units_of_level(opening.body[:1500], LEVEL_CHAR[unit.name[0]], v))
 
     jurisdiction = region = None
     titles = (given_title, found_title, extra_title)
@@ -1009,7 +627,7 @@ def infer_metadata(text: str, title: str | None = None, extra: dict[str, str] | 
     if period is None and opening.body:
         period = _period_from_text(opening.body[:1500])
     return {
-        "title": _norm(out_title).strip() if out_title else None,
+        "title": nfkc(out_title).strip() if out_title else None,
         "jurisdiction": jurisdiction,
         "admin_level": level,
         "region": region,
@@ -1039,10 +657,10 @@ def _to_year(value: Any, where: str) -> int | None:
     s = _clean_value(value)
     if s is None:
         return None
-    m = re.fullmatch(r"\s*(\d{4})(?:\.0+)?\s*年?\s*", _norm(s))
+    m = re.fullmatch(r"\s*(\d{4})(?:\.0+)?\s*年?\s*", nfkc(s))
     y = int(m.group(1)) if m else None
     if y is None:
-        ys = _year_mentions(_norm(s) + ("" if s.endswith("年") else "年"))
+        ys = _year_mentions(nfkc(s) + ("" if s.endswith("年") else "年"))
         y = ys[0].start if ys else None
     if y is None or not _YEAR_MIN <= y <= _YEAR_MAX:
         raise ValueError(f"{where}: {s!r} is not a year between {_YEAR_MIN} and {_YEAR_MAX}")
@@ -1095,7 +713,7 @@ def read_metadata_csv(path: str | Path) -> pd.DataFrame:
 
 
 def _level_of(name: str) -> str | None:
-    unit = _parse_org(name)
+    unit = parse_org(name)
     return unit.level if unit else None
 
 

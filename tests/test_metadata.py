@@ -12,10 +12,10 @@ from fazhi_lib.metadata import (
     ADMIN_LEVELS,
     FIELDS,
     apply_overrides,
-    find_title,
     infer_metadata,
     read_metadata_csv,
 )
+from fazhi_lib.names import find_title
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 

@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 
 from fazhi_lib.clean import clean_text, normalize_chars, to_simplified
-from fazhi_lib.metadata import find_title, infer_metadata
+from fazhi_lib.metadata import infer_metadata
+from fazhi_lib.names import find_title
 from fazhi_lib.readers import read_document
 
 ROOT = Path(__file__).resolve().parents[1]
