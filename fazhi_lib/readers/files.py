@@ -70,73 +70,80 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, s
     ``fazhi_lib.outputs.output_kind``) and symbolic-link loops are listed once in ``skipped`` rather than
     walked.
     """
-    supported: list[Path] = []
-    skipped: list[tuple[str, str]] = []
-    seen_files: set[str] = set()
-    seen_dirs: set[str] = set()
+    search = _Search()
+    for raw in paths:
+        search.visit(Path(raw), top=True)
+    return search.supported, search.skipped
 
-    def key(p: Path) -> str:
-        try:
-            return str(p.resolve())
-        except OSError:
-            return os.path.abspath(p)
 
-    def add_file(p: Path) -> None:
-        k = key(p)
-        if k in seen_files:
-            return
-        seen_files.add(k)
-        reason = _skip_reason(p)
-        if reason is None:
-            supported.append(p)
-        else:
-            skipped.append((str(p), reason))
+def _path_key(p: Path) -> str:
+    """The path a file or directory is known by, so one reached twice (or through a link) counts once."""
+    try:
+        return str(p.resolve())
+    except OSError:
+        return os.path.abspath(p)
 
-    def walk(d: Path, top: bool) -> None:
-        k = key(d)
-        if k in seen_dirs:
-            if not top:
-                skipped.append((str(d), "directory already visited (symbolic-link loop or duplicate)"))
-            return
-        seen_dirs.add(k)
-        try:
-            entries = sorted(d.iterdir(), key=lambda e: e.name)
-        except PermissionError:
-            skipped.append((str(d), "permission denied (directory not searched)"))
-            return
-        except OSError as exc:
-            skipped.append((str(d), f"cannot list directory ({exc.strerror or exc})"))
-            return
-        for entry in entries:
-            visit(entry, top=False)
 
-    def visit(p: Path, top: bool) -> None:
+def _os_failure(exc: OSError, p: Path, *, listing: bool) -> str:
+    """Why ``p`` could not be reached, or (``listing``) its entries could not be read, in the user's words."""
+    if isinstance(exc, FileNotFoundError) and not listing:
+        return "broken symbolic link" if p.is_symlink() else "no such file or directory"
+    if isinstance(exc, PermissionError):
+        return "permission denied (directory not searched)" if listing else "permission denied"
+    return f"{'cannot list directory' if listing else 'cannot access'} ({exc.strerror or exc})"
+
+
+class _Search:
+    """One :func:`discover`: what it found and skipped so far, and what it has seen."""
+
+    def __init__(self) -> None:
+        self.supported: list[Path] = []
+        self.skipped: list[tuple[str, str]] = []
+        self.seen_files: set[str] = set()
+        self.seen_dirs: set[str] = set()
+
+    def visit(self, p: Path, *, top: bool) -> None:
         try:
             st = p.stat()
-        except FileNotFoundError:
-            reason = "broken symbolic link" if p.is_symlink() else "no such file or directory"
-            skipped.append((str(p), reason))
-            return
-        except PermissionError:
-            skipped.append((str(p), "permission denied"))
-            return
         except OSError as exc:
-            skipped.append((str(p), f"cannot access ({exc.strerror or exc})"))
+            self.skipped.append((str(p), _os_failure(exc, p, listing=False)))
             return
         if stat.S_ISDIR(st.st_mode):
             if not top and p.name.startswith("."):
-                skipped.append((str(p), "hidden directory (not searched)"))
+                self.skipped.append((str(p), "hidden directory (not searched)"))
                 return
             kind = output_kind(p)
             if kind is not None:  # briefs or tables written inside a corpus are not reports
-                skipped.append((str(p), f"output folder of fazhi ({kind}), not searched for reports"))
+                self.skipped.append((str(p), f"output folder of fazhi ({kind}), not searched for reports"))
                 return
-            walk(p, top)
+            self.walk(p, top=top)
         elif stat.S_ISREG(st.st_mode):
-            add_file(p)
+            self.add_file(p)
         else:
-            skipped.append((str(p), "not a regular file (device, pipe or socket)"))
+            self.skipped.append((str(p), "not a regular file (device, pipe or socket)"))
 
-    for raw in paths:
-        visit(Path(raw), top=True)
-    return supported, skipped
+    def walk(self, d: Path, *, top: bool) -> None:
+        k = _path_key(d)
+        if k in self.seen_dirs:
+            if not top:
+                self.skipped.append((str(d), "directory already visited (symbolic-link loop or duplicate)"))
+            return
+        self.seen_dirs.add(k)
+        try:
+            entries = sorted(d.iterdir(), key=lambda e: e.name)
+        except OSError as exc:
+            self.skipped.append((str(d), _os_failure(exc, d, listing=True)))
+            return
+        for entry in entries:
+            self.visit(entry, top=False)
+
+    def add_file(self, p: Path) -> None:
+        k = _path_key(p)
+        if k in self.seen_files:
+            return
+        self.seen_files.add(k)
+        reason = _skip_reason(p)
+        if reason is None:
+            self.supported.append(p)
+        else:
+            self.skipped.append((str(p), reason))
