@@ -26,7 +26,8 @@ PAYLOAD = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1
 QUOTES = '" onmouseover="window.__pwned=1" x=\''
 
 
-def _tables(tmp_path_factory, name: str, corpus: Path) -> Path:
+def make_tables(tmp_path_factory, name: str, corpus: Path) -> Path:
+    """Ingest and analyze ``corpus`` into a new temporary folder ``name``; the folder of its tables."""
     out = tmp_path_factory.mktemp(name)
     assert fazhi(["ingest", str(corpus), "-o", str(out), "--quiet", "--jobs", "1"]) == 0
     assert fazhi(["analyze", str(out)]) == 0
@@ -35,7 +36,7 @@ def _tables(tmp_path_factory, name: str, corpus: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def seeds(tmp_path_factory) -> Path:
-    return _tables(tmp_path_factory, "seeds", ROOT / "seeds")
+    return make_tables(tmp_path_factory, "seeds", ROOT / "seeds")
 
 
 @pytest.fixture(scope="module")
@@ -59,7 +60,7 @@ def hostile_corpus(folder: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory) -> Path:
-    return _tables(tmp_path_factory, "hostile", hostile_corpus(tmp_path_factory.mktemp("corpus") / "reports"))
+    return make_tables(tmp_path_factory, "hostile", hostile_corpus(tmp_path_factory.mktemp("corpus") / "reports"))
 
 
 def _text_of(loaded, doc_id: str) -> str:

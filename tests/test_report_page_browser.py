@@ -15,11 +15,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from test_browser import ARGS, CHROMIUM, SHOTS, _open, sync_playwright  # skips here too without the browser
-from test_report_page import PAYLOAD, hostile_corpus
+from test_report_page import PAYLOAD, hostile_corpus, make_tables
 
 from fazhi_lib import report_page as rp
 from fazhi_lib.annotate import KINDS
-from fazhi_lib.cli import main as fazhi
 from fazhi_lib.plotting import wheel_font_path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,17 +50,10 @@ def browser(tmp_path_factory):
         b.close()
 
 
-def _tables(tmp_path_factory, name: str, corpus: Path) -> Path:
-    out = tmp_path_factory.mktemp(name)
-    assert fazhi(["ingest", str(corpus), "-o", str(out), "--quiet", "--jobs", "1"]) == 0
-    assert fazhi(["analyze", str(out)]) == 0
-    return out
-
-
 @pytest.fixture(scope="module")
 def seeds(tmp_path_factory):
     """The seeds' tables and their pages in both languages."""
-    tables = _tables(tmp_path_factory, "tables", ROOT / "seeds")
+    tables = make_tables(tmp_path_factory, "tables", ROOT / "seeds")
     pages = tmp_path_factory.mktemp("pages")
     for lang in ("zh", "en"):
         assert all(r["status"] == "ok" for r in rp.render_reports(tables, pages / lang, lang=lang))
@@ -151,7 +143,7 @@ def test_hover_and_click_show_the_details_and_the_jump_list_leads_to_the_parts(s
 
 
 def test_a_hostile_report_runs_nothing(tmp_path_factory, browser):
-    tables = _tables(tmp_path_factory, "hostile", hostile_corpus(tmp_path_factory.mktemp("c") / "reports"))
+    tables = make_tables(tmp_path_factory, "hostile", hostile_corpus(tmp_path_factory.mktemp("c") / "reports"))
     out = tmp_path_factory.mktemp("hostile_pages")
     results = rp.render_reports(tables, out, lang="zh")
     texts = _texts(tables)

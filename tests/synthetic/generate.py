@@ -33,7 +33,7 @@ import random
 import re
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -1138,11 +1138,16 @@ def generate_corpus(
     ``n_plan_items`` (leaf points written in those parts; 0 when the part is absent) and
     ``title`` (the report title as one string, or null when the text has none).
     """
+    return write_corpus(iter_corpus(n, seed, load_material(seeds_dir)), out)
+
+
+def write_corpus(documents: Iterable[tuple[str, bytes, dict]], out: str | Path) -> list[dict]:
+    """Write each ``(file name, bytes, truth row)`` of ``documents`` into ``out``, and the truth rows to
+    ``truth.jsonl`` beside them; return the truth rows."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
-    mat = load_material(seeds_dir)
     rows = []
-    for name, data, truth in iter_corpus(n, seed, mat):
+    for name, data, truth in documents:
         (out / name).write_bytes(data)
         rows.append(truth)
     with open(out / "truth.jsonl", "w", encoding="utf-8", newline="\n") as fh:
@@ -1151,11 +1156,9 @@ def generate_corpus(
     return rows
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(
-        prog="python -m synthetic.generate",
-        description="Generate a deterministic synthetic corpus of 法治政府建设年度报告 (plus truth.jsonl).",
-    )
+def corpus_arguments(argv: list[str] | None, *, prog: str, description: str) -> argparse.Namespace:
+    """The command line of a corpus generator: ``--docs N --out DIR [--seed S] [--seeds-dir DIR]``."""
+    ap = argparse.ArgumentParser(prog=prog, description=description)
     ap.add_argument("--docs", type=int, required=True, help="number of documents")
     ap.add_argument("--out", required=True, help="output directory (created if missing)")
     ap.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
@@ -1163,6 +1166,14 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     if args.docs < 0:
         ap.error("--docs must be >= 0")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = corpus_arguments(
+        argv, prog="python -m synthetic.generate",
+        description="Generate a deterministic synthetic corpus of 法治政府建设年度报告 (plus truth.jsonl).",
+    )
     t0 = time.perf_counter()
     rows = generate_corpus(args.docs, args.out, seed=args.seed, seeds_dir=args.seeds_dir)
     dt = time.perf_counter() - t0

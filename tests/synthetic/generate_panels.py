@@ -34,8 +34,6 @@ Usage::
 
 from __future__ import annotations
 
-import argparse
-import json
 import random
 import re
 import sys
@@ -60,9 +58,11 @@ from synthetic.generate import (
     _file_name,
     _weighted,
     build_report,
+    corpus_arguments,
     load_material,
     render_html,
     render_txt,
+    write_corpus,
 )
 
 __all__ = ["KEY_CHARS", "generate_panel_corpus", "iter_panel_corpus", "main", "point_key", "reword"]
@@ -337,29 +337,13 @@ def generate_panel_corpus(n: int, out: str | Path, seed: int = 0, seeds_dir: str
                           ) -> list[dict]:
     """Write ``n`` documents of panels and ``truth.jsonl`` into ``out``; return the truth rows (see the module
     docstring)."""
-    out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
-    rows = []
-    for name, data, truth in iter_panel_corpus(n, seed, load_material(seeds_dir)):
-        (out / name).write_bytes(data)
-        rows.append(truth)
-    with open(out / "truth.jsonl", "w", encoding="utf-8", newline="\n") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-    return rows
+    return write_corpus(iter_panel_corpus(n, seed, load_material(seeds_dir)), out)
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m synthetic.generate_panels",
-                                 description="Generate a deterministic synthetic corpus of panels of "
-                                             "法治政府建设年度报告 (plus truth.jsonl).")
-    ap.add_argument("--docs", type=int, required=True, help="number of documents")
-    ap.add_argument("--out", required=True, help="output directory (created if missing)")
-    ap.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    ap.add_argument("--seeds-dir", default=None, help="seed reports directory (default: the project's seeds/)")
-    args = ap.parse_args(argv)
-    if args.docs < 0:
-        ap.error("--docs must be >= 0")
+    args = corpus_arguments(argv, prog="python -m synthetic.generate_panels",
+                            description="Generate a deterministic synthetic corpus of panels of "
+                                        "法治政府建设年度报告 (plus truth.jsonl).")
     t0 = time.perf_counter()
     rows = generate_panel_corpus(args.docs, args.out, seed=args.seed, seeds_dir=args.seeds_dir)
     panels = len({r["panel"] for r in rows})
