@@ -7,6 +7,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 from contextlib import closing
 from pathlib import Path
 
@@ -113,8 +114,18 @@ def test_output_that_is_not_a_directory(tmp_path: Path, capsys):
     assert "cannot write to output directory" in capsys.readouterr().err
 
 
-def test_read_only_output_directory(tmp_path: Path):
+@pytest.fixture
+def shared_tmp():
+    """A temporary folder other users may enter. Not below pytest's own base folder: every pytest session that
+    starts on the machine makes that folder private again (mode 0700), which would shut the other user out midway."""
+    with tempfile.TemporaryDirectory(prefix="fazhi-test-") as d:
+        os.chmod(d, 0o755)
+        yield Path(d)
+
+
+def test_read_only_output_directory(shared_tmp: Path):
     """Run as an unprivileged user when we are root (root ignores permission bits)."""
+    tmp_path = shared_tmp
     out = tmp_path / "ro"
     out.mkdir()
     out.chmod(0o555)
@@ -125,7 +136,7 @@ def test_read_only_output_directory(tmp_path: Path):
         setpriv = shutil.which("setpriv")
         if not setpriv:
             pytest.skip("running as root without setpriv: cannot make a directory read-only for us")
-        for p in [tmp_path, *tmp_path.parents]:
+        for p in [tmp_path, *tmp_path.parents]:  # a TMPDIR in a private folder: let the user in
             if p != Path("/"):
                 p.chmod(p.stat().st_mode | 0o005)
         cmd = [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", *cmd]
