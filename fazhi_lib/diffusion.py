@@ -78,7 +78,13 @@ SOURCE_ORDER = ("lexicon", "quoted", "suffix")
 
 @per_vocabulary
 def dimension_labels() -> dict[str, str]:
-    """{dimension: Chinese label} from ``vocab/dimensions.csv`` in file order, plus ``unclassified`` → 未分类."""
+    """{dimension: Chinese label} from ``vocab/dimensions.csv`` in file order, plus ``unclassified`` → 未分类.
+
+    Returns
+    -------
+    dict
+        The labels of the active vocabulary (a dimension without a label is its own label).
+    """
     labels = {r["dimension"]: r.get("label") or r["dimension"] for r in read_rows("dimensions.csv")}
     labels[UNCLASSIFIED] = UNCLASSIFIED_LABEL
     return labels
@@ -137,8 +143,20 @@ def _modes(m: pd.DataFrame, col: str) -> pd.Series:
 
 
 def term_info(measures: pd.DataFrame) -> pd.DataFrame:
-    """One row per term: kind, dimension, label (Chinese, 未分类 when unclassified) and source, each the one most of
-    its mentions carry (source: the most trusted present, lexicon > quoted > suffix). Indexed by term, sorted."""
+    """One row per term: the kind, dimension, label and source most of its mentions carry.
+
+    Parameters
+    ----------
+    measures : pandas.DataFrame
+        The ``measures`` table (one row per mention of a mechanism).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by term, sorted: kind, dimension (None when unclassified), label (Chinese, 未分类 when
+        unclassified) and source (the most trusted present: lexicon > quoted > suffix); ties go to the first in
+        alphabetical order.
+    """
     return _term_info(_measures(measures))
 
 
@@ -159,9 +177,28 @@ def _term_info(m: pd.DataFrame) -> pd.DataFrame:
 
 
 def select_dimension(measures: pd.DataFrame, dimension: str | None) -> pd.DataFrame:
-    """The mentions of the terms of one dimension (its name, e.g. ``law_enforcement``, or its Chinese label
-    行政执法; ``unclassified`` or 未分类 for terms without one); all mentions when ``dimension`` is None. A term
-    belongs to the dimension most of its mentions carry (``term_info``). Raises ValueError for an unknown name."""
+    """The mentions of the terms of one dimension of rule-of-law work.
+
+    A term belongs to the dimension most of its mentions carry (``term_info``).
+
+    Parameters
+    ----------
+    measures : pandas.DataFrame
+        The ``measures`` table (one row per mention of a mechanism).
+    dimension : str or None
+        Its name (e.g. ``law_enforcement``) or Chinese label (行政执法); ``unclassified`` or 未分类 for terms
+        without one; None for every mention.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows of ``measures`` whose term belongs to the dimension.
+
+    Raises
+    ------
+    ValueError
+        For a name that is no dimension of the vocabulary.
+    """
     if dimension is None:
         return measures
     labels = dimension_labels()
@@ -190,11 +227,24 @@ def _per_report(m: pd.DataFrame) -> pd.DataFrame:
 def adoption(measures: pd.DataFrame, documents: pd.DataFrame, top: int | None = None) -> pd.DataFrame:
     """How many reports adopt each term.
 
-    In: the measures and documents tables; ``top`` to keep the most adopted terms only. Out: one row per term
-    (columns ``ADOPTION_COLUMNS``): kind, dimension and its Chinese label, source, ``reports`` (reports mentioning
-    it: distinct doc_id, not mentions), ``mentions``, ``reports_done`` (reports with a mention not planned),
-    ``reports_planned_only`` (reports where every mention is planned), ``share`` and ``share_done`` (out of all
-    reports read). Sorted by reports, then mentions (most first), then term."""
+    Parameters
+    ----------
+    measures : pandas.DataFrame
+        The ``measures`` table (one row per mention of a mechanism).
+    documents : pandas.DataFrame
+        The ``documents`` table: only reports read count, and all of them make the denominator of the shares.
+    top : int, optional
+        Keep the ``top`` most adopted terms only; default all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per term (columns ``ADOPTION_COLUMNS``): kind, dimension and its Chinese label, source,
+        ``reports`` (reports mentioning it: distinct doc_id, not mentions), ``mentions``, ``reports_done``
+        (reports with a mention not planned), ``reports_planned_only`` (reports where every mention is planned),
+        ``share`` and ``share_done`` (out of all reports read). Sorted by reports, then mentions (most first), then
+        term.
+    """
     n = max(len(_reports(documents)), 1)
     m = _measures(measures, documents)
     if m.empty:
@@ -219,11 +269,20 @@ def adoption(measures: pd.DataFrame, documents: pd.DataFrame, top: int | None = 
 def done_vs_planned(measures: pd.DataFrame, terms: Sequence[str] | None = None) -> pd.DataFrame:
     """Per term, the reports where it is done, done and also planned, or only planned.
 
-    In: the measures table (filter it to the reports read first, or use the terms of ``adoption``); ``terms`` to
-    keep these terms in this order (default: all, most adopted first). Out: one row per term with ``reports``,
-    ``done_only`` (no planned mention), ``done_and_planned`` (done and promised again: 持续深化…),
-    ``planned_only`` (only promised) and ``share_planned_only`` (of the reports adopting it); the three counts add
-    up to ``reports``."""
+    Parameters
+    ----------
+    measures : pandas.DataFrame
+        The ``measures`` table (filter it to the reports read first, or use the terms of ``adoption``).
+    terms : sequence of str, optional
+        Keep these terms, in this order; default all, most adopted first.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per term: ``term``, ``reports``, ``done_only`` (no planned mention), ``done_and_planned`` (done and
+        promised again: 持续深化…), ``planned_only`` (only promised) and ``share_planned_only`` (of the reports
+        adopting it); the three counts add up to ``reports``.
+    """
     cols = ["term", "reports", "done_only", "done_and_planned", "planned_only", "share_planned_only"]
     m = _measures(measures)
     if terms is not None:
@@ -248,11 +307,22 @@ def done_vs_planned(measures: pd.DataFrame, terms: Sequence[str] | None = None) 
 def by_dimension(measures: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
     """Reports, terms and mentions per dimension of rule-of-law work, unclassified terms in a row of their own.
 
-    In: the measures and documents tables. Out: one row per dimension of ``vocab/dimensions.csv`` (also those with
-    no term, as zeros) plus dimensions found in the table but not in the vocabulary, and a last row
-    ``unclassified`` (未分类): ``label`` (Chinese), ``terms`` (distinct terms; a term belongs to the dimension most
-    of its mentions carry), ``mentions``, ``reports`` (reports mentioning at least one of its terms), ``share`` (of
-    all reports read), ``reports_done``. Sorted by reports, most first; unclassified last."""
+    Parameters
+    ----------
+    measures : pandas.DataFrame
+        The ``measures`` table (one row per mention of a mechanism).
+    documents : pandas.DataFrame
+        The ``documents`` table: only reports read count, and all of them make the denominator of the shares.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per dimension of ``vocab/dimensions.csv`` (also those with no term, as zeros) plus dimensions
+        found in the table but not in the vocabulary, and a last row ``unclassified`` (未分类): ``dimension``,
+        ``label`` (Chinese), ``terms`` (distinct terms; a term belongs to the dimension most of its mentions
+        carry), ``mentions``, ``reports`` (reports mentioning at least one of its terms), ``share`` (of all
+        reports read), ``reports_done``. Sorted by reports, most first; unclassified last.
+    """
     cols = ["dimension", "label", "terms", "mentions", "reports", "share", "reports_done"]
     n = max(len(_reports(documents)), 1)
     m = _measures(measures, documents)
@@ -298,15 +368,28 @@ def _default_terms(measures: pd.DataFrame, documents: pd.DataFrame, terms: Itera
     return list(adoption(measures, documents)["term"])
 
 
-def report_matrix(measures: pd.DataFrame, documents: pd.DataFrame, terms: Iterable[str] | None = None,
+def report_matrix(measures: pd.DataFrame, documents: pd.DataFrame, *, terms: Iterable[str] | None = None,
                   labels: bool = True) -> pd.DataFrame:
     """Report × term: how many times each report mentions each term.
 
-    In: the measures and documents tables; ``terms`` (columns, in this order; default: all, most adopted first);
-    ``labels`` to index rows by report label (jurisdiction and period, e.g. 金龙坪街道 2022–2024, from
-    ``compare.report_labels``) instead of doc_id. Out: integer DataFrame with one row per report read, in the order
-    of ``documents`` (reports mentioning none of the terms are rows of zeros). ``(result > 0)`` is the yes/no
-    matrix."""
+    Parameters
+    ----------
+    measures : pandas.DataFrame
+        The ``measures`` table (one row per mention of a mechanism).
+    documents : pandas.DataFrame
+        The ``documents`` table: every report read is a row.
+    terms : iterable of str, optional
+        The columns, in this order; default all terms, most adopted first.
+    labels : bool, default True
+        Index rows by report label (jurisdiction and period, e.g. 金龙坪街道 2022–2024, from
+        ``compare.report_labels``) instead of doc_id.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Integers, one row per report read in the order of ``documents`` (reports mentioning none of the terms are
+        rows of zeros), one column per term. ``(result > 0)`` is the yes/no matrix.
+    """
     reports = _reports(documents)
     doc_ids = list(reports["doc_id"])
     terms = _default_terms(measures, documents, terms)
@@ -316,13 +399,27 @@ def report_matrix(measures: pd.DataFrame, documents: pd.DataFrame, terms: Iterab
     return counts
 
 
-def share_by_group(measures: pd.DataFrame, documents: pd.DataFrame, terms: Iterable[str] | None = None,
+def share_by_group(measures: pd.DataFrame, documents: pd.DataFrame, *, terms: Iterable[str] | None = None,
                    by: str = "admin_level") -> pd.DataFrame:
     """Group × term: the share of the reports of each group (default: administrative level) that adopt each term.
 
-    In: the measures and documents tables, ``terms`` (columns), ``by`` a column of documents. Out: floats in 0–1,
-    one row per group, largest group first, labelled with the group and its number of reports (``镇 (689)``;
-    reports without a value form the group 未知)."""
+    Parameters
+    ----------
+    measures : pandas.DataFrame
+        The ``measures`` table (one row per mention of a mechanism).
+    documents : pandas.DataFrame
+        The ``documents`` table: the reports read, and the column that groups them.
+    terms : iterable of str, optional
+        The columns, in this order; default all terms, most adopted first.
+    by : str, default "admin_level"
+        The documents column that makes the groups; reports without a value form the group 未知.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Floats in 0–1, one row per group, largest group first, labelled with the group and its number of reports
+        (``镇 (689)``); one column per term.
+    """
     reports = _reports(documents)
     doc_ids = list(reports["doc_id"])
     terms = _default_terms(measures, documents, terms)
@@ -341,10 +438,22 @@ def share_by_group(measures: pd.DataFrame, documents: pd.DataFrame, terms: Itera
 def cooccurrence(measures: pd.DataFrame, terms: Iterable[str] | None = None, min_reports: int = 2) -> pd.DataFrame:
     """Term × term: the number of reports mentioning both (the diagonal: reports mentioning the term).
 
-    In: the measures table (filter it to the reports read first); ``terms`` (default: every term) of which those
-    mentioned by at least ``min_reports`` reports are kept, in the given order (default: most adopted first).
-    Out: a symmetric integer DataFrame. Cost grows with the square of the number of terms: pass the top terms
-    for a large corpus."""
+    Cost grows with the square of the number of terms: pass the top terms for a large corpus.
+
+    Parameters
+    ----------
+    measures : pandas.DataFrame
+        The ``measures`` table (filter it to the reports read first).
+    terms : iterable of str, optional
+        The terms, in this order; default every term, most adopted first.
+    min_reports : int, default 2
+        Keep only the terms mentioned by at least this many reports.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A symmetric integer matrix, indexed and labelled by term.
+    """
     m = _measures(measures)
     adopted = m.drop_duplicates(["doc_id", "term"])
     reports = adopted["term"].value_counts()
@@ -367,9 +476,22 @@ def cooccurrence(measures: pd.DataFrame, terms: Iterable[str] | None = None, min
 
 
 def jaccard(co: pd.DataFrame, diagonal: float = np.nan) -> pd.DataFrame:
-    """A ``cooccurrence`` matrix as Jaccard similarities: reports naming both ÷ reports naming either (0–1; 1 =
-    always named together). Frequent terms no longer stand out just for being frequent. The diagonal (always 1) is
-    set to ``diagonal`` (NaN: left blank in a heat map)."""
+    """A ``cooccurrence`` matrix as Jaccard similarities: reports naming both ÷ reports naming either.
+
+    Frequent terms no longer stand out just for being frequent.
+
+    Parameters
+    ----------
+    co : pandas.DataFrame
+        A ``cooccurrence`` matrix.
+    diagonal : float, default NaN
+        The value of the diagonal (always 1); NaN leaves it blank in a heat map.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same terms, similarities in 0–1 (1 = always named together).
+    """
     values = co.to_numpy(dtype="float64")
     diag = np.diag(values)
     either = diag[:, None] + diag[None, :] - values
@@ -379,15 +501,28 @@ def jaccard(co: pd.DataFrame, diagonal: float = np.nan) -> pd.DataFrame:
     return pd.DataFrame(out, index=co.index, columns=co.columns)
 
 
-def pairs(measures: pd.DataFrame, terms: Iterable[str] | None = None, min_reports: int = 2,
+def pairs(measures: pd.DataFrame, *, terms: Iterable[str] | None = None, min_reports: int = 2,
           n_reports: int | None = None) -> pd.DataFrame:
     """The pairs of terms that travel together, as a tidy table.
 
-    In: as ``cooccurrence``; ``n_reports`` the number of reports of the corpus for ``lift`` (default: the reports
-    that mention any term; pass ``len(documents read)`` to count reports naming none as well). Out: one row per pair
-    mentioned together by at least ``min_reports`` reports: term_a, term_b, reports_a, reports_b, reports_both,
-    jaccard (both / either), lift (reports_both × n_reports / (reports_a × reports_b)); most reports together
-    first, then highest jaccard."""
+    Parameters
+    ----------
+    measures : pandas.DataFrame
+        The ``measures`` table (filter it to the reports read first).
+    terms : iterable of str, optional
+        The terms considered, as ``cooccurrence``; default every term.
+    min_reports : int, default 2
+        Keep only terms, and pairs, mentioned by at least this many reports.
+    n_reports : int, optional
+        The number of reports of the corpus for ``lift``; default the reports that mention any term (pass
+        ``len(documents read)`` to count reports naming none as well).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per pair: term_a, term_b, reports_a, reports_b, reports_both, jaccard (both / either), lift
+        (reports_both × n_reports / (reports_a × reports_b)); most reports together first, then highest jaccard.
+    """
     cols = ["term_a", "term_b", "reports_a", "reports_b", "reports_both", "jaccard", "lift"]
     c = cooccurrence(measures, terms, min_reports)
     if c.shape[0] < 2:
@@ -411,17 +546,34 @@ def pairs(measures: pd.DataFrame, terms: Iterable[str] | None = None, min_report
 # ---- sources ---------------------------------------------------------------------------------------------------------
 
 
-def sources(measures: pd.DataFrame, term: str | Iterable[str], documents: pd.DataFrame | None = None,
+def sources(measures: pd.DataFrame, term: str | Iterable[str], documents: pd.DataFrame | None = None, *,
             mark: tuple[str, str] = ("【", "】"), limit: int | None = None, per_report: int | None = None
             ) -> pd.DataFrame:
     """The sentences a term (or several) was found in, to quote and check.
 
-    In: the measures table; ``term`` one term or a list; ``documents`` to add the report label (jurisdiction and
-    period) and keep only reports read; ``limit`` the number of rows per term; ``per_report`` the number of
-    sentences per term and report (1: one quote from each of many reports). Out: one row per (term, report,
-    sentence) — a sentence naming the term twice (公共法律服务 … 公共法律服务站) is listed once — with columns term,
-    report (with ``documents``), doc_id, part, planned, surface (as written; several joined by |), source, sentence
-    (every surface marked 【like this】); in the order of the terms given, then of reports, then of the text."""
+    Parameters
+    ----------
+    measures : pandas.DataFrame
+        The ``measures`` table (one row per mention of a mechanism, with its ``sentence``).
+    term : str or iterable of str
+        One term, or several.
+    documents : pandas.DataFrame, optional
+        The ``documents`` table, to add the report label (jurisdiction and period) and keep only reports read.
+    mark : tuple of str, default ("【", "】")
+        What is written before and after every surface form of the term in the sentence.
+    limit : int, optional
+        The most rows per term; default all.
+    per_report : int, optional
+        The most sentences per term and report (1: one quote from each of many reports); default all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (term, report, sentence) (a sentence naming the term twice, 公共法律服务 … 公共法律服务站, is
+        listed once): term, report (with ``documents``), doc_id, part, planned, surface (as written; several joined
+        by |), source, sentence (every surface marked 【like this】); in the order of the terms given, then of
+        reports, then of the text.
+    """
     terms = [term] if isinstance(term, str) else list(dict.fromkeys(term))
     m = _measures(measures, documents)
     m = m[m["term"].isin(terms)].copy()
@@ -450,7 +602,7 @@ def sources(measures: pd.DataFrame, term: str | Iterable[str], documents: pd.Dat
                 for k, g in kept.groupby(key, sort=False)["surface"]}
     left, right = mark
 
-    def quote(sentence: str, marks: list[str]) -> str:
+    def _quote(sentence: str, marks: list[str]) -> str:
         if not marks:
             return sentence
         pattern = re.compile("|".join(re.escape(s) for s in marks))  # the longest first: 公共法律服务站 whole
@@ -458,7 +610,7 @@ def sources(measures: pd.DataFrame, term: str | Iterable[str], documents: pd.Dat
 
     keys = list(zip(rows["term"], rows["doc_id"], rows["sentence"], strict=True))
     rows["surface"] = ["|".join(surfaces[k]) for k in keys]
-    rows["sentence"] = [quote(k[2], surfaces[k]) for k in keys]
+    rows["sentence"] = [_quote(k[2], surfaces[k]) for k in keys]
     return rows[cols].reset_index(drop=True)
 
 
@@ -468,16 +620,48 @@ def sources(measures: pd.DataFrame, term: str | Iterable[str], documents: pd.Dat
 # ---- charts ----------------------------------------------------------------------------------------------------------
 
 
-def bar_chart(frame: pd.DataFrame, value: str, label: str, title: str, xlabel: str = "", share: str | None = None,
-              max_bars: int = 30, note: str = "", sort: bool = True, muted: str | None = None,
-              color: str = "#3B6EA5", muted_color: str = "#B8B8B8", lang: str = "zh") -> Figure:
+def bar_chart(frame: pd.DataFrame, value: str, label: str, *, title: str, xlabel: str = "",
+              share: str | None = None, max_bars: int = 30, note: str = "", sort: bool = True,
+              muted: str | None = None, color: str = "#3B6EA5", muted_color: str = "#B8B8B8", lang: str = "zh"
+              ) -> Figure:
     """Horizontal bars, each with its value (and share, e.g. ``412 (21%)``).
 
-    In: one row per bar with columns ``label`` and ``value`` (and ``share`` in 0–1); ``sort`` to put the largest on
-    top (else the order of ``frame``, first row on top); ``muted`` a boolean column whose bars are drawn grey (e.g.
-    the unclassified row). The first ``max_bars`` bars are drawn and a note under the chart says how many are not;
-    ``note`` adds a sentence to it (in ``lang``). Out: the Figure (Chinese labels: the project's Chinese font is
-    selected)."""
+    The first ``max_bars`` bars are drawn, and a note under the chart says how many are not.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per bar, e.g. ``adoption`` or ``by_dimension``.
+    value : str
+        The column of the bars' lengths.
+    label : str
+        The column of the bars' labels.
+    title : str
+        The chart's title.
+    xlabel : str, default ""
+        The label of the value axis.
+    share : str, optional
+        A column of shares in 0–1 written after each value.
+    max_bars : int, default 30
+        The most bars drawn.
+    note : str, default ""
+        A sentence added to the note under the chart.
+    sort : bool, default True
+        Put the largest on top; False keeps the order of ``frame`` (first row on top).
+    muted : str, optional
+        A boolean column whose bars are drawn grey (e.g. the unclassified row).
+    color : str, default "#3B6EA5"
+        The colour of the bars.
+    muted_color : str, default "#B8B8B8"
+        The colour of the muted bars.
+    lang : str, default "zh"
+        The language of the note.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart, with the project's Chinese font selected.
+    """
     import matplotlib.pyplot as plt
 
 
@@ -501,13 +685,39 @@ def bar_chart(frame: pd.DataFrame, value: str, label: str, title: str, xlabel: s
     return fig
 
 
-def stacked_bars(frame: pd.DataFrame, label: str, columns: dict[str, str], title: str, xlabel: str = "",
+def stacked_bars(frame: pd.DataFrame, label: str, columns: dict[str, str], *, title: str, xlabel: str = "",
                  max_bars: int = 30, colors: Sequence[str] = ("#3B6EA5", "#8FB3DA", "#E8A33D", "#BBBBBB"),
                  note: str = "", lang: str = "zh") -> Figure:
     """Horizontal stacked bars in the order of ``frame`` (first row on top), one segment per column.
 
-    In: one row per bar; ``columns`` {column: legend label} in stacking order; the first ``max_bars`` rows are
-    drawn. Out: the Figure, with the legend under the title."""
+    Each bar is labelled with its total; a note under the chart says how many rows are not drawn.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        One row per bar, e.g. ``done_vs_planned``.
+    label : str
+        The column of the bars' labels.
+    columns : dict
+        {column: legend label}, in stacking order.
+    title : str
+        The chart's title.
+    xlabel : str, default ""
+        The label of the value axis.
+    max_bars : int, default 30
+        The first ``max_bars`` rows are drawn.
+    colors : sequence of str, optional
+        The colour of each segment, in the order of ``columns``.
+    note : str, default ""
+        A sentence added to the note under the chart.
+    lang : str, default "zh"
+        The language of the note.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart, with the legend under the title.
+    """
     import matplotlib.pyplot as plt
 
 

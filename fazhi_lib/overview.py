@@ -83,10 +83,27 @@ PART_LABELS = {"preamble": "导语", "overview": "基本情况", "measures": "�
 
 
 def load_analysis(tables_dir: str | Path, corpus: Corpus, **parameters: object) -> tuple[Analysis, bool]:
-    """The ``fazhi analyze`` tables: read from ``tables_dir`` when they are current (computed from its ingest tables
-    as they are now) and made with ``parameters`` (analysis parameters such as ``n_topics``; any when none are
-    given), else computed here on ``corpus`` with them. Out: (the tables by name, with ``parameters`` and
-    ``describe()`` saying where they come from; whether they were read from files)."""
+    """The ``fazhi analyze`` tables, read from ``tables_dir`` when they are current, else computed on ``corpus``.
+
+    The tables are read when they are current (computed from the folder's ingest tables as they are now) and made
+    with ``parameters`` (any when none are given); otherwise they are computed here on ``corpus`` with them.
+
+    Parameters
+    ----------
+    tables_dir : str or pathlib.Path
+        The tables folder of ``fazhi ingest`` and ``fazhi analyze``.
+    corpus : Corpus
+        The ingest tables (``fazhi_lib.store``), to compute the analysis from when the files will not do.
+    **parameters : object
+        Analysis parameters such as ``n_topics``; those not given take their defaults when computing.
+
+    Returns
+    -------
+    analysis : Analysis
+        The tables by name, with ``parameters`` and ``describe()`` saying where they come from.
+    from_files : bool
+        Whether they were read from files (False: computed here).
+    """
     found = current_analysis(tables_dir, parameters)
     if found is not None:
         return found, True
@@ -98,7 +115,21 @@ def load_analysis(tables_dir: str | Path, corpus: Corpus, **parameters: object) 
 
 
 def period_label(year_start: object, year_end: object) -> str:
-    """``2024``, ``2022–2024`` or ``""`` from a report's first and last year."""
+    """``2024``, ``2022–2024`` or ``""`` from a report's first and last year.
+
+    Parameters
+    ----------
+    year_start : object
+        The first year the report covers (a number or numeric text; missing values allowed).
+    year_end : object
+        The last year it covers (likewise).
+
+    Returns
+    -------
+    str
+        One year when both are the same or only one is known, the span when they differ, ``""`` when neither is
+        known.
+    """
     a = pd.to_numeric(pd.Series([year_start]), errors="coerce").iat[0]
     b = pd.to_numeric(pd.Series([year_end]), errors="coerce").iat[0]
     if pd.isna(a) and pd.isna(b):
@@ -114,8 +145,21 @@ def _reports(documents: pd.DataFrame) -> pd.DataFrame:
 
 
 def corpus_summary(documents: pd.DataFrame) -> dict[str, object]:
-    """Headline figures: reports (ok or warning), documents in all, first and last year, reports per admin level
-    (largest first), and documents per status."""
+    """Headline figures of a corpus: reports, documents, first and last year, reports per level and per status.
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        The ``documents`` table (one row per file read), with ``status``, ``year_start``, ``year_end`` and
+        ``admin_level``.
+
+    Returns
+    -------
+    dict
+        ``n_reports`` (reports read: ok or warning, not duplicates), ``n_documents`` (documents in all),
+        ``first_year`` and ``last_year`` (of the reports; None when unknown), ``levels`` ({admin level: reports},
+        largest first, a missing level as 未知) and ``status`` ({status: documents}).
+    """
     reports = _reports(documents)
     ys = pd.to_numeric(reports.get("year_start"), errors="coerce")
     ye = pd.to_numeric(reports.get("year_end"), errors="coerce")
@@ -133,8 +177,20 @@ def corpus_summary(documents: pd.DataFrame) -> dict[str, object]:
 
 
 def document_overview(documents: pd.DataFrame) -> pd.DataFrame:
-    """One row per document with Chinese column names: report label, jurisdiction, level, region, period, size
-    (characters, items), parts found and status."""
+    """One row per document with Chinese column names, for reading: who, when, how long and how it was read.
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        The ``documents`` table (one row per file read).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per document, in the table's order: 报告 (report label), 地区 (jurisdiction), 级别 (admin level),
+        上级区域 (region), 年度 (period), 字数 (characters), 条目数 (items), 状态 (status in Chinese) and 文件
+        (file name).
+    """
     d = documents
     return pd.DataFrame({
         "报告": report_labels(d).to_numpy(),
@@ -150,8 +206,20 @@ def document_overview(documents: pd.DataFrame) -> pd.DataFrame:
 
 
 def compliance(documents: pd.DataFrame, required: dict[str, tuple[str, ...]] | None = None) -> pd.DataFrame:
-    """Which reports contain each required part: a boolean matrix, one row per report (index: report label), one
-    column per required part (``REQUIRED_PARTS`` by default), from the ``parts`` column of the documents table."""
+    """Which reports contain each required part, as a boolean matrix of reports × parts.
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        The ``documents`` table; its ``parts`` column lists the canonical parts found in each report.
+    required : dict, optional
+        {label: canonical parts any one of which fulfils it}; default ``REQUIRED_PARTS``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per report read (index 报告: report label), one boolean column per required part.
+    """
     required = REQUIRED_PARTS if required is None else required
     reports = _reports(documents)
     found = [set(filter(None, as_text(p).split(","))) for p in reports["parts"]]
@@ -161,21 +229,62 @@ def compliance(documents: pd.DataFrame, required: dict[str, tuple[str, ...]] | N
 
 
 def compliance_share(matrix: pd.DataFrame) -> float:
-    """The share of reports that contain every required part (0.0 for no report)."""
+    """The share of reports that contain every required part (0.0 for no report).
+
+    Parameters
+    ----------
+    matrix : pandas.DataFrame
+        The boolean reports × parts matrix of ``compliance``.
+
+    Returns
+    -------
+    float
+        Between 0 and 1.
+    """
     return float(matrix.all(axis=1).mean()) if len(matrix) else 0.0
 
 
 def compliance_marks(matrix: pd.DataFrame) -> pd.DataFrame:
-    """The compliance matrix as ✓ / ✗, with a last column 全部具备 (all parts present)."""
+    """The compliance matrix as ✓ / ✗, with a last column 全部具备 (all parts present).
+
+    Parameters
+    ----------
+    matrix : pandas.DataFrame
+        The boolean reports × parts matrix of ``compliance``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The same rows and columns as text marks, plus 全部具备.
+    """
     marks = matrix.replace({True: "✓", False: "✗"}).astype(str)
     marks["全部具备"] = ["✓" if ok else "✗" for ok in matrix.all(axis=1)]
     return marks
 
 
-def compliance_heatmap(matrix: pd.DataFrame, title: str | None = None, wrap: int = 8, lang: str = "zh") -> Figure:
-    """The compliance matrix as a two-colour heatmap (green ✓ present, grey × missing: the font has no ✗), readable
-    for any number of reports: column labels wrapped every ``wrap`` characters, kept horizontal; the default title
-    in ``lang``. Out: the Figure."""
+def compliance_heatmap(matrix: pd.DataFrame, *, title: str | None = None, wrap: int = 8, lang: str = "zh"
+                       ) -> Figure:
+    """The compliance matrix as a two-colour heatmap: green ✓ present, grey × missing (the font has no ✗).
+
+    Readable for any number of reports: column labels are wrapped and kept horizontal, and the marks are written
+    in the cells up to 800 cells.
+
+    Parameters
+    ----------
+    matrix : pandas.DataFrame
+        The boolean reports × parts matrix of ``compliance`` (its labels are those of the chart).
+    title : str, optional
+        The chart's title; default the catalogue's title in ``lang``.
+    wrap : int, default 8
+        Column labels are wrapped every ``wrap`` characters.
+    lang : str, default "zh"
+        The language of the default title.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart, with the Chinese font selected.
+    """
     import matplotlib.pyplot as plt
     import numpy as np
     from matplotlib.colors import ListedColormap
@@ -208,9 +317,25 @@ def compliance_heatmap(matrix: pd.DataFrame, title: str | None = None, wrap: int
 
 def compliance_by(documents: pd.DataFrame, by: str = "admin_level",
                   required: dict[str, tuple[str, ...]] | None = None) -> pd.DataFrame:
-    """The share of reports containing each required part (and all of them: 全部具备) per value of a documents
-    column (``admin_level`` by default; missing values as 未知), one row per group with its size in the index
-    label (镇 (n=120)), largest group first. For corpora too large for one row per report."""
+    """The share of reports containing each required part (and all of them: 全部具备) per group of reports.
+
+    For corpora too large for one row per report.
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        The ``documents`` table.
+    by : str, default "admin_level"
+        The documents column that makes the groups; missing values form the group 未知.
+    required : dict, optional
+        {label: canonical parts any one of which fulfils it}; default ``REQUIRED_PARTS``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group, largest first, its size in the index label (``镇 (n=120)``); one column of shares
+        (0–1) per required part, and 全部具备.
+    """
     reports = _reports(documents)
     matrix = compliance(documents, required)
     matrix["全部具备"] = matrix.all(axis=1)
@@ -222,11 +347,29 @@ def compliance_by(documents: pd.DataFrame, by: str = "admin_level",
     return shares
 
 
-def compliance_figure(documents: pd.DataFrame, max_reports: int = 60, by: str = "admin_level",
+def compliance_figure(documents: pd.DataFrame, *, max_reports: int = 60, by: str = "admin_level",
                       lang: str = "zh") -> Figure:
-    """The compliance chart fit for the corpus: one row per report (``compliance_heatmap``) up to ``max_reports``
-    reports, else the share of reports with each part per ``by`` group (``compliance_by``) — ten thousand rows
-    make no readable chart (and take minutes to draw). Titles and the names of the parts in ``lang``."""
+    """The compliance chart fit for the corpus: one row per report, or shares per group for a large corpus.
+
+    Up to ``max_reports`` reports it is ``compliance_heatmap``; above, the share of reports with each part per
+    ``by`` group (``compliance_by``): ten thousand rows make no readable chart (and take minutes to draw).
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        The ``documents`` table.
+    max_reports : int, default 60
+        The most reports drawn one row each.
+    by : str, default "admin_level"
+        The documents column that groups the reports of a larger corpus.
+    lang : str, default "zh"
+        The language of the titles and of the names of the parts.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
     matrix = compliance(documents)
     if len(matrix) <= max_reports:
         return compliance_heatmap(matrix.rename(columns=lambda c: header(c, lang)),
@@ -239,7 +382,20 @@ def compliance_figure(documents: pd.DataFrame, max_reports: int = 60, by: str = 
 
 
 def cleaning_by_reason(cleaning: pd.DataFrame) -> pd.DataFrame:
-    """What cleaning did, by action and reason: number of reports, of entries and total count, largest first."""
+    """What cleaning did, by action and reason: number of reports, of entries and total count, largest first.
+
+    Parameters
+    ----------
+    cleaning : pandas.DataFrame
+        The ``cleaning`` table (one row per cleaning step of a report: ``doc_id``, ``action``, ``reason``,
+        ``count``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per (action, reason): action, reason, reports (distinct reports), entries (rows of the table),
+        count (their total); the largest count first.
+    """
     if cleaning.empty:
         return pd.DataFrame(columns=["action", "reason", "reports", "entries", "count"])
     out = cleaning.groupby(["action", "reason"], as_index=False).agg(
@@ -248,7 +404,21 @@ def cleaning_by_reason(cleaning: pd.DataFrame) -> pd.DataFrame:
 
 
 def cleaning_per_report(cleaning: pd.DataFrame, documents: pd.DataFrame) -> pd.DataFrame:
-    """Per report (every report, zeros included): lines removed and other changes counted; index report label."""
+    """Per report (every report, zeros included): lines removed and other changes counted.
+
+    Parameters
+    ----------
+    cleaning : pandas.DataFrame
+        The ``cleaning`` table (``doc_id``, ``action``, ``count``).
+    documents : pandas.DataFrame
+        The ``documents`` table: every document gets a row.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per document (index 报告: report label), columns 删除的行 (lines removed) and 其他改动 (other
+        changes); most lines removed first.
+    """
     labels = report_labels(documents)
     c = cleaning.assign(count=pd.to_numeric(cleaning["count"], errors="coerce").fillna(1))
     table = c.pivot_table(index="doc_id", columns="action", values="count", aggfunc="sum", fill_value=0)
@@ -260,8 +430,24 @@ def cleaning_per_report(cleaning: pd.DataFrame, documents: pd.DataFrame) -> pd.D
 
 
 def cleaning_examples(cleaning: pd.DataFrame, documents: pd.DataFrame, per_reason: int = 3) -> pd.DataFrame:
-    """Up to ``per_reason`` removed lines per reason, with the report and line number (texts are report text:
-    show them escaped)."""
+    """Up to ``per_reason`` removed lines per reason, with the report and line number.
+
+    The texts are report text: show them escaped.
+
+    Parameters
+    ----------
+    cleaning : pandas.DataFrame
+        The ``cleaning`` table (``doc_id``, ``action``, ``reason``, ``line``, ``text``).
+    documents : pandas.DataFrame
+        The ``documents`` table, for the report labels.
+    per_reason : int, default 3
+        The most lines shown per reason.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per line shown, reasons in alphabetical order: reason, 报告 (report label), line, text.
+    """
     labels = report_labels(documents)
     removed = cleaning[cleaning["action"].eq("removed")]
     ex = removed.groupby("reason", sort=True).head(per_reason)
@@ -270,7 +456,19 @@ def cleaning_examples(cleaning: pd.DataFrame, documents: pd.DataFrame, per_reaso
 
 
 def problem_documents(documents: pd.DataFrame) -> pd.DataFrame:
-    """Documents with status failed, warning or duplicate: file, status, message and the doc it duplicates."""
+    """Documents with status failed, warning or duplicate: file, status, message and the doc it duplicates.
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        The ``documents`` table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Those documents in order, with the columns of file_name, source, status, message and duplicate_of that
+        the table has.
+    """
     bad = documents[documents["status"].isin(["failed", "warning", "duplicate"])]
     cols = [c for c in ("file_name", "source", "status", "message", "duplicate_of") if c in bad.columns]
     return bad[cols].reset_index(drop=True)
@@ -280,8 +478,25 @@ def problem_documents(documents: pd.DataFrame) -> pd.DataFrame:
 
 
 def choose_doc(documents: pd.DataFrame, doc_id: str | None = None) -> str:
-    """The doc_id to brief: ``doc_id`` when given (ValueError if no document has it), else the first document of
-    the table read without failure (else the first at all)."""
+    """The doc_id to brief: ``doc_id`` when given, else the first report read without failure.
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        The ``documents`` table.
+    doc_id : str, optional
+        The report asked for; default the first report read (else the first document at all).
+
+    Returns
+    -------
+    str
+        The doc_id.
+
+    Raises
+    ------
+    ValueError
+        When no document has ``doc_id``, or the table is empty.
+    """
     if doc_id is not None:
         if doc_id not in set(documents["doc_id"]):
             raise ValueError(f"no document with doc_id {doc_id!r}; known: {', '.join(documents['doc_id'])}")
@@ -294,8 +509,22 @@ def choose_doc(documents: pd.DataFrame, doc_id: str | None = None) -> str:
 
 
 def brief_header(documents: pd.DataFrame, doc_id: str) -> dict[str, object]:
-    """A report's header fields with Chinese labels: title, jurisdiction, level, region, period, source file,
-    format, size, status (values are report text: show them with ``fields_html``)."""
+    """A report's header fields with Chinese labels: title, jurisdiction, level, region, period, file, size, status.
+
+    The values are report text: show them with ``fields_html``.
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        The ``documents`` table.
+    doc_id : str
+        The report (a doc_id of the table).
+
+    Returns
+    -------
+    dict
+        {Chinese label: text}: 标题, 地区, 级别, 上级区域, 年度, 来源文件, 格式 / 编码, 字数, 状态 and doc_id.
+    """
     row = documents[documents["doc_id"].eq(doc_id)].iloc[0]
     return {
         "标题": as_text(row.get("title")) or "（无标题）",
@@ -312,8 +541,23 @@ def brief_header(documents: pd.DataFrame, doc_id: str) -> dict[str, object]:
 
 
 def report_structure(sections: pd.DataFrame, items: pd.DataFrame, doc_id: str) -> pd.DataFrame:
-    """A report's top-level parts in order: marker, heading, canonical part (Chinese), number of sections below it
-    (itself included) and of items in it."""
+    """A report's top-level parts in order, with the sections and items each holds.
+
+    Parameters
+    ----------
+    sections : pandas.DataFrame
+        The ``sections`` table (one row per heading: ``level``, ``marker``, ``heading``, ``part``, offsets).
+    items : pandas.DataFrame
+        The ``items`` table (one row per item, with offsets).
+    doc_id : str
+        The report.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per top-level section in the order of the text: marker, heading, part (the canonical part in
+        Chinese), sections (sections within it, itself included), items (items within it).
+    """
     s = sections[sections["doc_id"].eq(doc_id)].sort_values("start", kind="stable")
     it = items[items["doc_id"].eq(doc_id)]
     cols = ["marker", "heading", "part", "sections", "items"]
@@ -338,9 +582,20 @@ BENCHMARK_COLUMNS = ["indicator", "unit", "value", "median", "n_reports", "ratio
 
 
 def metric_benchmarks(table: pd.DataFrame) -> pd.DataFrame:
-    """Every report's canonical indicators against the corpus, from the corpus's comparable numbers
-    (``fazhi_lib.compare.comparable``): doc_id and the columns of ``metric_benchmark``; each report's rows in the
-    order ``metric_benchmark`` gives them. One pass for all reports (briefs of many reports)."""
+    """Every report's canonical indicators against the corpus, in one pass (briefs of many reports).
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        The corpus's comparable numbers (``fazhi_lib.compare.comparable``: one row per report and canonical
+        indicator).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns doc_id and those of ``metric_benchmark`` (``BENCHMARK_COLUMNS``); each report's rows in the
+        order ``metric_benchmark`` gives them (indicators stated by most reports first).
+    """
     cols = ["doc_id", *BENCHMARK_COLUMNS]
     if table.empty:
         return pd.DataFrame(columns=cols)
@@ -359,18 +614,53 @@ def _of_report(frame: pd.DataFrame, doc_id: str) -> pd.DataFrame:
     return frame[frame["doc_id"].eq(doc_id)].drop(columns="doc_id").reset_index(drop=True)
 
 
-def metric_benchmark(metrics: pd.DataFrame, documents: pd.DataFrame, doc_id: str, per_year: bool = True
+def metric_benchmark(metrics: pd.DataFrame, documents: pd.DataFrame, doc_id: str, *, per_year: bool = True
                      ) -> pd.DataFrame:
-    """A report's canonical indicators against the corpus: for each indicator the report states (one comparable
-    number, ``fazhi_lib.compare.comparable``), its value, unit, the corpus median, the number of reports stating it
-    and the ratio value ÷ median; with the source sentence."""
+    """A report's canonical indicators against the corpus: its value beside the corpus median.
+
+    Each report counts with one comparable number per indicator (``fazhi_lib.compare.comparable``).
+
+    Parameters
+    ----------
+    metrics : pandas.DataFrame
+        The ``metrics`` table (one row per quantity stated).
+    documents : pandas.DataFrame
+        The ``documents`` table.
+    doc_id : str
+        The report.
+    per_year : bool, default True
+        Divide multi-year flows by their number of years before comparing.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per indicator the report states, those stated by most reports first (``BENCHMARK_COLUMNS``):
+        indicator, unit, value, median (of the corpus), n_reports (stating it), ratio (value ÷ median) and the
+        source sentence.
+    """
     return _of_report(metric_benchmarks(comparable(metrics, documents, per_year=per_year)), doc_id)
 
 
-def metric_benchmark_chart(bench: pd.DataFrame, title: str | None = None, max_bars: int = 20, lang: str = "zh"
+def metric_benchmark_chart(bench: pd.DataFrame, *, title: str | None = None, max_bars: int = 20, lang: str = "zh"
                            ) -> Figure:
-    """Horizontal bars of value ÷ corpus median per indicator (1 = the median), labelled with the value and the
-    median, in ``lang``. Out: the Figure (Chinese font set)."""
+    """Horizontal bars of value ÷ corpus median per indicator (1 = the median), labelled with value and median.
+
+    Parameters
+    ----------
+    bench : pandas.DataFrame
+        A report's ``metric_benchmark``; rows without a ratio are left out.
+    title : str, optional
+        The chart's title; default the catalogue's title in ``lang``.
+    max_bars : int, default 20
+        The most bars drawn (the first rows of ``bench``).
+    lang : str, default "zh"
+        The language of the labels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart, with the Chinese font selected.
+    """
     import matplotlib.pyplot as plt
 
 
@@ -399,8 +689,18 @@ MECHANISM_COLUMNS = ["term", "kind", "dimension", "done", "planned", "surface"]
 
 
 def mechanisms_by_report(measures: pd.DataFrame) -> pd.DataFrame:
-    """Every report's mechanisms (``mechanisms``) in one pass: doc_id and the columns of ``mechanisms``, each
-    report's rows in its order."""
+    """Every report's mechanisms (``mechanisms``) in one pass.
+
+    Parameters
+    ----------
+    measures : pandas.DataFrame
+        The ``measures`` table (one row per mention of a mechanism).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns doc_id and those of ``mechanisms`` (``MECHANISM_COLUMNS``), each report's rows in its order.
+    """
     cols = ["doc_id", *MECHANISM_COLUMNS]
     if measures.empty:
         return pd.DataFrame(columns=cols)
@@ -413,7 +713,21 @@ def mechanisms_by_report(measures: pd.DataFrame) -> pd.DataFrame:
 
 
 def mechanisms(measures: pd.DataFrame, doc_id: str) -> pd.DataFrame:
-    """A report's mechanisms: term, kind, dimension, mentions as done and as planned, and first surface form."""
+    """A report's mechanisms: term, kind, dimension, mentions as done and as planned, and first surface form.
+
+    Parameters
+    ----------
+    measures : pandas.DataFrame
+        The ``measures`` table (one row per mention of a mechanism).
+    doc_id : str
+        The report.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per term (``MECHANISM_COLUMNS``): term, kind, dimension, done and planned (numbers of mentions),
+        surface (its first form as written); most mentions as done first.
+    """
     return _of_report(mechanisms_by_report(measures[measures["doc_id"].eq(doc_id)]), doc_id)
 
 
@@ -422,9 +736,25 @@ PROBLEM_COLUMNS = ["problem", "text", "topic", "has_remedy", "similarity", "plan
 
 
 def problems_by_report(items: pd.DataFrame, problem_topics: pd.DataFrame, remedies: pd.DataFrame) -> pd.DataFrame:
-    """Every report's problem statements (``problems_with_remedies``) in one pass: doc_id, the problem's item_id,
-    the columns of ``problems_with_remedies`` and the matched plan's plan_item_id ("" when none); each report's rows
-    in the order of its text. A plan item counts only when it is an item of the same report."""
+    """Every report's problem statements (``problems_with_remedies``) in one pass.
+
+    A plan item counts only when it is an item of the same report.
+
+    Parameters
+    ----------
+    items : pandas.DataFrame
+        The ``items`` table (one row per item; problem statements are those of part ``problems``).
+    problem_topics : pandas.DataFrame
+        The topic of each problem statement (``item_id``, ``topic_label``) from ``fazhi analyze``.
+    remedies : pandas.DataFrame
+        The plan item matched to each problem statement (``topics.match_remedies``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns doc_id, item_id (the problem's), those of ``problems_with_remedies`` (``PROBLEM_COLUMNS``) and
+        plan_item_id (the matched plan's, "" when none); each report's rows in the order of its text.
+    """
     cols = ["doc_id", "item_id", *PROBLEM_COLUMNS, "plan_item_id"]
     probs = items[items["part"].eq("problems")].sort_values("start", kind="stable")
     if probs.empty:
@@ -451,10 +781,30 @@ def problems_by_report(items: pd.DataFrame, problem_topics: pd.DataFrame, remedi
 
 
 def problems_with_remedies(items: pd.DataFrame, problem_topics: pd.DataFrame, remedies: pd.DataFrame, doc_id: str,
-                           with_ids: bool = False) -> pd.DataFrame:
-    """A report's problem statements in order: title, text, topic label, whether a plan item remedies it, the
-    similarity and the matched plan item's title and text; ``with_ids`` adds the problem's ``item_id`` first and the
-    matched plan's ``plan_item_id`` last (to find both in the text)."""
+                           *, with_ids: bool = False) -> pd.DataFrame:
+    """A report's problem statements in order, each with its topic and the plan item that remedies it.
+
+    Parameters
+    ----------
+    items : pandas.DataFrame
+        The ``items`` table (one row per item).
+    problem_topics : pandas.DataFrame
+        The topic of each problem statement (``item_id``, ``topic_label``) from ``fazhi analyze``.
+    remedies : pandas.DataFrame
+        The plan item matched to each problem statement (``topics.match_remedies``).
+    doc_id : str
+        The report.
+    with_ids : bool, default False
+        Add the problem's ``item_id`` first and the matched plan's ``plan_item_id`` last (to find both in the
+        text).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per problem statement in the order of the text (``PROBLEM_COLUMNS``): problem (lead phrase), text,
+        topic (label), has_remedy (✓ / ✗), similarity, plan_item and plan_text (the matched plan item's title and
+        text, "" when none).
+    """
     out = _of_report(problems_by_report(items[items["doc_id"].eq(doc_id)], problem_topics, remedies), doc_id)
     return out if with_ids else out[PROBLEM_COLUMNS]
 
@@ -464,8 +814,22 @@ SHARED_COLUMNS = ["text", "other_report", "other_text", "similarity"]
 
 
 def shared_by_report(shared: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
-    """Every report's shared segments (``report_shared``) in one pass: doc_id and the columns of its view, most
-    similar first; ``labels`` are the reports' ``compare.report_labels``."""
+    """Every report's shared segments (``report_shared``) in one pass.
+
+    Parameters
+    ----------
+    shared : pandas.DataFrame
+        The shared sentences of ``fazhi analyze`` (pairs of segments: ``doc_id_a``, ``text_a``, ``doc_id_b``,
+        ``text_b``, ``similarity``).
+    labels : pandas.Series
+        The reports' labels by doc_id (``compare.report_labels``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns doc_id and ``SHARED_COLUMNS``, one row per segment and report it is in (each pair gives two
+        rows), most similar first.
+    """
     sides = [pd.DataFrame({"doc_id": shared[f"doc_id_{me}"].to_numpy(), "text": shared[f"text_{me}"].to_numpy(),
                            "other_report": labels.reindex(shared[f"doc_id_{other}"]).to_numpy(),
                            "other_text": shared[f"text_{other}"].to_numpy(),
@@ -476,8 +840,20 @@ def shared_by_report(shared: pd.DataFrame, labels: pd.Series) -> pd.DataFrame:
 
 
 def shared_stats(share: pd.DataFrame, doc_id: str) -> dict[str, float]:
-    """A report's sentence segments, how many recur in another report and the share (zeros for a report not in
-    ``share``, the frame of ``fazhi_lib.topics.shared_share``)."""
+    """A report's sentence segments, how many recur in another report, and the share.
+
+    Parameters
+    ----------
+    share : pandas.DataFrame
+        The frame of ``fazhi_lib.topics.shared_share`` (one row per report: ``segments``, ``shared``, ``share``).
+    doc_id : str
+        The report.
+
+    Returns
+    -------
+    dict
+        ``segments``, ``shared`` and ``share``; zeros for a report not in ``share``.
+    """
     row = share[share["doc_id"].eq(doc_id)]
     return {"segments": int(row["segments"].iat[0]) if len(row) else 0,
             "shared": int(row["shared"].iat[0]) if len(row) else 0,
@@ -486,7 +862,26 @@ def shared_stats(share: pd.DataFrame, doc_id: str) -> dict[str, float]:
 
 def report_shared(shared: pd.DataFrame, share: pd.DataFrame, documents: pd.DataFrame, doc_id: str
                   ) -> tuple[dict[str, float], pd.DataFrame]:
-    """A report's share of sentence segments found in other reports (from ``fazhi_lib.topics.shared_share``) and
-    the shared segments: its text, the other report and that report's text, similarity."""
+    """A report's share of sentence segments found in other reports, and those shared segments.
+
+    Parameters
+    ----------
+    shared : pandas.DataFrame
+        The shared sentences of ``fazhi analyze`` (pairs of segments of two reports).
+    share : pandas.DataFrame
+        The frame of ``fazhi_lib.topics.shared_share`` (one row per report).
+    documents : pandas.DataFrame
+        The ``documents`` table, for the report labels.
+    doc_id : str
+        The report.
+
+    Returns
+    -------
+    stats : dict
+        ``shared_stats`` of the report.
+    segments : pandas.DataFrame
+        One row per shared segment, most similar first (``SHARED_COLUMNS``): text (the report's), other_report
+        (label), other_text, similarity.
+    """
     mine = shared[shared["doc_id_a"].eq(doc_id) | shared["doc_id_b"].eq(doc_id)]
     return shared_stats(share, doc_id), _of_report(shared_by_report(mine, report_labels(documents)), doc_id)

@@ -63,7 +63,18 @@ def _shorten(text: object, width: int) -> str:
 def statement_labels(items: pd.DataFrame, width: int = 40) -> pd.Series:
     """A short label per item, indexed by item_id: its lead phrase (``title``), else the start of its text.
 
-    Labels longer than ``width`` characters are cut and end in …."""
+    Parameters
+    ----------
+    items : pandas.DataFrame
+        The ``items`` table, or any rows of it (``item_id``, ``title``, ``text``).
+    width : int, default 40
+        Labels longer than ``width`` characters are cut and end in ….
+
+    Returns
+    -------
+    pandas.Series
+        The label of each item (whitespace collapsed), indexed by item_id, in the order of ``items``.
+    """
     titles = items["title"].astype("object").where(items["title"].notna(), "")
     labels = [_shorten(t, width) if str(t).strip() else _shorten(x, width)
               for t, x in zip(titles, items["text"], strict=True)]
@@ -71,7 +82,18 @@ def statement_labels(items: pd.DataFrame, width: int = 40) -> pd.Series:
 
 
 def topic_names(topics: pd.DataFrame) -> dict[int, str]:
-    """Chart labels of the topics: number and label, e.g. ``{0: "0 普法·宣传·形式"}``."""
+    """Chart labels of the topics: number and label, e.g. ``{0: "0 普法·宣传·形式"}``.
+
+    Parameters
+    ----------
+    topics : pandas.DataFrame
+        The topics table of ``topics.problem_topics`` (``topic``, ``topic_label``).
+
+    Returns
+    -------
+    dict
+        {topic number: its chart label}.
+    """
     return {int(t): f"{int(t)} {lab}" for t, lab in zip(topics["topic"], topics["topic_label"], strict=True)}
 
 
@@ -85,8 +107,19 @@ def _examples(value: object) -> list[str]:
 def topic_overview(topics: pd.DataFrame) -> pd.DataFrame:
     """The topics table of ``topics.problem_topics`` for reading, largest topic first, Chinese column names.
 
-    Out: 主题 (number and label), 问题条数 (statements), 占比 (share of all statements), 报告数 (reports raising
-    it), 关键词 (its top terms), 代表性表述 (its most representative statements, joined by " / ", each once)."""
+    Parameters
+    ----------
+    topics : pandas.DataFrame
+        The topics table (one row per topic: ``topic``, ``topic_label``, ``size``, ``n_reports``, ``top_terms``,
+        ``examples``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per topic, most statements first: 主题 (number and label), 问题条数 (statements), 占比 (share of
+        all statements), 报告数 (reports raising it), 关键词 (its top terms), 代表性表述 (its most representative
+        statements, joined by " / ", each once).
+    """
     names = topic_names(topics)
     total = max(int(topics["size"].sum()), 1)
     out = pd.DataFrame({
@@ -101,14 +134,34 @@ def topic_overview(topics: pd.DataFrame) -> pd.DataFrame:
 
 
 def representative_statements(assignments: pd.DataFrame, items: pd.DataFrame, report_labels: pd.Series,
-                              topics: pd.DataFrame, n: int = 3, width: int = 90) -> pd.DataFrame:
+                              topics: pd.DataFrame, *, n: int = 3, width: int = 90) -> pd.DataFrame:
     """Each topic's ``n`` most representative problem statements, with the report they come from.
 
     A statement's ``score`` (from ``problem_topics``) is its cosine similarity to the topic's centroid; statements
     with the same text up to punctuation and spaces (a formula several reports use) are shown once, with the number
     of reports using it.
-    Out: 主题, 报告 (the first report using the text), 表述 (lead phrase), 原文 (text, cut at ``width``),
-    代表性 (score), 使用该表述的报告数."""
+
+    Parameters
+    ----------
+    assignments : pandas.DataFrame
+        The topic of each problem statement (``problem_topics``: ``doc_id``, ``item_id``, ``topic``, ``score``).
+    items : pandas.DataFrame
+        The ``items`` table (``item_id``, ``title``, ``text``).
+    report_labels : pandas.Series
+        The reports' labels by doc_id (``compare.report_labels``).
+    topics : pandas.DataFrame
+        The topics table of ``topics.problem_topics``.
+    n : int, default 3
+        The statements shown per topic.
+    width : int, default 90
+        Texts longer than ``width`` characters are cut.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per statement shown, by topic, most representative first: 主题, 报告 (the first report using the
+        text), 表述 (lead phrase), 原文 (text), 代表性 (score), 使用该表述的报告数.
+    """
     names = topic_names(topics)
     a = assignments.merge(items[["item_id", "title", "text"]], on="item_id", how="left")
     a["_key"] = [_NON_WORD.sub("", str(x)) for x in a["text"].fillna("")]
@@ -130,9 +183,26 @@ def representative_statements(assignments: pd.DataFrame, items: pd.DataFrame, re
 # ---- the number of topics -----------------------------------------------------------------------------------------
 
 
-def plot_silhouette(scores: pd.DataFrame, k: int, title: str | None = None, lang: str = "zh") -> Figure:
-    """Line chart of the mean silhouette per number of topics (``topics.TopicModel.silhouettes_``), the chosen ``k``
-    marked; labels in ``lang``."""
+def plot_silhouette(scores: pd.DataFrame, k: int, *, title: str | None = None, lang: str = "zh") -> Figure:
+    """Line chart of the mean silhouette per number of topics, the chosen number marked.
+
+    Parameters
+    ----------
+    scores : pandas.DataFrame
+        The mean silhouette of every number of topics tried (``topics.TopicModel.silhouettes_``: ``k``,
+        ``silhouette``).
+    k : int
+        The number of topics chosen.
+    title : str, optional
+        The chart's title; default the catalogue's title in ``lang``.
+    lang : str, default "zh"
+        The language of the labels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart, with the Chinese font selected.
+    """
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
@@ -158,8 +228,22 @@ def plot_silhouette(scores: pd.DataFrame, k: int, title: str | None = None, lang
 
 
 def report_topic_counts(assignments: pd.DataFrame, report_labels: pd.Series, topics: pd.DataFrame) -> pd.DataFrame:
-    """Number of problem statements of each report (rows, labelled) in each topic (columns, named); reports without
-    problem statements are not rows."""
+    """Number of problem statements of each report (rows, labelled) in each topic (columns, named).
+
+    Parameters
+    ----------
+    assignments : pandas.DataFrame
+        The topic of each problem statement (``problem_topics``: ``doc_id``, ``topic``).
+    report_labels : pandas.Series
+        The reports' labels by doc_id (``compare.report_labels``).
+    topics : pandas.DataFrame
+        The topics table of ``topics.problem_topics``: every topic is a column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Integer counts, one row per report with problem statements (labelled), one column per topic (``topic_names``).
+    """
     names = topic_names(topics)
     m = pd.crosstab(assignments["doc_id"], assignments["topic"])
     m = m.reindex(columns=sorted(names), fill_value=0)
@@ -172,7 +256,23 @@ def level_topic_shares(assignments: pd.DataFrame, documents: pd.DataFrame, topic
     """Share of the reports of each administrative level (rows, e.g. ``镇 (689)``) raising each topic (columns).
 
     The denominator is the reports of the level that state at least one problem; a report without a level is
-    counted under ``未知``."""
+    counted under ``未知``.
+
+    Parameters
+    ----------
+    assignments : pandas.DataFrame
+        The topic of each problem statement (``problem_topics``: ``doc_id``, ``topic``).
+    documents : pandas.DataFrame
+        The ``documents`` table (``doc_id``, ``admin_level``).
+    topics : pandas.DataFrame
+        The topics table of ``topics.problem_topics``: every topic is a column.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Shares (0–1), one row per level, largest first, labelled with its number of reports; one column per topic
+        (``topic_names``).
+    """
     names = topic_names(topics)
     level = documents.drop_duplicates("doc_id").set_index("doc_id")["admin_level"]
     level = level.astype("object").where(level.notna() & level.astype(str).ne(""), "未知")
@@ -187,11 +287,31 @@ def level_topic_shares(assignments: pd.DataFrame, documents: pd.DataFrame, topic
     return shares
 
 
-def topic_heatmap(matrix: pd.DataFrame, title: str, fmt: str = "d", cbar_label: str = "",
+def topic_heatmap(matrix: pd.DataFrame, *, title: str, fmt: str = "d", cbar_label: str = "",
                   lang: str | None = None) -> Figure:
-    """``plotting.heatmap`` of a reports (or levels) × topics matrix, drawn with the topics as rows, and widened
-    so that the topic labels on the left leave the cells their room (``plotting.heatmap`` sizes the figure by the
-    number of cells only)."""
+    """``plotting.heatmap`` of a reports (or levels) × topics matrix, drawn with the topics as rows.
+
+    The figure is widened so that the topic labels on the left leave the cells their room (``plotting.heatmap``
+    sizes the figure by the number of cells only).
+
+    Parameters
+    ----------
+    matrix : pandas.DataFrame
+        Reports or levels × topics, e.g. ``report_topic_counts`` or ``level_topic_shares``.
+    title : str
+        The chart's title.
+    fmt : str, default "d"
+        The format of the numbers in the cells (``d`` counts, ``.0%`` shares).
+    cbar_label : str, default ""
+        The label of the colour bar.
+    lang : str, optional
+        The language of the chart's own labels (as ``plotting.heatmap``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
 
     frame = matrix.T
     fig = heatmap(frame, title=title, fmt=fmt, cbar_label=cbar_label, lang=lang)
@@ -207,9 +327,22 @@ def topic_heatmap(matrix: pd.DataFrame, title: str, fmt: str = "d", cbar_label: 
 
 
 def project_2d(X: object, random_state: int = 0) -> np.ndarray:
-    """Two coordinates per row of a (sparse) TF-IDF matrix: its projection on the two leading singular vectors
-    (``TruncatedSVD``, i.e. latent semantic analysis), rows L2-normalised first. Deterministic for a
-    ``random_state``; a matrix too small for two components gets zeros in the missing column(s)."""
+    """Two coordinates per row of a (sparse) TF-IDF matrix: its projection on the two leading singular vectors.
+
+    The projection is ``TruncatedSVD`` (latent semantic analysis) of the rows L2-normalised first.
+
+    Parameters
+    ----------
+    X : array-like or scipy.sparse matrix
+        The TF-IDF matrix (one row per statement).
+    random_state : int, default 0
+        The seed of the randomized SVD: the same seed gives the same coordinates.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape (rows, 2); a matrix too small for two components gets zeros in the missing column(s).
+    """
     from sklearn.decomposition import TruncatedSVD
     from sklearn.preprocessing import normalize
 
@@ -226,12 +359,32 @@ def project_2d(X: object, random_state: int = 0) -> np.ndarray:
 
 
 def topic_map_points(items: pd.DataFrame, assignments: pd.DataFrame, X_problems: object,
-                     random_state: int = 0) -> pd.DataFrame:
+                     *, random_state: int = 0) -> pd.DataFrame:
     """The problem statements as points of a 2-D map, with their topic.
 
-    In: the items table, the assignments of ``problem_topics`` and ``X_problems`` of ``topics.fit_space`` (whose
-    rows follow ``items[items.part == "problems"]``). Out: one row per problem statement: doc_id, item_id, topic,
-    topic_label, score, lead (its lead phrase), x, y (``project_2d``)."""
+    Parameters
+    ----------
+    items : pandas.DataFrame
+        The ``items`` table.
+    assignments : pandas.DataFrame
+        The topic of each problem statement (``problem_topics``).
+    X_problems : array-like or scipy.sparse matrix
+        The TF-IDF rows of the problem statements (``topics.fit_space``), in the order of
+        ``items[items.part == "problems"]``.
+    random_state : int, default 0
+        The seed of the projection (``project_2d``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per problem statement with a topic: doc_id, item_id, topic, topic_label, score, lead (its lead
+        phrase), x, y (``project_2d``).
+
+    Raises
+    ------
+    ValueError
+        When ``X_problems`` does not have one row per problem item.
+    """
     problems = items[items["part"] == "problems"].reset_index(drop=True)
     if len(problems) != X_problems.shape[0]:
         raise ValueError(f"X_problems has {X_problems.shape[0]} rows for {len(problems)} problem items")
@@ -242,39 +395,80 @@ def topic_map_points(items: pd.DataFrame, assignments: pd.DataFrame, X_problems:
     return assignments[cols].merge(pts, on="item_id", how="inner")[[*cols, "lead", "x", "y"]]
 
 
-def label_offsets(anchors: list[tuple[float, float]], widths: list[float], height: float = 13.0, gap: float = 6.0,
-                  right: float | None = None,
+def label_offsets(anchors: list[tuple[float, float]], widths: list[float], *, height: float = 13.0,
+                  gap: float = 6.0, right: float | None = None,
                   candidates: tuple[float, ...] = (6.0, -18.0, 20.0, -32.0, 34.0, -46.0, 48.0, -60.0)
                   ) -> list[tuple[float, float]]:
     """Where to write labels beside points so that labels of nearby points do not overlap.
 
-    In: the points (``anchors``), the label widths and height, all in the same unit (points on the page). A label
-    starts ``gap`` to the right of its point, or ends ``gap`` to its left when it would cross ``right`` (the right
-    edge of the plot). Each label, in order, takes the first vertical offset of ``candidates`` whose box overlaps no
-    label placed before (else the one with the fewest overlaps). Out: (dx, dy) per label; dx < 0 means the label
-    ends there (right-aligned)."""
+    All sizes are in the same unit (points on the page). A label starts ``gap`` to the right of its point, or ends
+    ``gap`` to its left when it would cross ``right``. Each label, in order, takes the first vertical offset of
+    ``candidates`` whose box overlaps no label placed before (else the one with the fewest overlaps).
+
+    Parameters
+    ----------
+    anchors : list of tuple of float
+        The points, (x, y) each.
+    widths : list of float
+        The width of each point's label.
+    height : float, default 13.0
+        The height of a label.
+    gap : float, default 6.0
+        The space between a point and its label.
+    right : float, optional
+        The right edge of the plot; default none (labels always to the right).
+    candidates : tuple of float, optional
+        The vertical offsets tried, in order of preference.
+
+    Returns
+    -------
+    list of tuple of float
+        (dx, dy) per label; dx < 0 means the label ends there (right-aligned).
+    """
     boxes: list[tuple[float, float, float, float]] = []
     out = []
     for (x, y), w in zip(anchors, widths, strict=True):
         dx = -gap if right is not None and x + gap + w > right else gap
         x0 = x + dx if dx > 0 else x + dx - w
 
-        def overlaps(dy: float, x0: float = x0, y: float = y, w: float = w) -> int:
+        def _overlaps(dy: float, x0: float = x0, y: float = y, w: float = w) -> int:
             y0 = y + dy
             return sum(x0 < bx1 and bx0 < x0 + w and y0 < by1 and by0 < y0 + height for bx0, by0, bx1, by1 in boxes)
 
-        dy = next((c for c in candidates if not overlaps(c)), min(candidates, key=overlaps))
+        dy = next((c for c in candidates if not _overlaps(c)), min(candidates, key=_overlaps))
         boxes.append((x0, y + dy, x0 + w, y + dy + height))
         out.append((dx, dy))
     return out
 
 
-def plot_topic_map(points: pd.DataFrame, topics: pd.DataFrame, title: str | None = None,
+def plot_topic_map(points: pd.DataFrame, topics: pd.DataFrame, *, title: str | None = None,
                    n_labels: int = 12, max_colours: int = 20, lang: str = "zh") -> Figure:
-    """Scatter chart of ``topic_map_points``, one colour per topic (the ``max_colours`` - 1 largest topics; the
-    others grey, as 其他主题), and the lead phrase of the most representative statement of the ``n_labels`` largest
-    topics written beside it. Statements at the same spot (the same wording) are drawn as one dot whose area grows
-    with their number. Labels in ``lang``; the Chinese font is selected (``plotting.use_chinese_font``)."""
+    """Scatter chart of ``topic_map_points``, one colour per topic, the largest topics' typical statements named.
+
+    The ``max_colours`` - 1 largest topics get a colour each, the others are grey (其他主题); the lead phrase of
+    the most representative statement of each of the ``n_labels`` largest topics is written beside it. Statements
+    at the same spot (the same wording) are drawn as one dot whose area grows with their number.
+
+    Parameters
+    ----------
+    points : pandas.DataFrame
+        The points of ``topic_map_points``.
+    topics : pandas.DataFrame
+        The topics table of ``topics.problem_topics`` (``topic``, ``topic_label``, ``size``).
+    title : str, optional
+        The chart's title; default the catalogue's title in ``lang``.
+    n_labels : int, default 12
+        The number of largest topics whose typical statement is written on the map.
+    max_colours : int, default 20
+        The most colours (topics beyond them share the grey of 其他主题).
+    lang : str, default "zh"
+        The language of the labels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart, with the Chinese font selected (``plotting.use_chinese_font``).
+    """
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
@@ -333,11 +527,29 @@ def plot_topic_map(points: pd.DataFrame, topics: pd.DataFrame, title: str | None
 # ---- remedies ------------------------------------------------------------------------------------------------------
 
 
-def remedy_view(remedies: pd.DataFrame, items: pd.DataFrame, report_labels: pd.Series, width: int = 60
+def remedy_view(remedies: pd.DataFrame, items: pd.DataFrame, report_labels: pd.Series, *, width: int = 60
                 ) -> pd.DataFrame:
-    """The result of ``topics.match_remedies`` for reading: 报告, 问题 (the problem's lead phrase), 最接近的计划措施
-    (lead phrase of the most similar plan item of the same report; empty when the report has none), 相似度,
-    有对应措施 (similarity at or above the threshold), in the order of ``remedies``."""
+    """The result of ``topics.match_remedies`` for reading: each problem beside the closest plan item.
+
+    Parameters
+    ----------
+    remedies : pandas.DataFrame
+        The plan item matched to each problem statement (``topics.match_remedies``: ``doc_id``,
+        ``problem_item_id``, ``plan_item_id``, ``similarity``, ``matched``).
+    items : pandas.DataFrame
+        The ``items`` table, for the lead phrases.
+    report_labels : pandas.Series
+        The reports' labels by doc_id (``compare.report_labels``).
+    width : int, default 60
+        Lead phrases longer than ``width`` characters are cut.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per problem in the order of ``remedies``: 报告, 问题 (the problem's lead phrase), 最接近的计划措施
+        (lead phrase of the most similar plan item of the same report; empty when the report has none), 相似度,
+        有对应措施 (similarity at or above the threshold).
+    """
     labels = statement_labels(items, width=width)
     plan = remedies["plan_item_id"].astype("object")
     return pd.DataFrame({
@@ -350,18 +562,44 @@ def remedy_view(remedies: pd.DataFrame, items: pd.DataFrame, report_labels: pd.S
 
 
 def style_remedies(view: pd.DataFrame) -> SafeStyler:
-    """``remedy_view`` as an escaped pandas Styler (``safehtml.style``): problems without a remedy on a red
-    background, similarity with three decimals, 有对应措施 as 是/否, no index."""
-    def highlight(row: pd.Series) -> list[str]:
+    """``remedy_view`` as an escaped pandas Styler (``safehtml.style``), problems without a remedy on red.
+
+    Parameters
+    ----------
+    view : pandas.DataFrame
+        A ``remedy_view``.
+
+    Returns
+    -------
+    SafeStyler
+        Problems without a remedy on a red background, similarity with three decimals, 有对应措施 as 是/否, no
+        index.
+    """
+    def _highlight(row: pd.Series) -> list[str]:
         return [f"background-color: {UNMATCHED_COLOUR}" if not row["有对应措施"] else ""] * len(row)
 
-    return (style(view).apply(highlight, axis=1).hide(axis="index")
+    return (style(view).apply(_highlight, axis=1).hide(axis="index")
             .format({"相似度": "{:.3f}", "有对应措施": lambda b: "是" if b else "否"})
             .set_properties(subset=["问题", "最接近的计划措施"], **{"text-align": "left"}))
 
 
 def remedy_by_report(remedies: pd.DataFrame, documents: pd.DataFrame, report_labels: pd.Series) -> pd.DataFrame:
-    """Per report (``topics.remedy_share``): 报告, 行政级别, 问题条数, 有对应措施, 比例; lowest share first."""
+    """The share of each report's problems that a plan item remedies (``topics.remedy_share``), lowest first.
+
+    Parameters
+    ----------
+    remedies : pandas.DataFrame
+        The plan item matched to each problem statement (``topics.match_remedies``).
+    documents : pandas.DataFrame
+        The ``documents`` table (``doc_id``, ``admin_level``).
+    report_labels : pandas.Series
+        The reports' labels by doc_id (``compare.report_labels``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per report with problems, lowest share first: 报告, 行政级别, 问题条数, 有对应措施, 比例.
+    """
 
     share = remedy_share(remedies)
     level = documents.drop_duplicates("doc_id").set_index("doc_id")["admin_level"]
@@ -379,8 +617,22 @@ def remedy_by_report(remedies: pd.DataFrame, documents: pd.DataFrame, report_lab
 
 
 def sample_texts(texts: pd.DataFrame, max_reports: int | None, random_state: int = 0) -> pd.DataFrame:
-    """``texts`` itself when it has at most ``max_reports`` rows (or ``max_reports`` is None), else a random sample
-    of ``max_reports`` reports drawn with ``random_state``, in their original order."""
+    """``texts`` itself when it has at most ``max_reports`` rows, else a random sample of ``max_reports`` reports.
+
+    Parameters
+    ----------
+    texts : pandas.DataFrame
+        The ``texts`` table (one row per report).
+    max_reports : int or None
+        The most reports kept; None keeps them all.
+    random_state : int, default 0
+        The seed of the sample: the same seed draws the same reports.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows kept, in their original order.
+    """
     if max_reports is None or len(texts) <= max_reports:
         return texts
     rng = np.random.RandomState(random_state)
@@ -392,7 +644,18 @@ def shared_occurrences(shared: pd.DataFrame) -> pd.DataFrame:
     """Every occurrence of a shared sentence, one row per (group, report): group, doc_id, start, text, n_reports.
 
     ``topics.shared_sentences`` gives each group of near-identical segments as pairs of its first occurrence
-    (``doc_id_a``) with the first occurrence in every other report (``doc_id_b``); this undoes the pairing."""
+    (``doc_id_a``) with the first occurrence in every other report (``doc_id_b``); this undoes the pairing.
+
+    Parameters
+    ----------
+    shared : pandas.DataFrame
+        The pairs of ``topics.shared_sentences``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group and report: group, doc_id, start, text, n_reports; sorted by group, doc_id and start.
+    """
     cols = ["group", "doc_id", "start", "text", "n_reports"]
     if shared.empty:
         return pd.DataFrame(columns=cols)
@@ -403,10 +666,22 @@ def shared_occurrences(shared: pd.DataFrame) -> pd.DataFrame:
 
 
 def shared_summary(shared: pd.DataFrame, report_labels: pd.Series) -> pd.DataFrame:
-    """One row per group of shared sentences, most widespread first: 句子 (its first occurrence), 报告数 (reports
-    it occurs in), 首见报告 (the report of the first occurrence: lowest doc_id, not necessarily the earliest),
-    最低相似度 (of the other occurrences to the first; 1 = all verbatim), 变体 (the least similar variant, when
-    not verbatim)."""
+    """One row per group of shared sentences, most widespread first.
+
+    Parameters
+    ----------
+    shared : pandas.DataFrame
+        The pairs of ``topics.shared_sentences``.
+    report_labels : pandas.Series
+        The reports' labels by doc_id (``compare.report_labels``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per group: 句子 (its first occurrence), 报告数 (reports it occurs in), 首见报告 (the report of the
+        first occurrence: lowest doc_id, not necessarily the earliest), 最低相似度 (of the other occurrences to
+        the first; 1 = all verbatim), 变体 (the least similar variant, when not verbatim).
+    """
     cols = ["句子", "报告数", "首见报告", "最低相似度", "变体"]
     if shared.empty:
         return pd.DataFrame(columns=cols)
@@ -424,14 +699,31 @@ def shared_summary(shared: pd.DataFrame, report_labels: pd.Series) -> pd.DataFra
     return out.sort_values(["报告数", "句子"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def report_pair_counts(shared: pd.DataFrame, report_labels: pd.Series, top: int | None = 40,
+def report_pair_counts(shared: pd.DataFrame, report_labels: pd.Series, *, top: int | None = 40,
                        max_reports: int | None = 50) -> pd.DataFrame:
-    """Pairs of reports by the number of shared sentences (groups) both contain, most first; the ``top`` pairs
-    (None: all). Out: doc_id_a, doc_id_b (doc_id_a < doc_id_b), 报告甲, 报告乙, 共有句子数, 仅二者共有 (of them,
-    sentences no third report has: the clearest sign of one report copying the other). Sentences found in more than
-    ``max_reports`` reports (None: no limit) are left out: such boilerplate says nothing about two reports, and in a
-    national corpus it would pair every report with every other. Counted with one sparse product of the report ×
-    group incidence matrix, never by listing the pairs of each group."""
+    """Pairs of reports by the number of shared sentences (groups) both contain, most first.
+
+    Sentences found in more than ``max_reports`` reports are left out: such boilerplate says nothing about two
+    reports, and in a national corpus it would pair every report with every other. Counted with one sparse product
+    of the report × group incidence matrix, never by listing the pairs of each group.
+
+    Parameters
+    ----------
+    shared : pandas.DataFrame
+        The pairs of ``topics.shared_sentences``.
+    report_labels : pandas.Series
+        The reports' labels by doc_id (``compare.report_labels``).
+    top : int or None, default 40
+        The number of pairs kept; None keeps all.
+    max_reports : int or None, default 50
+        Leave out sentences found in more reports than this; None: no limit.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per pair: doc_id_a, doc_id_b (doc_id_a < doc_id_b), 报告甲, 报告乙, 共有句子数, 仅二者共有 (of
+        them, sentences no third report has: the clearest sign of one report copying the other).
+    """
     from scipy.sparse import coo_matrix, triu
 
     cols = ["doc_id_a", "doc_id_b", "报告甲", "报告乙", "共有句子数", "仅二者共有"]
@@ -461,10 +753,25 @@ def report_pair_counts(shared: pd.DataFrame, report_labels: pd.Series, top: int 
 
 
 def shared_pairs_view(shared: pd.DataFrame, pairs: pd.DataFrame, max_rows: int | None = 40) -> pd.DataFrame:
-    """The shared sentences of given pairs of reports side by side, in the order of ``pairs`` (e.g. the result of
-    ``report_pair_counts``); within a pair, sentences found in fewest reports first, then in the order of the text of
-    报告甲. Out: 报告甲, 句子甲, 报告乙, 句子乙, 报告数 (reports the sentence occurs in: 2 means only these two).
-    At most ``max_rows`` rows (None: all)."""
+    """The shared sentences of given pairs of reports side by side, in the order of ``pairs``.
+
+    Within a pair, sentences found in fewest reports come first, then in the order of the text of 报告甲.
+
+    Parameters
+    ----------
+    shared : pandas.DataFrame
+        The pairs of ``topics.shared_sentences``.
+    pairs : pandas.DataFrame
+        The pairs of reports (doc_id_a, doc_id_b, 报告甲, 报告乙), e.g. the result of ``report_pair_counts``.
+    max_rows : int or None, default 40
+        The most rows; None: all.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per sentence and pair: 报告甲, 句子甲, 报告乙, 句子乙, 报告数 (reports the sentence occurs in: 2
+        means only these two).
+    """
     cols = ["报告甲", "句子甲", "报告乙", "句子乙", "报告数"]
     occ = shared_occurrences(shared)
     occ = occ[occ["doc_id"].isin(set(pairs["doc_id_a"]) | set(pairs["doc_id_b"]))]  # only the reports shown
@@ -485,9 +792,28 @@ def shared_pairs_view(shared: pd.DataFrame, pairs: pd.DataFrame, max_rows: int |
 
 
 def shared_by_report(texts: pd.DataFrame, shared: pd.DataFrame, documents: pd.DataFrame,
-                     report_labels: pd.Series, min_chars: int = 12) -> pd.DataFrame:
-    """Per report (``topics.shared_share``): report (label), admin_level, segments, shared, share and
-    share_pct (percent, for ``plotting.ranked_bars``), unit (``%``); highest share first."""
+                     report_labels: pd.Series, *, min_chars: int = 12) -> pd.DataFrame:
+    """The share of each report's sentence segments found in other reports (``topics.shared_share``), highest first.
+
+    Parameters
+    ----------
+    texts : pandas.DataFrame
+        The ``texts`` table (one row per report), or a sample of it (``sample_texts``).
+    shared : pandas.DataFrame
+        The pairs of ``topics.shared_sentences``.
+    documents : pandas.DataFrame
+        The ``documents`` table (``doc_id``, ``admin_level``).
+    report_labels : pandas.Series
+        The reports' labels by doc_id (``compare.report_labels``).
+    min_chars : int, default 12
+        Segments with fewer characters than this (spaces and punctuation aside) are not counted.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per report of ``texts``: doc_id, report (label), admin_level, segments, shared, share, share_pct
+        (percent, for ``plotting.ranked_bars``) and unit (``%``).
+    """
 
     s = shared_share(texts, shared, min_chars=min_chars)
     level = documents.drop_duplicates("doc_id").set_index("doc_id")["admin_level"]

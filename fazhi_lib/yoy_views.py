@@ -1,5 +1,6 @@
-"""Views of the year-over-year tables for notebook ``50_year_over_year`` and the "compared with last year" section
-of the one-report brief (notebook 40).
+"""Views of the year-over-year tables, for notebook ``50_year_over_year`` and the one-report brief (notebook 40).
+
+In the brief they make the "compared with last year" section.
 
 ``fazhi_lib.analysis.year_over_year`` computes the tables (panel, promises, recurring_problems, copied_text,
 indicator_trends); this module turns them into readable tables with Chinese column names, report labels and lead
@@ -59,7 +60,20 @@ def _name(panel: pd.DataFrame) -> pd.Series:
 
 
 def panel_overview(panel: pd.DataFrame) -> pd.DataFrame:
-    """The jurisdictions with several reports: 地区, 级别, 年份 (the periods, in order), 报告数; most reports first."""
+    """The jurisdictions with several reports: 地区, 级别, 年份 (the periods, in order), 报告数; most reports first.
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        The ``panel`` table (one row per report: its jurisdiction's ``panel_id``, ``position``, years and
+        ``n_reports``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per jurisdiction with more than one report: 地区 (region and jurisdiction), 级别 (admin level),
+        年份 (the periods, in order), 报告数.
+    """
     p = panel[panel["n_reports"] > 1]
     if p.empty:
         return pd.DataFrame(columns=["地区", "级别", "年份", "报告数"])
@@ -74,9 +88,28 @@ def panel_overview(panel: pd.DataFrame) -> pd.DataFrame:
         drop=True)
 
 
-def timeline_chart(panel: pd.DataFrame, max_rows: int = 30, title: str | None = None, lang: str = "zh") -> Figure:
-    """One row per jurisdiction (those with most reports first, at most ``max_rows``), a bar per report over the
-    years it covers: which jurisdictions can be followed over time. Drawn for any corpus, with or without panels."""
+def timeline_chart(panel: pd.DataFrame, *, max_rows: int = 30, title: str | None = None, lang: str = "zh"
+                   ) -> Figure:
+    """Which jurisdictions can be followed over time: one row per jurisdiction, a bar per report over its years.
+
+    Drawn for any corpus, with or without jurisdictions of several reports.
+
+    Parameters
+    ----------
+    panel : pandas.DataFrame
+        The ``panel`` table (one row per report); reports without a last year are left out.
+    max_rows : int, default 30
+        The most jurisdictions drawn, those with most reports first.
+    title : str, optional
+        The chart's title; default the catalogue's title in ``lang``.
+    lang : str, default "zh"
+        The language of the labels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart, with the Chinese font selected.
+    """
     import matplotlib.pyplot as plt
 
 
@@ -104,10 +137,28 @@ def _verdict(kept: pd.Series, restated: pd.Series) -> list[str]:
             for k, r in zip(kept, restated, strict=True)]
 
 
-def promise_view(promises: pd.DataFrame, items: pd.DataFrame, documents: pd.DataFrame, width: int = 40
+def promise_view(promises: pd.DataFrame, items: pd.DataFrame, documents: pd.DataFrame, *, width: int = 40
                  ) -> pd.DataFrame:
-    """Each plan item with the judgement and its evidence: 报告, 下一份报告, 计划 (lead phrase), 判断 (已落实 /
-    原样列为下一年计划 / 未见落实), 相似度, 落实条目 (lead phrase of the work-done item), 依据."""
+    """Each plan item with the judgement of the next report and its evidence.
+
+    Parameters
+    ----------
+    promises : pandas.DataFrame
+        The ``promises`` table (one row per plan item of a report that has a next one: ``plan_item_id``,
+        ``next_item_id``, ``kept``, ``restated_item_id``, ``similarity``, ``evidence``).
+    items : pandas.DataFrame
+        The ``items`` table, for the lead phrases.
+    documents : pandas.DataFrame
+        The ``documents`` table, for the report labels.
+    width : int, default 40
+        Lead phrases longer than ``width`` characters are cut.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per plan item in the order of ``promises``: 报告, 下一份报告, 计划 (lead phrase), 判断 (已落实 /
+        原样列为下一年计划 / 未见落实), 相似度, 落实条目 (lead phrase of the work-done item), 依据.
+    """
     labels = _labels(documents)
     lead = statement_labels(items, width=width)
     return pd.DataFrame({
@@ -122,8 +173,23 @@ def promise_view(promises: pd.DataFrame, items: pd.DataFrame, documents: pd.Data
 
 
 def promise_rates(promises: pd.DataFrame, panel: pd.DataFrame, by: str = "jurisdiction") -> pd.DataFrame:
-    """Promise-keeping rate: plan items, kept, restated as next year's plan, and the share kept, per jurisdiction
-    (``by="jurisdiction"``: the panel) or per administrative level (``by="admin_level"``); largest first."""
+    """Promise-keeping rate per jurisdiction or per administrative level: plan items, kept, restated, share kept.
+
+    Parameters
+    ----------
+    promises : pandas.DataFrame
+        The ``promises`` table (one row per plan item of a report that has a next one).
+    panel : pandas.DataFrame
+        The ``panel`` table (one row per report), for the jurisdiction or level of each report.
+    by : str, default "jurisdiction"
+        ``"jurisdiction"`` (one row per jurisdiction of the panel) or ``"admin_level"``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per jurisdiction (地区) or level (级别), most plan items first: 计划条数, 已落实,
+        原样列为下一年计划, 落实率.
+    """
     cols = ["计划条数", "已落实", "原样列为下一年计划", "落实率"]
     if promises.empty:
         return pd.DataFrame(columns=[by, *cols])
@@ -139,10 +205,29 @@ def promise_rates(promises: pd.DataFrame, panel: pd.DataFrame, by: str = "jurisd
                                                              kind="stable").reset_index(drop=True)
 
 
-def repeated_problems(recurring: pd.DataFrame, items: pd.DataFrame, documents: pd.DataFrame,
+def repeated_problems(recurring: pd.DataFrame, items: pd.DataFrame, documents: pd.DataFrame, *,
                       verbatim_only: bool = True) -> pd.DataFrame:
-    """Problems stated again in the next report (word for word only, unless ``verbatim_only=False``): 报告,
-    下一份报告, 问题 (as first written), 再次表述, 原样重复, 同一主题, 相似度."""
+    """Problems stated again in the next report of the same jurisdiction.
+
+    Parameters
+    ----------
+    recurring : pandas.DataFrame
+        The ``recurring_problems`` table (one row per problem statement of a report that has a next one:
+        ``next_item_id``, the statement of the next report that states it again, if any; ``verbatim``,
+        ``same_topic``, ``similarity``).
+    items : pandas.DataFrame
+        The ``items`` table, for the texts.
+    documents : pandas.DataFrame
+        The ``documents`` table, for the report labels.
+    verbatim_only : bool, default True
+        Keep only problems repeated word for word; False keeps every problem stated again.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per problem stated again: 报告, 下一份报告, 问题 (as first written), 再次表述, 原样重复 (是/否),
+        同一主题 (是/否), 相似度.
+    """
     r = recurring[recurring["next_item_id"].notna()]
     if verbatim_only:
         r = r[r["verbatim"]]
@@ -158,8 +243,21 @@ def repeated_problems(recurring: pd.DataFrame, items: pd.DataFrame, documents: p
 
 
 def copied_view(copied: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
-    """Each pair of consecutive reports with its share of copied text: 地区, 年度, 下一年度, 句段数, 照搬句段,
-    照搬比例; highest share first."""
+    """Each pair of consecutive reports with its share of copied text, highest share first.
+
+    Parameters
+    ----------
+    copied : pandas.DataFrame
+        The ``copied_text`` table (one row per pair of consecutive reports of a jurisdiction).
+    panel : pandas.DataFrame
+        The ``panel`` table, for the names of the jurisdictions.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per pair: 地区, 年度, 下一年度, 句段数 (segments of the later report), 照搬句段 (of them, copied),
+        照搬比例.
+    """
     names = _name(panel)
     out = pd.DataFrame({"地区": copied["panel_id"].map(names).to_numpy(), "年度": copied["year_end"].to_numpy(),
                         "下一年度": copied["next_year_end"].to_numpy(), "句段数": copied["segments"].to_numpy(),
@@ -167,10 +265,28 @@ def copied_view(copied: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["照搬比例", "地区"], ascending=[False, True], kind="stable").reset_index(drop=True)
 
 
-def copied_share_chart(copied: pd.DataFrame, panel: pd.DataFrame, max_lines: int = 12,
+def copied_share_chart(copied: pd.DataFrame, panel: pd.DataFrame, *, max_lines: int = 12,
                        title: str | None = None, lang: str = "zh") -> Figure:
-    """The share of each report copied from the jurisdiction's previous one, by year: one line per jurisdiction
-    (the ``max_lines`` with most pairs), and the median of all pairs of each year."""
+    """The share of each report copied from the jurisdiction's previous one, by year, with the yearly median.
+
+    Parameters
+    ----------
+    copied : pandas.DataFrame
+        The ``copied_text`` table (one row per pair of consecutive reports of a jurisdiction).
+    panel : pandas.DataFrame
+        The ``panel`` table, for the names of the jurisdictions.
+    max_lines : int, default 12
+        One line per jurisdiction for the ``max_lines`` with most pairs; the median is of all pairs.
+    title : str, optional
+        The chart's title; default the catalogue's title in ``lang``.
+    lang : str, default "zh"
+        The language of the labels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart, with the Chinese font selected.
+    """
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator, PercentFormatter
 
@@ -199,8 +315,21 @@ def copied_share_chart(copied: pd.DataFrame, panel: pd.DataFrame, max_lines: int
 
 
 def trend_view(trends: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
-    """The indicators of each jurisdiction over its reports: 地区, 指标, 年份, 数值 (per year where divided), 单位,
-    原文."""
+    """The indicators of each jurisdiction over its reports, one row per number stated.
+
+    Parameters
+    ----------
+    trends : pandas.DataFrame
+        The ``indicator_trends`` table (one row per canonical indicator stated by a report of a jurisdiction with
+        several).
+    panel : pandas.DataFrame
+        The ``panel`` table, for the names of the jurisdictions.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per row of ``trends``: 地区, 指标, 年份, 数值 (per year where divided), 单位, 原文.
+    """
     names = _name(panel)
     return pd.DataFrame({
         "地区": trends["panel_id"].map(names).to_numpy(), "指标": trends["canonical_indicator"].to_numpy(),
@@ -210,10 +339,28 @@ def trend_view(trends: pd.DataFrame, panel: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def trend_chart(trends: pd.DataFrame, panel: pd.DataFrame, indicator: str, max_lines: int = 12, lang: str = "zh"
-                ) -> Figure:
-    """One indicator over the years, one line per jurisdiction stating it in several reports (at most
-    ``max_lines``)."""
+def trend_chart(trends: pd.DataFrame, panel: pd.DataFrame, indicator: str, *, max_lines: int = 12,
+                lang: str = "zh") -> Figure:
+    """One indicator over the years, one line per jurisdiction stating it in several reports.
+
+    Parameters
+    ----------
+    trends : pandas.DataFrame
+        The ``indicator_trends`` table.
+    panel : pandas.DataFrame
+        The ``panel`` table, for the names of the jurisdictions.
+    indicator : str
+        The canonical indicator drawn.
+    max_lines : int, default 12
+        The most jurisdictions drawn, those stating it in most reports first.
+    lang : str, default "zh"
+        The language of the labels.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart, with the Chinese font selected.
+    """
     import matplotlib.pyplot as plt
     from matplotlib.ticker import MaxNLocator
 
@@ -277,11 +424,25 @@ def _indicator_pairs(pairs: pd.DataFrame, trends: pd.DataFrame) -> pd.DataFrame:
 
 def last_years(tables: dict[str, pd.DataFrame], items: pd.DataFrame, documents: pd.DataFrame
                ) -> dict[str, dict[str, object]]:
-    """The "compared with last year" section of every report that has a predecessor, in one pass (briefs of a whole
-    corpus): {doc_id: what ``last_year`` gives for it}.
+    """The "compared with last year" section of every report that has a predecessor, in one pass.
 
-    ``tables`` are the year-over-year tables of ``fazhi analyze`` (copied_text, promises, recurring_problems,
-    indicator_trends)."""
+    For briefs of a whole corpus.
+
+    Parameters
+    ----------
+    tables : dict
+        The year-over-year tables of ``fazhi analyze`` by name (copied_text, promises, recurring_problems,
+        indicator_trends).
+    items : pandas.DataFrame
+        The ``items`` table.
+    documents : pandas.DataFrame
+        The ``documents`` table.
+
+    Returns
+    -------
+    dict
+        {doc_id: what ``last_year`` gives for it}, for every report that has a predecessor.
+    """
     pairs = tables["copied_text"].drop_duplicates("next_doc_id")
     if pairs.empty:
         return {}
@@ -309,11 +470,29 @@ def last_year(doc_id: str, tables: dict[str, pd.DataFrame], items: pd.DataFrame,
               ) -> dict[str, object]:
     """The "compared with last year" section of one report's brief.
 
-    Out: ``previous`` (doc_id of the jurisdiction's previous report, or None when the report has none in the
-    corpus), ``label`` (its label), ``promises`` (``promise_view`` of the previous report's plans, as judged against
-    this report), ``problems`` (``repeated_problems`` of the previous report found again here, word for word or
-    not), ``copied`` (share of this report copied from the previous one, or None) and ``indicators`` (the numbers
-    of both reports side by side: 指标, 上一年, 本年, 单位, 变化). The same as ``last_years(...)[doc_id]``."""
+    The same as ``last_years(...)[doc_id]``.
+
+    Parameters
+    ----------
+    doc_id : str
+        The report.
+    tables : dict
+        The year-over-year tables of ``fazhi analyze`` by name (copied_text, promises, recurring_problems,
+        indicator_trends).
+    items : pandas.DataFrame
+        The ``items`` table.
+    documents : pandas.DataFrame
+        The ``documents`` table.
+
+    Returns
+    -------
+    dict
+        ``previous`` (doc_id of the jurisdiction's previous report, or None when the report has none in the
+        corpus), ``label`` (its label), ``promises`` (``promise_view`` of the previous report's plans, as judged
+        against this report), ``problems`` (``repeated_problems`` of the previous report found again here, word for
+        word or not), ``copied`` (share of this report copied from the previous one, or None) and ``indicators``
+        (the numbers of both reports side by side: 指标, 上一年, 本年, 单位, 变化).
+    """
     pairs = tables["copied_text"]
     mine = {**tables, "copied_text": pairs[pairs["next_doc_id"] == doc_id]}
     return last_years(mine, items, documents).get(doc_id, dict(_NO_PREVIOUS))

@@ -148,18 +148,18 @@ def test_select_dimension_by_name_label_or_unclassified():
 
 
 def test_report_matrix_has_every_report_read_with_labels():
-    mat = report_matrix(MEASURES, DOCS, ["法律明白人", "枫桥经验"])
+    mat = report_matrix(MEASURES, DOCS, terms=["法律明白人", "枫桥经验"])
     assert list(mat.index) == ["金龙坪街道 2022–2024", "三湖镇 2024", "石壁镇 2024", "大安街道 2024", "莲花街道 2021"]
     assert list(mat.columns) == ["法律明白人", "枫桥经验"]
     assert mat["法律明白人"].tolist() == [2, 1, 1, 0, 1]
     assert mat["枫桥经验"].tolist() == [1, 0, 1, 0, 0]
-    by_id = report_matrix(MEASURES, DOCS, ["法律明白人"], labels=False)
+    by_id = report_matrix(MEASURES, DOCS, terms=["法律明白人"], labels=False)
     assert list(by_id.index) == ["A", "B", "C", "D", "F"]
     assert list(report_matrix(MEASURES, DOCS).columns) == list(adoption(MEASURES, DOCS)["term"])
 
 
 def test_share_by_group():
-    share = share_by_group(MEASURES, DOCS, ["法律明白人", "四议两公开"])
+    share = share_by_group(MEASURES, DOCS, terms=["法律明白人", "四议两公开"])
     assert list(share.index) == ["街道 (2)", "镇 (2)", "未知 (1)"]
     assert share.loc["街道 (2)", "法律明白人"] == pytest.approx(0.5)  # A yes, D no
     assert share.loc["镇 (2)", "法律明白人"] == pytest.approx(1.0)
