@@ -1,6 +1,8 @@
-"""The result cache of ``fazhi ingest``: each file's ``DocResult`` kept on disk in SQLite, keyed by what the result
-depends on (``manifest.content_key``) and the parser's version, so a file whose content is unchanged is not parsed
-again."""
+"""The result cache of ``fazhi ingest``: each file's ``DocResult`` kept on disk in SQLite.
+
+Results are keyed by what they depend on (``manifest.content_key``) and the parser's version, so a file whose
+content is unchanged is not parsed again.
+"""
 
 from __future__ import annotations
 
@@ -21,8 +23,10 @@ __all__ = ["ResultCache"]
 
 
 class ResultCache:
-    """Per-file results of ``process_file`` kept on disk, keyed by the file's content, its metadata override, the
-    size limit and the parser version; a file whose content is unchanged is not parsed again.
+    """Per-file results of ``process_file`` kept on disk: a file whose content is unchanged is not parsed again.
+
+    Results are keyed by the file's content, its metadata override, the size limit, the researcher's vocabulary and
+    the parser version.
 
     The results live in one SQLite database, ``DIRECTORY/results.sqlite`` (WAL mode, so concurrent ingests read while
     one writes and never see half a write). ``put`` only queues a pickled result; they are committed in one
@@ -30,7 +34,22 @@ class ResultCache:
     costs a fair share of parsing it. Any SQLite error (a damaged database, one locked by another ingest for longer
     than ``TIMEOUT`` seconds) turns the cache off for the rest of the run with a warning: results are then computed,
     just not cached. Failures are never cached (they may be transient). The first write of a run drops the results
-    of other parser versions, so the database does not grow with every change of the code or vocabularies."""
+    of other parser versions, so the database does not grow with every change of the code or vocabularies.
+
+    Parameters
+    ----------
+    directory : str or pathlib.Path
+        The cache folder (created when first used).
+
+    Attributes
+    ----------
+    path : pathlib.Path
+        The database, ``DIRECTORY/results.sqlite``.
+    version : str
+        The parser version (``manifest.parser_version``) whose results are read and stored.
+    error : str or None
+        Why the cache was turned off, if it was.
+    """
 
     FLUSH_EVERY = 128
     TIMEOUT = 10.0
@@ -43,8 +62,27 @@ class ResultCache:
         self._pending: list[tuple[str, str, bytes]] = []
         self._purged = False
 
-    def key(self, path: Path, override: dict | None, max_mb: float, vocab: Vocabulary | None = None) -> str | None:
-        return content_key(path, override, max_mb, vocab)
+    def key(self, path: Path, override: dict | None, *, max_mb: float, vocab: Vocabulary | None = None
+            ) -> str | None:
+        """The key a file's result is stored under (``manifest.content_key``).
+
+        Parameters
+        ----------
+        path : pathlib.Path
+            The report file.
+        override : dict or None
+            Its metadata override.
+        max_mb : float
+            The size limit of the run.
+        vocab : Vocabulary, optional
+            The researcher's vocabularies in use.
+
+        Returns
+        -------
+        str or None
+            The key; None when the file cannot be read now (its result is then never cached).
+        """
+        return content_key(path, override, max_mb=max_mb, vocab=vocab)
 
     def _connect(self) -> sqlite3.Connection | None:
         """The open database, created if needed; None when the cache is off."""
@@ -75,7 +113,18 @@ class ResultCache:
                       stacklevel=3)
 
     def cached(self, keys: Iterable[str | None]) -> set[str]:
-        """Those of ``keys`` that have a stored result for this parser version."""
+        """Those of ``keys`` that have a stored result for this parser version.
+
+        Parameters
+        ----------
+        keys : iterable of str or None
+            Keys of files (``key``); None is never cached.
+
+        Returns
+        -------
+        set of str
+            The keys with a stored result; empty when the cache is off.
+        """
         wanted = {k for k in keys if k is not None}
         db = self._connect() if wanted else None
         if db is None:
@@ -88,7 +137,20 @@ class ResultCache:
             return set()
 
     def get(self, key: str | None, path: Path) -> DocResult | None:
-        """The stored result for ``key``, with ``path`` as its source and file name; None when there is none."""
+        """The stored result for ``key``, with ``path`` as its source and file name.
+
+        Parameters
+        ----------
+        key : str or None
+            The file's key (``key``).
+        path : pathlib.Path
+            Where the file is now (a copy or a moved file has the key of the one stored).
+
+        Returns
+        -------
+        DocResult or None
+            The result; None when there is none, it cannot be read or the cache is off.
+        """
         db = None if key is None else self._connect()
         if db is None:
             return None
@@ -107,7 +169,17 @@ class ResultCache:
         return result
 
     def put(self, key: str | None, result: DocResult) -> None:
-        """Queue ``result`` for storing under ``key`` (pickled now: the caller may change it afterwards)."""
+        """Queue ``result`` for storing under ``key`` (pickled now: the caller may change it afterwards).
+
+        Failures, results without a key and anything while the cache is off are not stored.
+
+        Parameters
+        ----------
+        key : str or None
+            The file's key (``key``).
+        result : DocResult
+            The file's result.
+        """
         if key is None or result.document["status"] == "failed" or self.error is not None:
             return
         self._pending.append((self.version, key, pickle.dumps(result, protocol=pickle.HIGHEST_PROTOCOL)))

@@ -95,7 +95,20 @@ def cumulative_span(text: str, year_end: int | None = None) -> int | None:
     """Number of years a cumulative number covers, read from the text before it, or None when it does not say.
 
     Understands 三年来 / 近五年 / 3年间, 2022年以来 (up to ``year_end``) and 2022年至2024年; the last such phrase
-    before the number wins. ``今年以来`` and ``全年`` are not spans (the caller's default applies)."""
+    before the number wins. ``今年以来`` and ``全年`` are not spans (the caller's default applies).
+
+    Parameters
+    ----------
+    text : str
+        The sentence up to the number.
+    year_end : int, optional
+        The report's last year, the end of a span such as 2022年以来; without it such spans are not read.
+
+    Returns
+    -------
+    int or None
+        The number of years (1 to 30 for 三年来 and the like), or None.
+    """
     text = _norm(text)
     best: tuple[int, int] | None = None  # (position, years)
     for m in _RANGE_RE.finditer(text):
@@ -153,11 +166,22 @@ def _name_fits(canonical: str, unit_kind: str | None, unit: str | None) -> bool:
 def assign_canonical(metrics: pd.DataFrame, overwrite: bool = False) -> pd.DataFrame:
     """``metrics`` with ``canonical_indicator`` filled from the vocabulary.
 
-    In: a metrics table. Out: a copy where rows get ``canonical_indicator(indicator, sentence, unit_kind, unit)``
-    (None when no row matches): rows without a canonical indicator, rows whose stored one no vocabulary row of that
-    name admits for their unit (e.g. 210人 named 法治培训次数, a count of sessions; a number of another unit kind
-    keeps its name and is left out by ``screen``), and all rows when ``overwrite`` (e.g. after extending
-    ``indicators.csv``)."""
+    Parameters
+    ----------
+    metrics : pandas.DataFrame
+        The `metrics` table (one row per reported quantity: indicator, sentence, unit, unit_kind,
+        canonical_indicator …); missing columns get defaults.
+    overwrite : bool, default False
+        Name every row again (e.g. after extending ``indicators.csv``), not only those that need it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        A copy where rows get ``canonical_indicator(indicator, sentence, unit_kind, unit)`` (None when no vocabulary
+        row matches): rows without a canonical indicator, rows whose stored one no vocabulary row of that name admits
+        for their unit (e.g. 210人 named 法治培训次数, a count of sessions; a number of another unit kind keeps its
+        name and is left out by ``screen``), and all rows when ``overwrite``.
+    """
     m = _metrics_frame(metrics)
     if overwrite:
         todo = m.index
@@ -179,12 +203,24 @@ def screen(metrics: pd.DataFrame, indicators: list[str] | None = None, include_t
            ) -> pd.DataFrame:
     """Every metrics row with its canonical indicator and the reason it cannot be compared ('' when it can).
 
-    In: a metrics table; optionally the canonical indicators to keep (rows of other indicators are dropped, not
-    counted). Out: the rows (canonical_indicator filled, see ``assign_canonical``) with two more columns:
-    ``expected_unit_kind`` (the one kind of unit the indicator is compared in) and ``reason``, one of
-    ``target`` (a goal: flagged target or in the plans part; kept when ``include_targets``),
-    ``baseline of a change`` (the "from" value of 从A提升至B), ``range`` (the two ends of 5-8名), ``no value``,
-    ``no canonical indicator``, ``other unit kind`` (e.g. a count stated for a rate indicator) or '' (comparable).
+    Parameters
+    ----------
+    metrics : pandas.DataFrame
+        The `metrics` table (one row per reported quantity).
+    indicators : list of str, optional
+        The canonical indicators to keep: rows of other indicators are dropped, not counted (default: all).
+    include_targets : bool, default False
+        Count goals (flagged target or in the plans part) as comparable.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The rows (canonical_indicator filled, see ``assign_canonical``) with two more columns:
+        ``expected_unit_kind`` (the one kind of unit the indicator is compared in) and ``reason``, one of
+        ``target`` (a goal: flagged target or in the plans part; kept when ``include_targets``),
+        ``baseline of a change`` (the "from" value of 从A提升至B), ``range`` (the two ends of 5-8名), ``no value``,
+        ``no canonical indicator``, ``other unit kind`` (e.g. a count stated for a rate indicator) or ''
+        (comparable).
     """
     m = assign_canonical(metrics)
     if indicators is not None:
@@ -226,8 +262,17 @@ def _expected_kinds(rows: pd.DataFrame) -> dict[str, str]:
 def report_labels(documents: pd.DataFrame) -> pd.Series:
     """Short unique labels of reports for charts: jurisdiction (else title, else file name) and period.
 
-    In: the documents table. Out: a Series indexed by doc_id, e.g. ``金龙坪街道 2022–2024``; a label that
-    repeats an earlier one gets the first characters of the doc_id."""
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        The `documents` table (doc_id, jurisdiction, title, file_name, year_start, year_end).
+
+    Returns
+    -------
+    pandas.Series
+        One label per report indexed by doc_id, e.g. ``金龙坪街道 2022–2024``; a label that repeats an earlier one
+        gets the first characters of the doc_id.
+    """
     d = documents
     names = []
     for col in ("jurisdiction", "title", "file_name", "doc_id"):
@@ -269,16 +314,32 @@ def _measure(canonical: str, unit_kind: str) -> str:
     return "flow" if unit_kind in ("count", "money") else "stock"
 
 
-def comparable(metrics: pd.DataFrame, documents: pd.DataFrame, indicators: list[str] | None = None,
+def comparable(metrics: pd.DataFrame, documents: pd.DataFrame, *, indicators: list[str] | None = None,
                per_year: bool = False, include_targets: bool = False) -> pd.DataFrame:
     """One comparable number per (report, canonical indicator), with its source sentence.
 
-    In: the metrics and documents tables; optionally the canonical indicators wanted (default: all); ``per_year``
-    to divide multi-year flows by their number of years; ``include_targets`` to keep goals. Out: one row per
-    report and indicator (columns ``COMPARABLE_COLUMNS``), sorted by indicator and ``value_per_year`` (largest
-    first). ``value`` is the number as stated (in base units: 2.5万份 → 25000); ``value_per_year`` is ``value``
-    divided by ``n_years`` where ``per_year_applied``, else ``value``. The choice rules are in the module docstring.
-    ``result.attrs["excluded"]`` holds {reason: number of rows left out} (see ``exclusions`` for details).
+    The choice rules are in the module docstring.
+
+    Parameters
+    ----------
+    metrics : pandas.DataFrame
+        The `metrics` table (one row per reported quantity).
+    documents : pandas.DataFrame
+        The `documents` table (one row per report: jurisdiction, admin_level, period).
+    indicators : list of str, optional
+        The canonical indicators wanted (default: all).
+    per_year : bool, default False
+        Divide multi-year flows by their number of years.
+    include_targets : bool, default False
+        Keep goals.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per report and indicator (columns ``COMPARABLE_COLUMNS``), sorted by indicator and
+        ``value_per_year`` (largest first). ``value`` is the number as stated (in base units: 2.5万份 → 25000);
+        ``value_per_year`` is ``value`` divided by ``n_years`` where ``per_year_applied``, else ``value``.
+        ``result.attrs["excluded"]`` holds {reason: number of rows left out} (see ``exclusions`` for details).
     """
     s = screen(metrics, indicators=indicators, include_targets=include_targets)
     excluded = s.loc[s["reason"].ne(""), "reason"].value_counts().to_dict()
@@ -323,15 +384,30 @@ def comparable(metrics: pd.DataFrame, documents: pd.DataFrame, indicators: list[
     return out
 
 
-def coverage(metrics: pd.DataFrame, documents: pd.DataFrame, indicators: list[str] | None = None,
+def coverage(metrics: pd.DataFrame, documents: pd.DataFrame, *, indicators: list[str] | None = None,
              include_targets: bool = False) -> pd.DataFrame:
     """Which reports state which indicators: a report × canonical indicator matrix of counts.
 
-    In: the metrics and documents tables. Out: a DataFrame indexed by doc_id (every document with status ok or
-    warning, so reports stating nothing show as rows of zeros) with one integer column per canonical indicator:
-    the number of comparable numbers (see ``screen``) the report states for it. Columns are ordered by the number of
-    reports that state the indicator (most covered first). ``(result > 0)`` is the yes/no matrix;
-    ``report_labels(documents)`` gives readable row labels."""
+    Parameters
+    ----------
+    metrics : pandas.DataFrame
+        The `metrics` table (one row per reported quantity).
+    documents : pandas.DataFrame
+        The `documents` table (doc_id, status).
+    indicators : list of str, optional
+        The canonical indicators counted (default: all).
+    include_targets : bool, default False
+        Count goals too (see ``screen``).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by doc_id (every document with status ok or warning, so reports stating nothing show as rows of
+        zeros) with one integer column per canonical indicator: the number of comparable numbers (see ``screen``)
+        the report states for it. Columns are ordered by the number of reports that state the indicator (most
+        covered first). ``(result > 0)`` is the yes/no matrix; ``report_labels(documents)`` gives readable row
+        labels.
+    """
     d = documents
     if "status" in d.columns:
         d = readable(d)
@@ -352,9 +428,21 @@ def exclusions(metrics: pd.DataFrame, indicators: list[str] | None = None, inclu
                ) -> pd.DataFrame:
     """What ``comparable`` leaves out and why: one row per (reason, canonical indicator).
 
-    In: the metrics table (and the same ``indicators`` / ``include_targets`` as for ``comparable``). Out: columns
-    reason, canonical_indicator ('' when none), unit_kinds (the kinds left out, for ``other unit kind``),
-    n_numbers, n_reports, example (one source sentence); most frequent first."""
+    Parameters
+    ----------
+    metrics : pandas.DataFrame
+        The `metrics` table (one row per reported quantity).
+    indicators : list of str, optional
+        As for ``comparable``.
+    include_targets : bool, default False
+        As for ``comparable``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns reason, canonical_indicator ('' when none), unit_kinds (the kinds left out, for
+        ``other unit kind``), n_numbers, n_reports, example (one source sentence); most frequent first.
+    """
     s = screen(metrics, indicators=indicators, include_targets=include_targets)
     s = s[s["reason"].ne("")].copy()
     cols = ["reason", "canonical_indicator", "unit_kinds", "n_numbers", "n_reports", "example"]
@@ -371,19 +459,29 @@ def exclusions(metrics: pd.DataFrame, indicators: list[str] | None = None, inclu
 def source_table(table: pd.DataFrame, mark: tuple[str, str] = ("【", "】")) -> pd.DataFrame:
     """The numbers of a ``comparable`` result with their quoted source, ready to show or export.
 
-    In: (a subset of) ``comparable``'s result. Out: columns report, indicator (canonical), raw, value, unit,
-    value_per_year, year, part, sentence — the sentence with the number marked 【like this】 — in the input's
-    order."""
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        (A subset of) ``comparable``'s result.
+    mark : tuple of (str, str), default ("【", "】")
+        The marks put before and after the number in its sentence.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns report, indicator (canonical), raw, value, unit, value_per_year, year, part, sentence — the
+        sentence with the number marked 【like this】 — in the input's order.
+    """
     cols = ["report", "canonical_indicator", "raw", "value", "unit", "value_per_year", "year", "part", "sentence"]
     t = table.reindex(columns=cols).copy()
     left, right = mark
 
-    def quote(sentence: object, raw: object) -> str:
+    def _quote(sentence: object, raw: object) -> str:
         s = "" if sentence is None or (not isinstance(sentence, str) and pd.isna(sentence)) else str(sentence)
         r = "" if raw is None or (not isinstance(raw, str) and pd.isna(raw)) else str(raw)
         return s.replace(r, f"{left}{r}{right}", 1) if r and r in s else s
 
-    t["sentence"] = [quote(s, r) for s, r in zip(t["sentence"], t["raw"], strict=True)]
+    t["sentence"] = [_quote(s, r) for s, r in zip(t["sentence"], t["raw"], strict=True)]
     return t.rename(columns={"canonical_indicator": "indicator"}).reset_index(drop=True)
 
 

@@ -1,5 +1,7 @@
-"""Follow-up across consecutive reports of one jurisdiction: were last year's plans carried out, do the same problems
-come back, how much text is copied from one year to the next.
+"""Follow-up across consecutive reports of one jurisdiction: plans carried out, problems that come back, copied text.
+
+Were last year's plans carried out, do the same problems come back, how much text is copied from one year to the
+next?
 
 The reports of a panel (``fazhi_lib.panels``) are read in pairs, each report with the next one
 (``panels.report_pairs``):
@@ -72,8 +74,21 @@ _NOT_COMPARED = re.compile(r"[\W_\d〇零一二三四五六七八九十百千万
 
 
 def normalized(text: object) -> str:
-    """The text as compared "up to punctuation and numbers": without punctuation, symbols, white space, digits and
-    Chinese numerals (so 2024年受理纠纷903件。 and 2025年,受理纠纷1,021件 are the same)."""
+    """The text as compared "up to punctuation and numbers".
+
+    Punctuation, symbols, white space, digits and Chinese numerals are left out, so 2024年受理纠纷903件。 and
+    2025年,受理纠纷1,021件 are the same.
+
+    Parameters
+    ----------
+    text : object
+        A statement or sentence; anything that is not a string (None, NaN) counts as the empty text.
+
+    Returns
+    -------
+    str
+        The text without punctuation, symbols, white space, digits and Chinese numerals.
+    """
     return _NOT_COMPARED.sub("", text if isinstance(text, str) else "")
 
 
@@ -89,8 +104,21 @@ def _phrases() -> tuple[re.Pattern[str], dict[str, str]]:
 
 
 def same_work(text: str) -> str:
-    """``text`` with each phrasing of ``vocab/followup_phrases.csv`` read as its canonical phrase (地毯式排查 →
-    全面排查排查, 法律进村入户 → 送法下乡)."""
+    """``text`` with each phrasing of ``vocab/followup_phrases.csv`` read as its canonical phrase.
+
+    So that a piece of work said in other words still shares its words: 地毯式排查 → 全面排查排查, 法律进村入户 →
+    送法下乡. Longer phrasings are replaced first.
+
+    Parameters
+    ----------
+    text : str
+        A statement.
+
+    Returns
+    -------
+    str
+        The statement with every phrasing replaced by its canonical phrase.
+    """
     pattern, canonical = _phrases()
     return pattern.sub(lambda m: canonical[m.group()], text)
 
@@ -111,10 +139,27 @@ def _sentences(text: str, min_chars: int) -> list[str]:
     return [n for n in (normalized(seg) for _, seg in segments(text, min_chars)) if len(n) >= min_chars]
 
 
-def same_sentence(a: str, b: str, threshold: float = 0.85, min_length_ratio: float = 0.6) -> bool:
-    """Whether two sentence segments say the same up to a few words: the characters they share in order
-    (``difflib``'s matching blocks) make up ``threshold`` of the shorter one, and the shorter is at least
-    ``min_length_ratio`` of the longer (a short phrase inside a long sentence is not the sentence)."""
+def same_sentence(a: str, b: str, *, threshold: float = 0.85, min_length_ratio: float = 0.6) -> bool:
+    """Whether two sentence segments say the same up to a few words.
+
+    They do when the characters they share in order (``difflib``'s matching blocks) make up ``threshold`` of the
+    shorter one, and the shorter is at least ``min_length_ratio`` of the longer (a short phrase inside a long
+    sentence is not the sentence).
+
+    Parameters
+    ----------
+    a, b : str
+        The two segments, as compared "up to punctuation and numbers" (``normalized``).
+    threshold : float, default 0.85
+        Share of the shorter segment's characters that must stand, in order, in the other.
+    min_length_ratio : float, default 0.6
+        Shortest length of the shorter segment, as a share of the longer one's.
+
+    Returns
+    -------
+    bool
+        True when the two segments are the same sentence up to a few words.
+    """
     short, long_ = sorted((a, b), key=len)
     if not short or len(short) < min_length_ratio * len(long_):
         return False
@@ -179,23 +224,26 @@ class StatementMatcher:
 
     Parameters
     ----------
-    word_weight, char_weight, mechanism_weight, indicator_weight
-        Weights of the four similarities in the score (see the module docstring); they need not sum to 1.
-    kept_threshold
+    word_weight, char_weight, mechanism_weight, indicator_weight : float, optional
+        Weights of the four similarities in the score (see the module docstring); they need not sum to 1
+        (defaults 0.75, 0.25, 0.15 and 0.05).
+    kept_threshold : float, default 0.14
         Lowest score of a plan item and a work-done item of the next report for the plan to count as carried out.
-    recurring_threshold
+    recurring_threshold : float, default 0.45
         Lowest score of two problem items for the problem to count as the same problem again.
-    verbatim_threshold
+    verbatim_threshold : float, default 0.9
         Share of the shorter statement's character 3-grams (without punctuation and numbers) found in the other
         from which two statements are the same text (a problem repeated word for word).
-    restated_threshold
+    restated_threshold : float, default 0.7
         Jaccard similarity of the character 3-grams from which a plan counts as restated as next year's plan.
-    sentence_threshold, min_sentence_chars
-        A problem also comes back when one of its sentence segments (of at least ``min_sentence_chars``
-        characters without punctuation and numbers) stands again in a problem of the next report, up to a few
-        words: when the characters the two segments have in common, in order, make up ``sentence_threshold`` of the
-        shorter one, and neither is much longer than the other (see ``same_sentence``). Reports often keep one
-        sentence of a shortcoming and rewrite the rest, so that the whole items score low.
+    sentence_threshold : float, default 0.85
+        A problem also comes back when one of its sentence segments stands again in a problem of the next report,
+        up to a few words: when the characters the two segments have in common, in order, make up
+        ``sentence_threshold`` of the shorter one, and neither is much longer than the other (see
+        ``same_sentence``). Reports often keep one sentence of a shortcoming and rewrite the rest, so that the whole
+        items score low.
+    min_sentence_chars : int, default 12
+        Shortest sentence segment compared so, in characters without punctuation and numbers.
 
     Attributes
     ----------
@@ -207,7 +255,7 @@ class StatementMatcher:
         Inverse document frequency of each mechanism and canonical indicator in the fitted corpus.
     """
 
-    def __init__(self, word_weight: float = 0.75, char_weight: float = 0.25, mechanism_weight: float = 0.15,
+    def __init__(self, *, word_weight: float = 0.75, char_weight: float = 0.25, mechanism_weight: float = 0.15,
                  indicator_weight: float = 0.05, kept_threshold: float = 0.14, recurring_threshold: float = 0.45,
                  verbatim_threshold: float = 0.9, restated_threshold: float = 0.7, sentence_threshold: float = 0.85,
                  min_sentence_chars: int = 12):
@@ -234,12 +282,13 @@ class StatementMatcher:
 
         Parameters
         ----------
-        items
-            Items table (doc_id, item_id, text): the statements whose words and mechanisms are weighted; one word
-            found in every statement weighs little.
-        measures, metrics
-            The corpus's measures and metrics tables (optional): mechanisms and canonical indicators are weighted
-            by the number of reports naming them.
+        items : pandas.DataFrame
+            The `items` table (doc_id, item_id, text): the statements whose words and mechanisms are weighted; one
+            word found in every statement weighs little.
+        measures, metrics : pandas.DataFrame, optional
+            The corpus's `measures` table (doc_id, item_id, term) and `metrics` table (doc_id, item_id,
+            canonical_indicator): mechanisms and canonical indicators are weighted by the number of reports naming
+            them. Without them the mechanism and indicator similarities are 0.
 
         Returns
         -------
@@ -257,7 +306,26 @@ class StatementMatcher:
 
     def transform(self, items: pd.DataFrame, measures: pd.DataFrame | None = None,
                   metrics: pd.DataFrame | None = None) -> _Vectors:
-        """The statements of ``items`` (rows in order) as vectors, with their mechanisms and indicators."""
+        """The statements of ``items`` (rows in order) as vectors, with their mechanisms and indicators.
+
+        Parameters
+        ----------
+        items : pandas.DataFrame
+            Rows of the `items` table (doc_id, item_id, text): the statements to compare.
+        measures, metrics : pandas.DataFrame, optional
+            The corpus's `measures` and `metrics` tables, for the mechanisms and canonical indicators each item
+            names (those not seen in ``fit`` are left out).
+
+        Returns
+        -------
+        _Vectors
+            The vectors of the statements, one row per row of ``items``, for ``scores`` and ``shared_terms``.
+
+        Raises
+        ------
+        ValueError
+            When the matcher is not fitted yet.
+        """
         self._check_fitted()
         texts = items["text"].fillna("").astype(str).tolist()
         ids = items["item_id"].to_numpy()
@@ -280,9 +348,18 @@ class StatementMatcher:
     def scores(self, a: _Vectors, b: _Vectors) -> dict[str, np.ndarray]:
         """Similarities of every statement of ``a`` (rows) to every statement of ``b`` (columns).
 
-        Returns the matrices words, chars, mechanisms, indicators (shares of ``a``'s mechanisms and indicators
-        found in ``b``), score (their weighted sum), containment (share of the shorter statement's 3-grams found in
-        the other) and jaccard (of the 3-grams)."""
+        Parameters
+        ----------
+        a, b : _Vectors
+            Statements as ``transform`` gives them.
+
+        Returns
+        -------
+        dict of str to numpy.ndarray
+            Matrices of ``len(a)`` rows and ``len(b)`` columns, by name: words, chars, mechanisms, indicators
+            (shares of ``a``'s mechanisms and indicators found in ``b``), score (their weighted sum), containment
+            (share of the shorter statement's 3-grams found in the other) and jaccard (of the 3-grams).
+        """
         words = _products(a.words, b.words)
         chars = _products(a.chars, b.chars)
         mech = _coverage(a.mechanisms, b.mechanisms)
@@ -298,19 +375,51 @@ class StatementMatcher:
                 "containment": containment, "jaccard": jaccard}
 
     def sentence_again(self, a_texts: list[str], b_texts: list[str]) -> np.ndarray:
-        """Whether statement ``i`` of ``a_texts`` (rows) and ``j`` of ``b_texts`` (columns) share a sentence segment
-        up to punctuation, numbers and a few words (see ``sentence_threshold``)."""
+        """Whether statement ``i`` of ``a_texts`` (rows) and ``j`` of ``b_texts`` (columns) share a sentence segment.
+
+        Segments are compared up to punctuation, numbers and a few words (see ``sentence_threshold`` and
+        ``same_sentence``); only those of at least ``min_sentence_chars`` characters count.
+
+        Parameters
+        ----------
+        a_texts, b_texts : list of str
+            The texts of the statements of two reports.
+
+        Returns
+        -------
+        numpy.ndarray
+            Booleans, one row per text of ``a_texts`` and one column per text of ``b_texts``.
+        """
         a_segs = [_sentences(t, self.min_sentence_chars) for t in a_texts]
         b_segs = [_sentences(t, self.min_sentence_chars) for t in b_texts]
         out = np.zeros((len(a_segs), len(b_segs)), dtype=bool)
         for i, sa in enumerate(a_segs):
             for j, sb in enumerate(b_segs):
-                out[i, j] = any(same_sentence(x, y, self.sentence_threshold) for x in sa for y in sb)
+                out[i, j] = any(same_sentence(x, y, threshold=self.sentence_threshold) for x in sa for y in sb)
         return out
 
-    def shared_terms(self, a: _Vectors, i: int, b: _Vectors, j: int, n_words: int = 6) -> str:
-        """The evidence that statement ``i`` of ``a`` and ``j`` of ``b`` say the same: the mechanisms and canonical
-        indicators both name, and the words that weigh most in both (at most ``n_words``)."""
+    def shared_terms(self, a: _Vectors, i: int, b: _Vectors, j: int, *, n_words: int = 6) -> str:
+        """The evidence that statement ``i`` of ``a`` and ``j`` of ``b`` say the same.
+
+        Parameters
+        ----------
+        a : _Vectors
+            Statements as ``transform`` gives them.
+        i : int
+            The row of one statement in ``a``.
+        b : _Vectors
+            Statements as ``transform`` gives them.
+        j : int
+            The row of the other statement in ``b``.
+        n_words : int, default 6
+            The most words given (single characters are never given: they say little).
+
+        Returns
+        -------
+        str
+            The mechanisms (机制：…) and canonical indicators (指标：…) both name and the words (词语：…) that weigh
+            most in both, joined by ；; empty when they share nothing.
+        """
         parts, named = [], set()
         for label, x, y, vocab in (("机制", a.mechanisms, b.mechanisms, sorted(self.mechanism_idf_)),
                                    ("指标", a.indicators, b.indicators, sorted(self.indicator_idf_))):
@@ -412,22 +521,26 @@ def _fitted(matcher: StatementMatcher | None, items: pd.DataFrame, measures: pd.
     return matcher
 
 
-def promises(pairs: pd.DataFrame, items: pd.DataFrame, measures: pd.DataFrame | None = None,
+def promises(pairs: pd.DataFrame, items: pd.DataFrame, *, measures: pd.DataFrame | None = None,
              metrics: pd.DataFrame | None = None, matcher: StatementMatcher | None = None) -> pd.DataFrame:
-    """Did the next report carry out each plan item?
+    """Each plan item of a report, with the work-done item of the next report that carries it out.
 
     Parameters
     ----------
-    pairs
+    pairs : pandas.DataFrame
         Consecutive reports (``panels.report_pairs``: doc_id, next_doc_id).
-    items, measures, metrics
-        The corpus's tables (measures and metrics are optional: without them only wording counts).
-    matcher
-        A ``StatementMatcher``; fitted here on the statements of the paired reports when it is not fitted yet.
+    items : pandas.DataFrame
+        The `items` table (doc_id, item_id, part, text): the plan items and the work-done items (parts
+        ``DONE_PARTS``) of the paired reports.
+    measures, metrics : pandas.DataFrame, optional
+        The corpus's `measures` and `metrics` tables: without them only wording counts.
+    matcher : StatementMatcher, optional
+        Fitted here on the statements of the paired reports when it is not fitted yet; by default one with the
+        default parameters.
 
     Returns
     -------
-    DataFrame
+    pandas.DataFrame
         One row per plan item of a report that has a next report, columns ``PROMISE_COLUMNS``: the best work-done
         item of the next report (``next_item_id``, None when the next report has none or the best scores below
         ``kept_threshold``) and its ``similarity`` (score); ``kept``; ``evidence`` (the shared mechanisms,
@@ -483,26 +596,29 @@ def _promise_rows(matcher: StatementMatcher, vec: _Vectors, plan_idx: slice, don
     return rows
 
 
-def recurring_problems(pairs: pd.DataFrame, items: pd.DataFrame, problem_topics: pd.DataFrame | None = None,
+def recurring_problems(pairs: pd.DataFrame, items: pd.DataFrame, *, problem_topics: pd.DataFrame | None = None,
                        measures: pd.DataFrame | None = None, metrics: pd.DataFrame | None = None,
                        matcher: StatementMatcher | None = None) -> pd.DataFrame:
-    """Does each problem a report names come back in the next report?
+    """Each problem a report names, with the problem of the next report that states it again.
 
     Parameters
     ----------
-    pairs
-        Consecutive reports (``panels.report_pairs``).
-    items, measures, metrics
-        The corpus's tables.
-    problem_topics
-        The topic of each problem statement (``topics.problem_topics``), for ``same_topic``; without it
-        ``same_topic`` is False.
-    matcher
-        A ``StatementMatcher``; fitted here on the paired reports' problem statements when it is not fitted yet.
+    pairs : pandas.DataFrame
+        Consecutive reports (``panels.report_pairs``: doc_id, next_doc_id).
+    items : pandas.DataFrame
+        The `items` table (doc_id, item_id, part, text): the problem items of the paired reports.
+    problem_topics : pandas.DataFrame, optional
+        The topic of each problem statement (``topics.problem_topics``: item_id, topic), for ``same_topic``;
+        without it ``same_topic`` is False.
+    measures, metrics : pandas.DataFrame, optional
+        The corpus's `measures` and `metrics` tables: without them only wording counts.
+    matcher : StatementMatcher, optional
+        Fitted here on the paired reports' problem statements when it is not fitted yet; by default one with the
+        default parameters.
 
     Returns
     -------
-    DataFrame
+    pandas.DataFrame
         One row per problem item of a report that has a next report, columns ``RECURRING_COLUMNS``:
         ``next_item_id`` is the problem of the next report that states it again (None when none does: no score
         reaches ``recurring_threshold`` and no text is the same), each problem of the next report taken once, the
@@ -566,16 +682,16 @@ def copied_text(pairs: pd.DataFrame, texts: pd.DataFrame, min_chars: int = 12) -
 
     Parameters
     ----------
-    pairs
-        Consecutive reports (``panels.report_pairs``).
-    texts
-        The texts table (doc_id, text).
-    min_chars
+    pairs : pandas.DataFrame
+        Consecutive reports (``panels.report_pairs``: panel_id, doc_id, next_doc_id, year_end, next_year_end).
+    texts : pandas.DataFrame
+        The `texts` table (doc_id, text).
+    min_chars : int, default 12
         Shortest sentence segment counted (as ``topics.segments``).
 
     Returns
     -------
-    DataFrame
+    pandas.DataFrame
         One row per pair, columns ``COPIED_COLUMNS``: the next report's number of sentence segments, how many of
         them stand in the earlier report up to punctuation and numbers, and that share.
     """

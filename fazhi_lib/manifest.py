@@ -48,7 +48,13 @@ MANIFEST = "tables.json"
 
 @lru_cache(maxsize=1)
 def parser_version() -> str:
-    """A hash of the library's code and packaged vocabularies: results of another version are never reused."""
+    """A hash of the library's code and packaged vocabularies: results of another version are never reused.
+
+    Returns
+    -------
+    str
+        16 hexadecimal digits, computed once per process.
+    """
     root = Path(__file__).parent
     h = hashlib.sha256()
     for path in sorted([*root.rglob("*.py"), *(root / "vocab").glob("*")]):
@@ -56,9 +62,27 @@ def parser_version() -> str:
     return h.hexdigest()[:16]
 
 
-def content_key(path: Path, override: dict | None, max_mb: float, vocab: Vocabulary | None = None) -> str | None:
-    """Hash of what a file's result depends on besides the parser: its bytes, its metadata override, the size limit
-    and the researcher's vocabulary; None when the file cannot be read now."""
+def content_key(path: Path, override: dict | None, *, max_mb: float, vocab: Vocabulary | None = None
+                ) -> str | None:
+    """Hash of what a file's result depends on besides the parser.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The report file: its bytes count, not its name or place.
+    override : dict or None
+        Its metadata override (``metadata.metadata_overrides``).
+    max_mb : float
+        The size limit of the run.
+    vocab : Vocabulary, optional
+        The researcher's vocabularies in use.
+
+    Returns
+    -------
+    str or None
+        The SHA-256 of the file's bytes, its override, the size limit and the vocabulary's fingerprint; None when
+        the file cannot be read now (the per-document step reports it).
+    """
     try:
         data = path.read_bytes()
     except OSError:
@@ -96,12 +120,23 @@ def fingerprint(paths: Iterable[str | Path] | str | Path, *, metadata: str | Pat
     h = hashlib.sha256(f"{parser_version()}\0{max_mb}\0".encode())
     h.update(json.dumps([*skipped, *problems], ensure_ascii=False, default=str).encode())
     for f in files:
-        h.update(f"{f}\0{content_key(f, overrides.get(f), max_mb, vocab)}\n".encode())
+        h.update(f"{f}\0{content_key(f, overrides.get(f), max_mb=max_mb, vocab=vocab)}\n".encode())
     return h.hexdigest()
 
 
 def read_manifest(folder: str | Path) -> dict[str, Any]:
-    """The manifest of a tables folder; empty when there is none or it cannot be read (nothing there is current)."""
+    """The manifest of a tables folder; empty when there is none or it cannot be read (nothing there is current).
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path
+        A tables folder.
+
+    Returns
+    -------
+    dict
+        The manifest's ``ingest`` and ``analysis`` records.
+    """
     try:
         data = json.loads((Path(folder) / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -119,15 +154,40 @@ def _now() -> str:
 
 
 def ingest_current(folder: str | Path, fingerprint_now: str) -> bool:
-    """Whether ``folder`` holds every ingest table and they were made from exactly what ``fingerprint_now`` hashes."""
+    """Whether ``folder`` holds every ingest table and they were made from exactly what ``fingerprint_now`` hashes.
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path
+        A tables folder.
+    fingerprint_now : str
+        The ``fingerprint`` of the inputs given now.
+
+    Returns
+    -------
+    bool
+        True when the tables can be reused as they are.
+    """
     recorded = read_manifest(folder).get("ingest", {}).get("fingerprint")
     return recorded == fingerprint_now and has_tables(folder, TABLES)
 
 
 def forget_ingest(folder: str | Path) -> dict[str, Any]:
-    """Mark the tables of ``folder`` as current for no input: called before they are replaced, so that a run that
-    stops halfway never leaves tables a later run would take as up to date. Returns the manifest as it was, for
-    ``restore_manifest`` when the tables were left as they were after all."""
+    """Mark the tables of ``folder`` as current for no input.
+
+    Called before they are replaced, so that a run that stops halfway never leaves tables a later run would take as
+    up to date.
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path
+        A tables folder.
+
+    Returns
+    -------
+    dict
+        The manifest as it was, for ``restore_manifest`` when the tables were left as they were after all.
+    """
     manifest = read_manifest(folder)
     if manifest.get("ingest", {}).get("fingerprint"):
         _write(Path(folder), {**manifest, "ingest": {**manifest["ingest"], "fingerprint": None}})
@@ -135,7 +195,15 @@ def forget_ingest(folder: str | Path) -> dict[str, Any]:
 
 
 def restore_manifest(folder: str | Path, manifest: Mapping[str, Any]) -> None:
-    """Write back the manifest ``forget_ingest`` returned: the tables it describes were not replaced."""
+    """Write back the manifest ``forget_ingest`` returned: the tables it describes were not replaced.
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path
+        The tables folder.
+    manifest : mapping
+        What ``forget_ingest`` returned; an empty one writes nothing.
+    """
     if manifest:
         _write(Path(folder), manifest)
 
@@ -167,10 +235,21 @@ def record_ingest(folder: str | Path, *, fingerprint_now: str | None, options: M
     return ingest_id
 
 
-def record_analysis(folder: str | Path, parameters: Mapping[str, Any], vocab: Vocabulary | None = None, *,
+def record_analysis(folder: str | Path, parameters: Mapping[str, Any], *, vocab: Vocabulary | None = None,
                     learned: Mapping[str, Any] | None = None) -> None:
-    """Record that the analysis tables of ``folder`` were computed now, with ``parameters`` and ``vocab``, from its
-    ingest tables, and what the analysis ``learned`` (the number of topics chosen …)."""
+    """Record that the analysis tables of ``folder`` were computed now, from its current ingest tables.
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path
+        The tables folder the analysis tables were written to.
+    parameters : mapping of str to object
+        The analysis parameters that made them.
+    vocab : Vocabulary, optional
+        The researcher's vocabularies in use (recorded by fingerprint).
+    learned : mapping of str to object, optional
+        What the analysis learned (the number of topics chosen …).
+    """
     out = Path(folder)
     manifest = read_manifest(out)
     ingest = manifest.setdefault("ingest", {})
@@ -182,8 +261,22 @@ def record_analysis(folder: str | Path, parameters: Mapping[str, Any], vocab: Vo
 
 
 def analysis_parameters(folder: str | Path, vocab: Vocabulary | None = None) -> dict[str, Any] | None:
-    """The parameters of the analysis tables of ``folder`` when they are all there and were computed from its current
-    ingest tables with ``vocab``; None otherwise (missing, or stale: they must be computed again)."""
+    """The parameters of the analysis tables of ``folder``, when they are current.
+
+    Current means all there and computed from its current ingest tables with ``vocab``.
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path
+        A tables folder.
+    vocab : Vocabulary, optional
+        The researcher's vocabularies in use now.
+
+    Returns
+    -------
+    dict or None
+        The parameters by name; None when the tables are missing or stale (they must be computed again).
+    """
     manifest = read_manifest(folder)
     analysis = manifest.get("analysis")
     ingest_id = manifest.get("ingest", {}).get("id")

@@ -71,7 +71,16 @@ def _text(value: object) -> str:
 def jurisdiction_key(name: object) -> str:
     """The name a jurisdiction is linked by: NFKC, without white space or a trailing 办事处 / 人民政府.
 
-    ``"大安街道办事处"`` → ``"大安街道"``; ``""`` for a missing name."""
+    Parameters
+    ----------
+    name : object
+        A jurisdiction's name as the documents table holds it (None or NaN when missing).
+
+    Returns
+    -------
+    str
+        ``"大安街道办事处"`` → ``"大安街道"``; ``""`` for a missing name.
+    """
     key = _text(name)
     for suffix in _ORG_SUFFIXES:
         if key.endswith(suffix) and len(key) > len(suffix) + 1:
@@ -81,15 +90,39 @@ def jurisdiction_key(name: object) -> str:
 
 
 def split_name(name: str) -> tuple[str, str]:
-    """A jurisdiction's own name and the units written before it: ``"永林区云田街道"`` → (云田街道, 永林区),
-    ``"三湖镇"`` → (三湖镇, ""). Only a township, street office or county-level unit is split, and only when its own
-    name keeps two characters before its level (城区街道 stays whole)."""
+    """A jurisdiction's own name and the units written before it.
+
+    Only a township, street office or county-level unit is split, and only when its own name keeps two characters
+    before its level (城区街道 stays whole).
+
+    Parameters
+    ----------
+    name : str
+        A jurisdiction's name (``jurisdiction_key``).
+
+    Returns
+    -------
+    tuple of (str, str)
+        The unit's own name and the units before it: ``"永林区云田街道"`` → (云田街道, 永林区), ``"三湖镇"`` →
+        (三湖镇, "").
+    """
     m = _NESTED.fullmatch(name)
     return (m.group(2), m.group(1)) if m else (name, "")
 
 
 def region_units(region: object) -> frozenset[str]:
-    """The administrative units a region names: ``"重庆市永川区"`` → {重庆市, 永川区}; empty when missing."""
+    """The administrative units a region names.
+
+    Parameters
+    ----------
+    region : object
+        A region as the documents table holds it (None or NaN when missing).
+
+    Returns
+    -------
+    frozenset of str
+        ``"重庆市永川区"`` → {重庆市, 永川区}; empty when missing. What follows the last level word counts as a unit.
+    """
     text = _text(region)
     units = _UNIT.findall(text)
     rest = text[sum(len(u) for u in units):]
@@ -97,7 +130,18 @@ def region_units(region: object) -> frozenset[str]:
 
 
 def regions_agree(a: frozenset[str], b: frozenset[str]) -> bool:
-    """Whether two regions (``region_units``) can be the same place: the units of one are all among the other's."""
+    """Whether two regions can be the same place: the units of one are all among the other's.
+
+    Parameters
+    ----------
+    a, b : frozenset of str
+        The units of two regions (``region_units``).
+
+    Returns
+    -------
+    bool
+        True when one region's units are a subset of the other's (an empty region agrees with every region).
+    """
     return a <= b or b <= a
 
 
@@ -180,13 +224,13 @@ def link_panels(documents: pd.DataFrame) -> pd.DataFrame:
 
     Parameters
     ----------
-    documents
-        The documents table (doc_id, status, jurisdiction, admin_level, region, year_start, year_end and, when
+    documents : pandas.DataFrame
+        The `documents` table (doc_id, status, jurisdiction, admin_level, region, year_start, year_end and, when
         ``fazhi ingest`` read a ``metadata.csv`` with one, ``panel``). Failed reports and duplicates are left out.
 
     Returns
     -------
-    DataFrame
+    pandas.DataFrame
         One row per readable report, columns ``PANEL_COLUMNS``: its ``panel_id`` (see the module docstring),
         jurisdiction, admin_level, region and period as in ``documents``, ``position`` (1 = earliest report of the
         panel) and ``n_reports`` (reports in the panel; 1 when the report has no other year in the corpus).
@@ -240,12 +284,12 @@ def report_pairs(panel: pd.DataFrame) -> pd.DataFrame:
 
     Parameters
     ----------
-    panel
-        The result of ``link_panels``.
+    panel : pandas.DataFrame
+        The `panel` table (``link_panels``).
 
     Returns
     -------
-    DataFrame
+    pandas.DataFrame
         Columns ``PAIR_COLUMNS``, one row per report that has a next report: among the reports of its panel that
         begin after its last year, the earliest (by first year, last year, doc_id). A three-year report 2022–2024
         is followed by the 2025 report; two reports of overlapping periods are not a pair.

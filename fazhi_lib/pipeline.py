@@ -42,7 +42,18 @@ class InputError(ValueError):
 class NothingReadError(RuntimeError):
     """No file of the run could be read, and the output directory holds tables of readable reports, which are kept.
 
-    ``documents`` is the documents table of the run (every file failed), for reporting what went wrong."""
+    Parameters
+    ----------
+    message : str
+        What happened, naming the output directory.
+    documents : pandas.DataFrame
+        The documents table of the run (every file failed), for reporting what went wrong.
+
+    Attributes
+    ----------
+    documents : pandas.DataFrame
+        The documents table of the run.
+    """
 
     def __init__(self, message: str, documents: pd.DataFrame):
         super().__init__(message)
@@ -113,7 +124,8 @@ def _results(paths: Iterable[str | Path] | str | Path, metadata: str | Path | No
     files, skipped = discover(paths)
     overrides, problems = metadata_overrides(files, metadata)
     cache = ResultCache(cache_dir) if cache_dir else None
-    run = run_files(files, overrides, jobs, max_mb, cache, engine, scheduler, vocab)
+    run = run_files(files, overrides, jobs=jobs, max_mb=max_mb, cache=cache, engine=engine, scheduler=scheduler,
+                    vocab=vocab)
     results: Iterator[DocResult] = run
     if progress or (progress is None and len(files) >= 50):
         from tqdm.auto import tqdm
@@ -168,7 +180,20 @@ def ingest(paths: Iterable[str | Path] | str | Path, *, metadata: str | Path | N
 
 
 def assemble(results: Iterable[DocResult], skipped: list[tuple[str, str]] | None = None) -> Corpus:
-    """Combine per-document results into a Corpus, flagging repeated content as duplicates."""
+    """Combine per-document results into a Corpus, flagging repeated content as duplicates.
+
+    Parameters
+    ----------
+    results : iterable of DocResult
+        The per-document results, in file order.
+    skipped : list of tuple of (str, str), optional
+        The (source, reason) of every input that was not read.
+
+    Returns
+    -------
+    Corpus
+        The ingest tables (``table_frames`` of ``flag_duplicates(results)``).
+    """
     return Corpus(**table_frames(flag_duplicates(results), skipped))
 
 
@@ -177,7 +202,18 @@ def flag_duplicates(results: Iterable[DocResult]) -> Iterator[DocResult]:
 
     A readable (ok/warning) result whose ``doc_id`` came earlier keeps only its documents row, with status
     ``duplicate``, ``duplicate_of`` the first copy's id, a message naming the first copy's file, and an id of its own
-    (from the first copy's id and its own path); the first copy wins. Holds one id and path per distinct document."""
+    (from the first copy's id and its own path); the first copy wins. Holds one id and path per distinct document.
+
+    Parameters
+    ----------
+    results : iterable of DocResult
+        The per-document results, in file order.
+
+    Yields
+    ------
+    DocResult
+        Each result, a repeat turned into a duplicate.
+    """
     first_source: dict[str, str] = {}
     for r in results:
         doc = r.document
@@ -195,13 +231,27 @@ def flag_duplicates(results: Iterable[DocResult]) -> Iterator[DocResult]:
 
 def table_frames(results: Iterable[DocResult], skipped: list[tuple[str, str]] | None = None,
                  names: Iterable[str] = TABLES) -> dict[str, pd.DataFrame]:
-    """The tables named in ``names`` (all by default) as DataFrames, from results already passed through
-    ``flag_duplicates`` and the skipped (source, reason) pairs.
+    """The tables named in ``names`` as DataFrames, from per-document results and the skipped inputs.
 
     Every result gives a documents row; only readable (ok/warning) ones give rows of the other tables, but for
     ``texts``, which also keeps the text of a document whose parsing failed. This is the
     one place that fixes the tables' columns and dtypes: ``assemble`` applies it to a whole corpus, ``write_stream``
-    to each batch, so both write the same tables."""
+    to each batch, so both write the same tables.
+
+    Parameters
+    ----------
+    results : iterable of DocResult
+        Results already passed through ``flag_duplicates``.
+    skipped : list of tuple of (str, str), optional
+        The (source, reason) of every input that was not read.
+    names : iterable of str, default TABLES
+        The tables wanted.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        The tables by name, with the columns and dtypes of ``fazhi_lib.schema``.
+    """
     docs: list[dict] = []
     texts: list[dict] = []
     rows: dict[str, list[dict]] = {name: [] for name in ROW_FIELDS}
@@ -222,12 +272,42 @@ def ingest_to(paths: Iterable[str | Path] | str | Path, outdir: str | Path, *, c
               cache_dir: str | Path | None = None, engine: str = "local", scheduler: str | None = None,
               batch_size: int | None = None, keep_readable_tables: bool = False,
               fingerprint_now: str | None = None, vocab: Vocabulary | str | Path | None = None) -> Written:
-    """Ingest like ``ingest`` and write the tables to ``outdir`` like ``Corpus.write``, streaming (see
-    ``write_stream``): the tables are the same, memory is bounded by a batch of ``batch_size`` documents.
+    """Ingest like ``ingest`` and write the tables to ``outdir`` like ``Corpus.write``, streaming.
 
-    The folder's manifest (``fazhi_lib.manifest``) records the inputs' fingerprint (``fingerprint_now`` when the
-    caller computed it already) unless a file failed, and the analysis tables made stale by the new tables are
-    removed."""
+    The tables are the same, memory is bounded by a batch of ``batch_size`` documents (see ``write_stream``). The
+    folder's manifest (``fazhi_lib.manifest``) records the inputs' fingerprint unless a file failed, and the
+    analysis tables made stale by the new tables are removed.
+
+    Parameters
+    ----------
+    paths : path or iterable of paths
+        Report files and folders.
+    outdir : str or pathlib.Path
+        The tables folder, created if needed.
+    csv : bool, default False
+        Also write each table as CSV (UTF-8 with BOM).
+    metadata, jobs, max_mb, progress, cache_dir, engine, scheduler : optional
+        As for ``ingest``.
+    batch_size : int, optional
+        Documents per batch (default ``BATCH_SIZE``).
+    keep_readable_tables : bool, default False
+        When no file could be read, keep tables of readable reports already in ``outdir`` and raise
+        ``NothingReadError``.
+    fingerprint_now : str, optional
+        The inputs' ``manifest.fingerprint`` when the caller computed it already.
+    vocab : Vocabulary or str or pathlib.Path, optional
+        A researcher's vocabularies overlaid on the packaged ones.
+
+    Returns
+    -------
+    store.Written
+        What was written: the documents and skipped tables and the row count of every table.
+
+    Raises
+    ------
+    NothingReadError
+        With ``keep_readable_tables``, when no file could be read; the tables and the manifest are left as they were.
+    """
     if isinstance(paths, str | Path):
         paths = [paths]
     paths = list(paths)
@@ -253,15 +333,39 @@ def ingest_to(paths: Iterable[str | Path] | str | Path, outdir: str | Path, *, c
 
 def write_stream(results: Iterable[DocResult], outdir: str | Path, skipped: list[tuple[str, str]] | None = None,
                  *, csv: bool = False, batch_size: int | None = None, keep_readable_tables: bool = False) -> Written:
-    """Write the tables of ``results`` (in file order; duplicates are flagged here) and ``skipped`` to
-    ``OUTDIR/<table>.parquet`` (and ``.csv`` when ``csv``), ``batch_size`` (default ``BATCH_SIZE``) documents at a
-    time.
+    """Write the tables of ``results`` and ``skipped`` to ``OUTDIR/<table>.parquet``, a batch of documents at a time.
 
     Each batch becomes DataFrames through ``table_frames``, as in ``assemble``, appended as one row group per table;
     only the documents rows are kept until the end. Every file is written under a temporary name and renamed when
     all are complete: if anything fails, the temporary files are removed, the tables already in ``outdir`` are left
     as they were and the error propagates. With ``keep_readable_tables``, a run in which no file could be read does
-    not replace tables that hold readable reports either: it raises NothingReadError. Returns what was written."""
+    not replace tables that hold readable reports either: it raises NothingReadError.
+
+    Parameters
+    ----------
+    results : iterable of DocResult
+        The per-document results, in file order; duplicates are flagged here.
+    outdir : str or pathlib.Path
+        The tables folder, created if needed.
+    skipped : list of tuple of (str, str), optional
+        The (source, reason) of every input that was not read.
+    csv : bool, default False
+        Also write each table as ``.csv`` (UTF-8 with BOM).
+    batch_size : int, optional
+        Documents per batch (default ``BATCH_SIZE``).
+    keep_readable_tables : bool, default False
+        Raise ``NothingReadError`` rather than replace tables of readable reports by a run that read no file.
+
+    Returns
+    -------
+    store.Written
+        What was written.
+
+    Raises
+    ------
+    NothingReadError
+        See ``keep_readable_tables``.
+    """
     out = ensure_writable(outdir)
     stream = TableStream(out, STREAMED_TABLES, csv=csv)
     docs: list[dict] = []

@@ -1,5 +1,8 @@
-"""Running the per-document step over many files: in this process, in a pool of local worker processes, or on a
-Dask distributed cluster; results come back in the order of the files, cached ones read from the ``ResultCache``."""
+"""Running the per-document step over many files: in this process, in local worker processes, or on Dask.
+
+The step runs in this process, in a pool of local worker processes, or on a Dask distributed cluster; results come
+back in the order of the files, cached ones read from the ``ResultCache``.
+"""
 
 from __future__ import annotations
 
@@ -14,26 +17,57 @@ from fazhi_lib.vocabulary import Vocabulary
 __all__ = ["run_files"]
 
 
-def run_files(files: list[Path], overrides: dict[Path, dict], jobs: int, max_mb: float,
-         cache: ResultCache | None = None, engine: str = "local", scheduler: str | None = None,
-         vocab: Vocabulary | None = None) -> Iterator[DocResult]:
+def run_files(files: list[Path], overrides: dict[Path, dict], *, jobs: int, max_mb: float,
+              cache: ResultCache | None = None, engine: str = "local", scheduler: str | None = None,
+              vocab: Vocabulary | None = None) -> Iterator[DocResult]:
     """Results in the order of ``files``: from the cache where possible, the rest computed (in parallel).
 
-    Cached results are read one at a time as they are yielded, so memory does not grow with the corpus."""
+    Cached results are read one at a time as they are yielded, so memory does not grow with the corpus.
+
+    Parameters
+    ----------
+    files : list of pathlib.Path
+        The report files, in the order their results are wanted.
+    overrides : dict of pathlib.Path to dict
+        Each file's metadata override (``metadata.metadata_overrides``); a file without one is not in it.
+    jobs : int
+        Worker processes; 1 or less runs every file in this process.
+    max_mb : float
+        Files larger than this fail with a message instead of being read.
+    cache : ResultCache, optional
+        Where results are kept between runs; closed when the results are consumed or the consumer stops.
+    engine : {"local", "dask"}, default "local"
+        Local worker processes, or a Dask distributed cluster.
+    scheduler : str, optional
+        The address of a Dask scheduler (tcp://10.0.0.5:8786); without it a local Dask cluster of ``jobs``
+        workers.
+    vocab : Vocabulary, optional
+        A researcher's vocabularies overlaid on the packaged ones.
+
+    Yields
+    ------
+    DocResult
+        The result of each file, in the order of ``files``.
+
+    Raises
+    ------
+    ValueError
+        For an engine other than "local" or "dask".
+    """
     if engine not in ("local", "dask"):
         raise ValueError(f"engine must be 'local' or 'dask', not {engine!r}")
 
-    def compute(todo: list[Path]) -> Iterator[DocResult]:
+    def _compute_all(todo: list[Path]) -> Iterator[DocResult]:
         if engine == "dask":
             return _compute_dask(todo, overrides, max_mb, scheduler, jobs, vocab)
         return _compute(todo, overrides, jobs, max_mb, vocab)
 
     if cache is None:
-        yield from compute(files)
+        yield from _compute_all(files)
         return
-    keys = [cache.key(f, overrides.get(f), max_mb, vocab) for f in files]
+    keys = [cache.key(f, overrides.get(f), max_mb=max_mb, vocab=vocab) for f in files]
     hits = cache.cached(keys)
-    computed = compute([f for f, k in zip(files, keys, strict=True) if k not in hits])
+    computed = _compute_all([f for f, k in zip(files, keys, strict=True) if k not in hits])
     try:
         for f, k in zip(files, keys, strict=True):
             r = cache.get(k, f) if k in hits else None

@@ -45,13 +45,35 @@ class OutputError(RuntimeError):
 
 
 class TablesNotFound(FileNotFoundError):
-    """A tables folder that does not exist, is empty or lacks a table asked for; the message names it and says
-    which command writes what is missing."""
+    """A tables folder that does not exist, is empty or lacks a table asked for.
+
+    The message names the folder and says which command writes what is missing.
+    """
 
 
 @dataclass
 class Corpus:
-    """The ingest tables of a corpus, as pandas DataFrames (see ``fazhi_lib.schema``)."""
+    """The ingest tables of a corpus, as pandas DataFrames (see ``fazhi_lib.schema``).
+
+    Attributes
+    ----------
+    documents : pandas.DataFrame
+        One row per input report file, whatever happened to it (``status``, ``message``), with its metadata.
+    texts : pandas.DataFrame
+        The cleaned text of every document that has one, a failed one included (doc_id, text).
+    sections : pandas.DataFrame
+        The report's numbered sections (``fazhi_lib.structure``), with character offsets into its text.
+    items : pandas.DataFrame
+        The numbered items of the sections (doc_id, item_id, part, title, text, offsets).
+    metrics : pandas.DataFrame
+        One row per reported quantity (``fazhi_lib.metrics``).
+    measures : pandas.DataFrame
+        One row per mention of a rule-of-law mechanism (``fazhi_lib.measures``).
+    cleaning : pandas.DataFrame
+        What cleaning removed or changed, per document.
+    skipped : pandas.DataFrame
+        Files that are not reports of a supported format, with the reason (source, reason).
+    """
 
     documents: pd.DataFrame
     texts: pd.DataFrame
@@ -63,15 +85,40 @@ class Corpus:
     skipped: pd.DataFrame
 
     def tables(self) -> dict[str, pd.DataFrame]:
-        """The tables by name."""
+        """The tables by name.
+
+        Returns
+        -------
+        dict of str to pandas.DataFrame
+            Every table of ``fazhi_lib.schema.TABLES``, in that order.
+        """
         return {name: getattr(self, name) for name in TABLES}
 
     def write(self, outdir: str | Path, *, csv: bool = False) -> Path:
-        """Write every table into ``outdir`` (``write_tables``); returns the folder."""
+        """Write every table into ``outdir`` (``write_tables``).
+
+        Parameters
+        ----------
+        outdir : str or pathlib.Path
+            The tables folder, created if needed.
+        csv : bool, default False
+            Also write each table as CSV (UTF-8 with BOM).
+
+        Returns
+        -------
+        pathlib.Path
+            The folder.
+        """
         return write_tables(self.tables(), outdir, csv=csv)
 
     def summary(self) -> pd.DataFrame:
-        """One line per document: file, place, period, parts found, item counts and status."""
+        """One line per document: file, place, period, parts found, item counts and status.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns file, jurisdiction, level, period, parts, items, problems, plans, status (``summary_frame``).
+        """
         return summary_frame(self.documents, part_counts(self.items))
 
     def __repr__(self) -> str:
@@ -80,15 +127,39 @@ class Corpus:
 
 
 def part_counts(items: pd.DataFrame) -> dict[tuple[str, str], int]:
-    """Number of items per (doc_id, part) for the parts in ``SUMMARY_PARTS``, from an items table or a batch of
-    one (a document's items are never split between batches, so the counts of batches can simply be merged)."""
+    """Number of items per (doc_id, part) for the parts in ``SUMMARY_PARTS``.
+
+    A document's items are never split between batches, so the counts of batches can simply be merged.
+
+    Parameters
+    ----------
+    items : pandas.DataFrame
+        An `items` table (doc_id, part) or a batch of one.
+
+    Returns
+    -------
+    dict of tuple of (str, str) to int
+        The number of problems and plans items of each document; absent when none.
+    """
     shown = items[items["part"].isin(SUMMARY_PARTS)]
     return {(doc_id, part): int(n) for (doc_id, part), n in shown.groupby(["doc_id", "part"]).size().items()}
 
 
 def summary_frame(documents: pd.DataFrame, counts: Mapping[tuple[str, str], int]) -> pd.DataFrame:
-    """One line per row of ``documents``: file, place, period, parts found, item counts and status; ``counts`` gives
-    the problems/plans items per document (see ``part_counts``), absent means none."""
+    """One line per row of ``documents``: file, place, period, parts found, item counts and status.
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        The `documents` table (file_name, jurisdiction, admin_level, year_start, year_end, parts, n_items, status).
+    counts : mapping of tuple of (str, str) to int
+        The problems/plans items per document (see ``part_counts``), absent means none.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns file, jurisdiction, level, period, parts, items, problems, plans, status.
+    """
     d = documents
     period = [
         "" if pd.isna(a) else f"{int(a)}" + ("" if pd.isna(b) or b == a else f"–{int(b)}")
@@ -108,8 +179,19 @@ def summary_frame(documents: pd.DataFrame, counts: Mapping[tuple[str, str], int]
 
 
 def ensure_writable(outdir: str | Path) -> Path:
-    """Create ``outdir`` if needed, check that files can be written in it and remove the temporary files that runs
-    killed while writing there left behind (``outputs.remove_debris``).
+    """Create ``outdir`` if needed and check that files can be written in it.
+
+    The temporary files that runs killed while writing there left behind are removed (``outputs.remove_debris``).
+
+    Parameters
+    ----------
+    outdir : str or pathlib.Path
+        The output folder.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder.
 
     Raises
     ------
@@ -128,7 +210,16 @@ def ensure_writable(outdir: str | Path) -> Path:
 
 
 def atomic_write(path: Path, write: Callable[[Path], object]) -> None:
-    """Write ``path`` through ``write(temporary path)`` and rename it into place: never half a file."""
+    """Write ``path`` through ``write(temporary path)`` and rename it into place: never half a file.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file to write.
+    write : callable
+        Writes the whole file at the path it is given; when it raises, the temporary file is removed and ``path``
+        is left as it was.
+    """
     tmp = tmp_path(path)
     try:
         write(tmp)
@@ -142,16 +233,16 @@ def write_tables(tables: Mapping[str, pd.DataFrame], outdir: str | Path, *, csv:
 
     Parameters
     ----------
-    tables : mapping of str to DataFrame
+    tables : mapping of str to pandas.DataFrame
         The tables by name.
-    outdir : str or Path
+    outdir : str or pathlib.Path
         The tables folder, created if needed.
-    csv : bool
+    csv : bool, default False
         Also write each table as CSV.
 
     Returns
     -------
-    Path
+    pathlib.Path
         The folder. Each file is written under a temporary name and renamed, so no half-written table is left.
     """
     out = ensure_writable(outdir)
@@ -167,7 +258,17 @@ class TableStream:
 
     ``append`` adds a batch of a streamed table (a Parquet row group; CSV rows when ``csv``), ``put`` a whole table;
     until ``commit`` everything lives under temporary names, and ``discard`` (always called on the way out, also
-    after ``commit``) removes what was not committed. Memory is bounded by a batch."""
+    after ``commit``) removes what was not committed. Memory is bounded by a batch.
+
+    Parameters
+    ----------
+    outdir : pathlib.Path
+        The tables folder (``ensure_writable`` first).
+    streamed : iterable of str
+        The tables written batch by batch (``append``).
+    csv : bool, default False
+        Also write each table as CSV (UTF-8 with BOM).
+    """
 
     def __init__(self, outdir: Path, streamed: Iterable[str], *, csv: bool = False):
         self.out = outdir
@@ -185,7 +286,15 @@ class TableStream:
         return tmp
 
     def append(self, name: str, df: pd.DataFrame) -> None:
-        """Append a batch of rows of the streamed table ``name``."""
+        """Append a batch of rows of the streamed table ``name``.
+
+        Parameters
+        ----------
+        name : str
+            One of the streamed tables.
+        df : pandas.DataFrame
+            The batch, with the table's columns and dtypes (as from ``pipeline.table_frames``).
+        """
         for sink in self.sinks[name]:
             sink.write(df)
 
@@ -196,7 +305,15 @@ class TableStream:
                 sink.finish()
 
     def put(self, name: str, df: pd.DataFrame) -> None:
-        """Write the whole table ``name`` (under a temporary name)."""
+        """Write the whole table ``name`` (under a temporary name).
+
+        Parameters
+        ----------
+        name : str
+            The table's name.
+        df : pandas.DataFrame
+            The table.
+        """
         df.to_parquet(self._tmp(f"{name}.parquet"), index=False)
         if self.csv:
             df.to_csv(self._tmp(f"{name}.csv"), index=False, encoding="utf-8-sig")
@@ -207,8 +324,10 @@ class TableStream:
             os.replace(tmp, path)
 
     def discard(self) -> None:
-        """Remove every temporary file left. Never raises: the error that stopped the run (say, a full disk) is the
-        one reported."""
+        """Remove every temporary file left.
+
+        Never raises: the error that stopped the run (say, a full disk) is the one reported.
+        """
         for group in self.sinks.values():
             for sink in group:
                 sink.discard()
@@ -220,8 +339,18 @@ class TableStream:
 
 
 def project_root(start: Path | None = None) -> Path | None:
-    """The project checkout holding ``start`` (default: the working directory), if any: the first parent with
-    pyproject.toml and fazhi_lib/."""
+    """The project checkout holding ``start``, if any: the first parent with pyproject.toml and fazhi_lib/.
+
+    Parameters
+    ----------
+    start : pathlib.Path, optional
+        Where to look from (default: the working directory).
+
+    Returns
+    -------
+    pathlib.Path or None
+        The checkout's folder; None outside a checkout.
+    """
     here = (start or Path.cwd()).resolve()
     for base in (here, *here.parents):
         if (base / "pyproject.toml").is_file() and (base / "fazhi_lib").is_dir():
@@ -230,8 +359,22 @@ def project_root(start: Path | None = None) -> Path | None:
 
 
 def resolve_path(path: str | Path, *, must_exist: bool = False) -> Path:
-    """A path as given when absolute or existing, else relative to the project checkout holding the working
-    directory (so a notebook run from notebooks/ finds data/processed/seeds); outside a checkout, as given."""
+    """A path as given when absolute or existing, else relative to the project checkout holding the working directory.
+
+    So a notebook run from notebooks/ finds data/processed/seeds; outside a checkout the path stays as given.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A path, ``~`` expanded.
+    must_exist : bool, default False
+        Resolve against the checkout only when the path exists there.
+
+    Returns
+    -------
+    pathlib.Path
+        The resolved path.
+    """
     p = Path(path).expanduser()
     if p.is_absolute() or p.exists():
         return p
@@ -257,7 +400,20 @@ def _missing(folder: Path, names: Iterable[str]) -> TablesNotFound | None:
 
 
 def has_tables(folder: str | Path, names: Iterable[str] = TABLES) -> bool:
-    """Whether ``folder`` holds every table of ``names``."""
+    """Whether ``folder`` holds every table of ``names``.
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path
+        A tables folder.
+    names : iterable of str, default TABLES
+        The tables wanted (by default the ingest tables).
+
+    Returns
+    -------
+    bool
+        True when every table is there as ``<name>.parquet``.
+    """
     return _missing(Path(folder), names) is None
 
 
@@ -267,13 +423,18 @@ def read(folder: str | Path, names: Iterable[str], *, columns: Mapping[str, list
 
     Parameters
     ----------
-    folder : str or Path
+    folder : str or pathlib.Path
         A folder written by ``fazhi ingest`` (and ``fazhi analyze``); a relative path resolves with
         ``resolve_path``.
     names : iterable of str
         The tables wanted (``fazhi_lib.schema.TABLES``, ``ANALYSIS_TABLES``).
     columns : mapping of str to list of str, optional
         Only these columns of the tables named.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        The tables by name, in the order of ``names``.
 
     Raises
     ------
@@ -292,6 +453,16 @@ def read(folder: str | Path, names: Iterable[str], *, columns: Mapping[str, list
 def load(folder: str | Path) -> Corpus:
     """The ingest tables ``fazhi ingest`` wrote to ``folder``, as a ``Corpus``.
 
+    Parameters
+    ----------
+    folder : str or pathlib.Path
+        A tables folder; a relative path resolves with ``resolve_path``.
+
+    Returns
+    -------
+    Corpus
+        The ingest tables.
+
     Raises
     ------
     TablesNotFound
@@ -301,7 +472,18 @@ def load(folder: str | Path) -> Corpus:
 
 
 def holds_readable(folder: Path) -> bool:
-    """Whether ``folder`` holds a documents table with at least one readable (ok or warning) report."""
+    """Whether ``folder`` holds a documents table with at least one readable (ok or warning) report.
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        A tables folder.
+
+    Returns
+    -------
+    bool
+        False also when the documents table is missing or cannot be read.
+    """
     try:
         status = pd.read_parquet(folder / "documents.parquet", columns=["status"])["status"]
     except (OSError, ValueError, KeyError):
@@ -313,8 +495,20 @@ def holds_readable(folder: Path) -> bool:
 class Written:
     """What an ingest wrote to ``outdir``: the small tables in memory, the others on disk.
 
-    ``rows`` is the number of rows of every table; ``counts`` the problems/plans items per document (see
-    ``part_counts``) when gathered while writing, else None (``summary`` then reads them from items.parquet)."""
+    Attributes
+    ----------
+    outdir : pathlib.Path
+        The tables folder.
+    documents : pandas.DataFrame
+        The documents table written.
+    skipped : pandas.DataFrame
+        The skipped table written.
+    rows : dict of str to int
+        The number of rows of every table.
+    counts : dict of tuple of (str, str) to int, optional
+        The problems/plans items per document (see ``part_counts``) when gathered while writing, else None
+        (``summary`` then reads them from items.parquet).
+    """
 
     outdir: Path
     documents: pd.DataFrame
@@ -323,7 +517,13 @@ class Written:
     counts: dict[tuple[str, str], int] | None = None
 
     def summary(self) -> pd.DataFrame:
-        """One line per document, as ``Corpus.summary``."""
+        """One line per document, as ``Corpus.summary``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns file, jurisdiction, level, period, parts, items, problems, plans, status.
+        """
         counts = self.counts
         if counts is None:
             counts = part_counts(pd.read_parquet(self.outdir / "items.parquet", columns=["doc_id", "part"],
@@ -332,8 +532,25 @@ class Written:
 
 
 def read_written(outdir: str | Path) -> Written:
-    """The documents and skipped tables of an ingest output folder and every table's row count (from the Parquet
-    footers: the big tables are not read). Raises TablesNotFound when a table is missing."""
+    """The documents and skipped tables of an ingest output folder and every table's row count.
+
+    The row counts come from the Parquet footers: the big tables are not read.
+
+    Parameters
+    ----------
+    outdir : str or pathlib.Path
+        A tables folder written by ``fazhi ingest``.
+
+    Returns
+    -------
+    Written
+        The documents and skipped tables and the row counts (``counts`` None).
+
+    Raises
+    ------
+    TablesNotFound
+        When an ingest table is missing.
+    """
     import pyarrow.parquet as pq
 
     out = Path(outdir)

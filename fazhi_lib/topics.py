@@ -36,7 +36,17 @@ from fazhi_lib.vocabulary import per_vocabulary, read_lines, read_rows
 
 @dataclass
 class ProblemSpace:
-    """The fitted vector space of problem and plan statements (for notebooks: inspect ``vectorizer``)."""
+    """The fitted vector space of problem and plan statements (for notebooks: inspect ``vectorizer``).
+
+    Attributes
+    ----------
+    vectorizer : sklearn.feature_extraction.text.TfidfVectorizer
+        The fitted TF-IDF vectorizer (``get_feature_names_out()`` gives its terms).
+    problems : pandas.DataFrame
+        The problem items, in the order of the rows of ``X``.
+    X : scipy.sparse.csr_matrix
+        The problem statements as TF-IDF vectors, rows L2-normalised.
+    """
 
     vectorizer: TfidfVectorizer
     problems: pd.DataFrame  # the problem items, in the order of the rows of X
@@ -44,7 +54,22 @@ class ProblemSpace:
 
 
 def statement_text(title: str, text: str, title_weight: int = 3) -> str:
-    """The text a statement is vectorised from: its lead phrase repeated ``title_weight`` times, then its text."""
+    """The text a statement is vectorised from: its lead phrase repeated ``title_weight`` times, then its text.
+
+    Parameters
+    ----------
+    title : str
+        The statement's lead phrase (the item's ``title``; None counts as empty).
+    text : str
+        The statement's text (None counts as empty).
+    title_weight : int, default 3
+        How many times the lead phrase is repeated: it names the problem, so its words weigh more.
+
+    Returns
+    -------
+    str
+        The lead phrases and the text, joined by 。.
+    """
     title = title or ""
     return "。".join([title] * title_weight + [text or ""])
 
@@ -60,8 +85,21 @@ def _topic_stopwords() -> frozenset[str]:
 
 
 def statement_words(text: str) -> list[str]:
-    """Tokens of a problem or plan statement: the project's tokenizer, minus words that only mark a statement as a
-    problem or plan (``vocab/topic_stopwords.txt``), with synonyms mapped to one concept (``vocab/concepts.csv``)."""
+    """Tokens of a problem or plan statement, as topics and remedies compare them.
+
+    The project's tokenizer, minus words that only mark a statement as a problem or plan
+    (``vocab/topic_stopwords.txt``), with synonyms mapped to one concept (``vocab/concepts.csv``).
+
+    Parameters
+    ----------
+    text : str
+        The statement.
+
+    Returns
+    -------
+    list of str
+        Its tokens in order.
+    """
     concepts, drop = _concepts(), _topic_stopwords()
     return [concepts.get(w, w) for w in tokenize(text) if w not in drop]
 
@@ -71,7 +109,25 @@ def _words(text: str) -> list[str]:
 
 
 def make_vectorizer(vectorizer: str = "words", min_df: int = 1) -> TfidfVectorizer:
-    """TF-IDF on the project's tokens (``"words"``) or on character 2–3-grams (``"chars"``)."""
+    """TF-IDF on the project's tokens (``"words"``) or on character 2–3-grams (``"chars"``).
+
+    Parameters
+    ----------
+    vectorizer : {"words", "chars"}, default "words"
+        Tokens of ``statement_words``, or character 2–3-grams.
+    min_df : int, default 1
+        Terms found in fewer statements are left out.
+
+    Returns
+    -------
+    sklearn.feature_extraction.text.TfidfVectorizer
+        Unfitted, with sublinear term frequencies.
+
+    Raises
+    ------
+    ValueError
+        For another ``vectorizer``.
+    """
     if vectorizer == "words":
         return TfidfVectorizer(analyzer=_words, sublinear_tf=True, min_df=min_df)
     if vectorizer == "chars":
@@ -84,7 +140,27 @@ def fit_space(items: pd.DataFrame, vectorizer: str = "words", title_weight: int 
     """Fit TF-IDF on the problem and plan items of a corpus; returns (vectorizer, X_problems, X_plans).
 
     A corpus without problem and plan items gives an unfitted vectorizer and two empty 0 × 0 matrices, so that the
-    views built on them come out empty rather than failing."""
+    views built on them come out empty rather than failing.
+
+    Parameters
+    ----------
+    items : pandas.DataFrame
+        The `items` table (part, title, text): its items of parts ``problems`` and ``plans`` are vectorised, each
+        as ``statement_text``.
+    vectorizer : {"words", "chars"}, default "words"
+        See ``make_vectorizer``.
+    title_weight : int, default 3
+        See ``statement_text``.
+
+    Returns
+    -------
+    vectorizer : sklearn.feature_extraction.text.TfidfVectorizer
+        Fitted on the problem and plan statements together.
+    X_problems : scipy.sparse.csr_matrix
+        One row per problem item, in the table's order (TF-IDF, not normalised).
+    X_plans : scipy.sparse.csr_matrix
+        One row per plan item, in the table's order.
+    """
     problems = items[items["part"] == "problems"]
     plans = items[items["part"] == "plans"]
     docs_p = [statement_text(t, x, title_weight) for t, x in zip(problems["title"], problems["text"], strict=True)]
@@ -115,7 +191,23 @@ def _cut(tree: np.ndarray, k: int) -> np.ndarray:
 
 
 def choose_k(X, max_k: int = 30) -> tuple[int, pd.DataFrame]:
-    """The number of topics with the best mean silhouette (cosine) among 2..max_k; also the table of scores."""
+    """The number of topics with the best mean silhouette (cosine) among 2..max_k; also the table of scores.
+
+    Parameters
+    ----------
+    X : scipy.sparse.csr_matrix
+        Statements as L2-normalised TF-IDF rows.
+    max_k : int, default 30
+        The largest number of topics tried (at most one less than the number of statements).
+
+    Returns
+    -------
+    k : int
+        The best number of topics, the smallest among equals; 1 for fewer than three statements or when no k
+        splits them.
+    silhouettes : pandas.DataFrame
+        Columns k, silhouette: one row per k tried.
+    """
     n = X.shape[0]
     rows = []
     if n < 3:
@@ -135,18 +227,20 @@ def choose_k(X, max_k: int = 30) -> tuple[int, pd.DataFrame]:
 
 
 class TopicModel:
-    """Topics of problem statements, fitted scikit-learn style: average-linkage clustering on cosine distance of a
-    sample of the statements, k chosen by the best mean silhouette or given, the rest assigned to the nearest topic.
+    """Topics of problem statements, fitted scikit-learn style.
+
+    Average-linkage clustering on cosine distance of a sample of the statements, k chosen by the best mean
+    silhouette or given, the rest assigned to the nearest topic.
 
     Parameters
     ----------
-    n_topics : int or "auto"
+    n_topics : int or "auto", default "auto"
         The number of topics, or "auto": the k among 2..``max_k`` with the best mean silhouette.
-    max_k : int
+    max_k : int, default 30
         The largest k tried by "auto".
-    sample_size : int
+    sample_size : int, default 3000
         Statements clustered at most; beyond it a random sample is (the others go to the nearest topic).
-    random_state : int
+    random_state : int, default 0
         Seed of the sample: the same topics for the same statements and seed.
 
     Attributes
@@ -172,7 +266,12 @@ class TopicModel:
         self.random_state = random_state
 
     def fit(self, X) -> TopicModel:
-        """Fit the topics of the rows of ``X`` (L2-normalised TF-IDF, as ``fit_space`` gives after ``normalize``).
+        """Fit the topics of the rows of ``X``.
+
+        Parameters
+        ----------
+        X : scipy.sparse.csr_matrix
+            Statements as L2-normalised TF-IDF rows (as ``fit_space`` gives them, after ``normalize``).
 
         Returns
         -------
@@ -207,14 +306,41 @@ class TopicModel:
         return self
 
     def fit_predict(self, X) -> np.ndarray:
-        """``fit(X)`` and return ``labels_``."""
+        """``fit(X)`` and return ``labels_``.
+
+        Parameters
+        ----------
+        X : scipy.sparse.csr_matrix
+            Statements as L2-normalised TF-IDF rows.
+
+        Returns
+        -------
+        numpy.ndarray
+            The topic of every row of ``X`` (``labels_``).
+        """
         return self.fit(X).labels_
 
 
-def cluster(X, k: int | str = "auto", max_k: int = 30, sample_size: int = 3000, random_state: int = 0
+def cluster(X, k: int | str = "auto", *, max_k: int = 30, sample_size: int = 3000, random_state: int = 0
             ) -> tuple[np.ndarray, int]:
-    """Topic labels for the rows of X (L2-normalised TF-IDF) and the k used; deterministic for a random_state
-    (``TopicModel`` fitted on X)."""
+    """Topic labels for the rows of X and the number of topics found (``TopicModel`` fitted on X).
+
+    Parameters
+    ----------
+    X : scipy.sparse.csr_matrix
+        Statements as L2-normalised TF-IDF rows.
+    k : int or "auto", default "auto"
+        The number of topics, or "auto" (``TopicModel``'s ``n_topics``).
+    max_k, sample_size, random_state : int, optional
+        As for ``TopicModel`` (defaults 30, 3000 and 0); the same labels for the same ``random_state``.
+
+    Returns
+    -------
+    labels : numpy.ndarray
+        The topic of every row, numbered by size (0 = largest).
+    n_topics : int
+        The number of topics found (``TopicModel.n_topics_``).
+    """
     model = TopicModel(k, max_k=max_k, sample_size=sample_size, random_state=random_state).fit(X)
     return model.labels_, model.n_topics_
 
@@ -228,18 +354,44 @@ def _renumber(labels: np.ndarray) -> np.ndarray:
     return np.array([mapping[lab] for lab in labels], dtype=int)
 
 
-def problem_topics(items: pd.DataFrame, k: int | str = "auto", vectorizer: str = "words", random_state: int = 0,
+def problem_topics(items: pd.DataFrame, k: int | str = "auto", *, vectorizer: str = "words", random_state: int = 0,
                    title_weight: int = 3, max_k: int = 30, sample_size: int = 3000, n_label_terms: int = 3,
-                   space: tuple | None = None, *, model: TopicModel | None = None
+                   space: tuple | None = None, model: TopicModel | None = None
                    ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Cluster the problem statements (items of part ``problems``) into topics.
 
-    Returns (assignments, topics): assignments has one row per problem item with ``TOPIC_COLUMNS`` (``score`` is
-    the cosine similarity of the statement to its topic's centroid: how representative it is); topics has one row
-    per topic with its label (top terms), size, number of reports and its three most representative statements.
-    ``space`` is the result of ``fit_space`` on the same items, to reuse it. ``model`` is the ``TopicModel`` to
-    fit (its learned attributes are then the caller's to read); by default one of ``k``, ``max_k``, ``sample_size``
-    and ``random_state``.
+    Parameters
+    ----------
+    items : pandas.DataFrame
+        The `items` table (doc_id, item_id, part, title, text): its items of part ``problems`` are clustered.
+    k : int or "auto", default "auto"
+        The number of topics, or "auto": the one with the best mean silhouette among 2..``max_k``.
+    vectorizer : {"words", "chars"}, default "words"
+        What statements are compared by (``make_vectorizer``).
+    random_state : int, default 0
+        Seed of the sample clustered: the same topics for the same statements and seed.
+    title_weight : int, default 3
+        How many times a statement's lead phrase counts (``statement_text``).
+    max_k : int, default 30
+        The largest number of topics tried by "auto".
+    sample_size : int, default 3000
+        Statements clustered at most; the others join the nearest topic.
+    n_label_terms : int, default 3
+        Number of top terms in a topic's label.
+    space : tuple, optional
+        The result of ``fit_space`` on the same items, to reuse it.
+    model : TopicModel, optional
+        The topic model to fit (its learned attributes are then the caller's to read); by default one of ``k``,
+        ``max_k``, ``sample_size`` and ``random_state``.
+
+    Returns
+    -------
+    assignments : pandas.DataFrame
+        One row per problem item, columns ``TOPIC_COLUMNS`` (doc_id, item_id, topic, topic_label, score): ``score``
+        is the cosine similarity of the statement to its topic's centroid, how representative it is.
+    topics : pandas.DataFrame
+        One row per topic: topic, topic_label (its top terms joined by ·), size, n_reports (reports naming it),
+        top_terms and examples (its three most representative statements).
     """
     problems = items[items["part"] == "problems"].reset_index(drop=True)
     if problems.empty:
@@ -271,13 +423,29 @@ def problem_topics(items: pd.DataFrame, k: int | str = "auto", vectorizer: str =
     return pd.DataFrame(rows, columns=TOPIC_COLUMNS), pd.DataFrame(topic_rows)
 
 
-def match_remedies(items: pd.DataFrame, vectorizer: str = "words", threshold: float = 0.08,
+def match_remedies(items: pd.DataFrame, *, vectorizer: str = "words", threshold: float = 0.08,
                    title_weight: int = 3, space: tuple | None = None) -> pd.DataFrame:
     """For each problem item, the plan item of the same report most similar to it (cosine, same TF-IDF space).
 
-    Returns ``REMEDY_COLUMNS``; ``plan_item_id`` is None when the report has no plan item, ``matched`` is False when
-    the best similarity is below ``threshold`` (the problem is reported as having no remedy). ``space`` is the
-    result of ``fit_space`` on the same items, to reuse it.
+    Parameters
+    ----------
+    items : pandas.DataFrame
+        The `items` table (doc_id, item_id, part, title, text): its items of parts ``problems`` and ``plans``.
+    vectorizer : {"words", "chars"}, default "words"
+        What statements are compared by (``make_vectorizer``).
+    threshold : float, default 0.08
+        Lowest cosine similarity for the plan item to count as the problem's remedy.
+    title_weight : int, default 3
+        How many times a statement's lead phrase counts (``statement_text``).
+    space : tuple, optional
+        The result of ``fit_space`` on the same items, to reuse it.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per problem item, columns ``REMEDY_COLUMNS``, sorted by doc_id and problem_item_id:
+        ``plan_item_id`` is None when the report has no plan item, ``matched`` is False when the best similarity
+        is below ``threshold`` (the problem is reported as having no remedy).
     """
     problems = items[items["part"] == "problems"].reset_index(drop=True)
     plans = items[items["part"] == "plans"].reset_index(drop=True)
@@ -306,7 +474,18 @@ def match_remedies(items: pd.DataFrame, vectorizer: str = "words", threshold: fl
 
 
 def remedy_share(remedies: pd.DataFrame) -> pd.DataFrame:
-    """Per report: number of problems, number with a remedy, and the share."""
+    """Per report: number of problems, number with a remedy, and the share.
+
+    Parameters
+    ----------
+    remedies : pandas.DataFrame
+        The `remedies` table (``match_remedies``: doc_id, matched).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns doc_id, problems, with_remedy, share: one row per report with a problem.
+    """
     g = remedies.groupby("doc_id")["matched"]
     return pd.DataFrame({"problems": g.size(), "with_remedy": g.sum(), "share": g.mean()}).reset_index()
 
@@ -318,8 +497,26 @@ _NON_WORD = re.compile(r"[\s\W_]+")
 _PRIME = np.uint64((1 << 31) - 1)  # products of two values below it fit in 64 bits
 
 
-def minhash(shingle_sets: list[set[int]], num_perm: int = 64, random_state: int = 0, chunk: int = 4000) -> np.ndarray:
-    """MinHash signatures (one row of ``num_perm`` values per set), computed in vectorised chunks."""
+def minhash(shingle_sets: list[set[int]], *, num_perm: int = 64, random_state: int = 0, chunk: int = 4000
+            ) -> np.ndarray:
+    """MinHash signatures (one row of ``num_perm`` values per set), computed in vectorised chunks.
+
+    Parameters
+    ----------
+    shingle_sets : list of set of int
+        The hashed shingles of each text.
+    num_perm : int, default 64
+        Number of hash permutations: the length of a signature.
+    random_state : int, default 0
+        Seed of the permutations: the same signatures for the same seed.
+    chunk : int, default 4000
+        Sets hashed at a time (bounds memory).
+
+    Returns
+    -------
+    numpy.ndarray
+        One row of ``num_perm`` uint64 values per set.
+    """
     rng = np.random.RandomState(random_state)
     a = rng.randint(1, int(_PRIME), size=num_perm).astype(np.uint64)[:, None]
     b = rng.randint(0, int(_PRIME), size=num_perm).astype(np.uint64)[:, None]
@@ -335,7 +532,22 @@ def minhash(shingle_sets: list[set[int]], num_perm: int = 64, random_state: int 
 
 
 def segments(text: str, min_chars: int = 12) -> list[tuple[int, str]]:
-    """(offset, segment) of the sentence segments of a text with at least ``min_chars`` characters."""
+    """(offset, segment) of the sentence segments of a text with at least ``min_chars`` characters.
+
+    Segments are split at 。；，!? and line ends; characters are counted without spaces and punctuation.
+
+    Parameters
+    ----------
+    text : str
+        A report's text.
+    min_chars : int, default 12
+        Shortest segment kept.
+
+    Returns
+    -------
+    list of tuple of (int, str)
+        The character offset of each segment in ``text`` and the segment, stripped of white space, in order.
+    """
     out = []
     for m in _SEGMENT.finditer(text):
         seg = m.group().strip()
@@ -349,11 +561,11 @@ def _shingles(s: str, n: int) -> set[int]:
     return {zlib.crc32(s[i:i + n].encode("utf-8")) for i in range(max(1, len(s) - n + 1))}
 
 
-def shared_sentences(texts: pd.DataFrame, min_similarity: float = 0.7, min_chars: int = 12, shingle: int = 3,
+def shared_sentences(texts: pd.DataFrame, *, min_similarity: float = 0.7, min_chars: int = 12, shingle: int = 3,
                      num_perm: int = 64, bands: int = 16, random_state: int = 0) -> pd.DataFrame:
     """Sentence segments that recur verbatim or nearly so in two different reports.
 
-    ``texts`` has columns doc_id, text. Segments equal but for spaces and punctuation are one segment; the distinct
+    Segments equal but for spaces and punctuation are one segment; the distinct
     ones get MinHash signatures (``num_perm`` permutations) split into ``bands`` bands for locality-sensitive
     hashing: in each band, every segment is a candidate partner of the first segment sharing its band, and a pair is
     kept when the exact Jaccard similarity of their character ``shingle``-grams is at least ``min_similarity``. The
@@ -361,6 +573,30 @@ def shared_sentences(texts: pd.DataFrame, min_similarity: float = 0.7, min_chars
     occurrence (lowest doc_id, then offset) with the first occurrence in every other report — ``SHARED_COLUMNS``,
     with ``group`` naming the group and ``n_reports`` how many reports share it — so a boilerplate sentence found in
     n reports gives n-1 rows, not n². Work grows with the number of segments, never with their pairs.
+
+    Parameters
+    ----------
+    texts : pandas.DataFrame
+        The `texts` table (doc_id, text).
+    min_similarity : float, default 0.7
+        Lowest Jaccard similarity of the character shingles of two segments for them to count as shared.
+    min_chars : int, default 12
+        Shortest segment compared (``segments``).
+    shingle : int, default 3
+        Length of the character shingles.
+    num_perm : int, default 64
+        Number of MinHash permutations.
+    bands : int, default 16
+        Number of bands for locality-sensitive hashing: more bands find less similar pairs, at more cost.
+    random_state : int, default 0
+        Seed of the MinHash permutations.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``SHARED_COLUMNS`` (doc_id_a, doc_id_b, text_a, text_b, similarity, start_a, start_b, group,
+        n_reports): one row per report sharing a group's segment, other than the group's first, sorted by
+        doc_id_a, doc_id_b, start_a and start_b.
     """
     occurrences, keys = _segment_occurrences(texts, min_chars)
     if occurrences.empty:
@@ -368,13 +604,13 @@ def shared_sentences(texts: pd.DataFrame, min_similarity: float = 0.7, min_chars
     shingles = [_shingles(k, shingle) for k in keys]
     pairs = _candidate_pairs(minhash(shingles, num_perm=num_perm, random_state=random_state), bands, num_perm)
 
-    def jaccard(u: int, v: int) -> float:
+    def _jaccard(u: int, v: int) -> float:
         if u == v:
             return 1.0
         su, sv = shingles[u], shingles[v]
         return len(su & sv) / len(su | sv)
 
-    kept = [(u, v) for u, v in pairs if jaccard(u, v) >= min_similarity]
+    kept = [(u, v) for u, v in pairs if _jaccard(u, v) >= min_similarity]
     n = len(keys)
     if kept:
         a, b = np.array(kept, dtype=np.int64).T
@@ -392,7 +628,7 @@ def shared_sentences(texts: pd.DataFrame, min_similarity: float = 0.7, min_chars
     sims: dict[tuple[int, int], float] = {}  # most rows pair copies of one segment: compute each pair once
     for pair in zip(r["uid"].tolist(), others["uid"].tolist(), strict=True):
         if pair not in sims:
-            sims[pair] = round(jaccard(*pair), 6)
+            sims[pair] = round(_jaccard(*pair), 6)
     similarity = [sims[pair] for pair in zip(r["uid"].tolist(), others["uid"].tolist(), strict=True)]
     df = pd.DataFrame({
         "doc_id_a": r["doc_id"].to_numpy(), "doc_id_b": others["doc_id"].to_numpy(),
@@ -435,7 +671,22 @@ def _candidate_pairs(signatures: np.ndarray, bands: int, num_perm: int) -> list[
 
 
 def shared_share(texts: pd.DataFrame, shared: pd.DataFrame, min_chars: int = 12) -> pd.DataFrame:
-    """Per report: its sentence segments, how many recur in another report, and the share."""
+    """Per report: its sentence segments, how many recur in another report, and the share.
+
+    Parameters
+    ----------
+    texts : pandas.DataFrame
+        The `texts` table (doc_id, text).
+    shared : pandas.DataFrame
+        The `shared_sentences` table (doc_id_a, start_a, doc_id_b, start_b).
+    min_chars : int, default 12
+        Shortest segment counted: the same as for ``shared_sentences``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns doc_id, segments, shared, share: one row per text.
+    """
     n_seg = {d: len(segments(t or "", min_chars)) for d, t in zip(texts["doc_id"], texts["text"], strict=True)}
     spots = pd.concat([shared[["doc_id_a", "start_a"]].set_axis(["doc_id", "start"], axis=1),
                        shared[["doc_id_b", "start_b"]].set_axis(["doc_id", "start"], axis=1)]).drop_duplicates()
@@ -445,12 +696,36 @@ def shared_share(texts: pd.DataFrame, shared: pd.DataFrame, min_chars: int = 12)
     return pd.DataFrame(rows, columns=["doc_id", "segments", "shared", "share"])
 
 
-def analyze(corpus, k: int | str = "auto", vectorizer: str = "words", random_state: int = 0,
-            remedy_threshold: float = 0.08, min_similarity: float = 0.7, *, model: TopicModel | None = None
+def analyze(corpus, *, k: int | str = "auto", vectorizer: str = "words", random_state: int = 0,
+            remedy_threshold: float = 0.08, min_similarity: float = 0.7, model: TopicModel | None = None
             ) -> dict[str, pd.DataFrame]:
-    """The analysis tables of an ingested corpus (a ``fazhi_lib.Corpus``), as ``fazhi analyze`` writes them:
-    problem_topics, topics, remedies, shared_sentences. Only readable reports count: the text a failed document keeps
-    in ``texts`` is searched for no shared sentence."""
+    """The topic and shared-text tables of an ingested corpus, as ``fazhi analyze`` writes them.
+
+    Only readable reports count: the text a failed document keeps in ``texts`` is searched for no shared sentence.
+    Topics and remedies are computed in one vector space (``fit_space``).
+
+    Parameters
+    ----------
+    corpus : fazhi_lib.Corpus
+        The ingest tables.
+    k : int or "auto", default "auto"
+        The number of problem topics, or "auto" (``problem_topics``).
+    vectorizer : {"words", "chars"}, default "words"
+        What statements are compared by (``make_vectorizer``).
+    random_state : int, default 0
+        Seed of the topic model's sample and of the MinHash of shared sentences.
+    remedy_threshold : float, default 0.08
+        ``match_remedies``'s ``threshold``.
+    min_similarity : float, default 0.7
+        ``shared_sentences``'s ``min_similarity``.
+    model : TopicModel, optional
+        The topic model to fit; by default one of ``k`` and ``random_state``.
+
+    Returns
+    -------
+    dict of str to pandas.DataFrame
+        The tables problem_topics, topics, remedies and shared_sentences by name.
+    """
     texts = corpus.texts[corpus.texts["doc_id"].isin(readable_ids(corpus.documents))]
     space = fit_space(corpus.items, vectorizer)  # one vector space for topics and remedies
     model = model or TopicModel(k, random_state=random_state)

@@ -17,24 +17,26 @@ __all__ = ["TREND_COLUMNS", "indicator_trends"]
 
 
 
-def indicator_trends(panel: pd.DataFrame, metrics: pd.DataFrame, documents: pd.DataFrame, per_year: bool = True,
+def indicator_trends(panel: pd.DataFrame, metrics: pd.DataFrame, documents: pd.DataFrame, *, per_year: bool = True,
                      min_reports: int = 2) -> pd.DataFrame:
     """The canonical indicators of each panel over its reports.
 
     Parameters
     ----------
-    panel
-        The result of ``panels.link_panels``.
-    metrics, documents
-        The corpus's tables.
-    per_year
+    panel : pandas.DataFrame
+        The `panel` table (``panels.link_panels``: panel_id, doc_id, position, year_start, year_end, n_reports).
+    metrics : pandas.DataFrame
+        The `metrics` table (one row per reported quantity).
+    documents : pandas.DataFrame
+        The `documents` table (one row per report: its period).
+    per_year : bool, default True
         Divide counts and money of multi-year reports by their number of years (as ``compare.comparable``).
-    min_reports
+    min_reports : int, default 2
         Keep an indicator of a panel when at least this many of its reports state it (a trend needs two points).
 
     Returns
     -------
-    DataFrame
+    pandas.DataFrame
         Columns ``TREND_COLUMNS``: one row per report of a panel of several reports and canonical indicator, with
         the comparable number (``value``, ``value_per_year``) and its source sentence, sorted by panel, indicator
         and position.

@@ -203,7 +203,7 @@ def test_cache_holds_no_failures_and_gives_results_their_current_path(generated:
     cache = tmp_path / "cache"
     first = fazhi_lib.ingest(generated, cache_dir=cache)
     readable = first.documents[first.documents["status"] != "failed"]
-    keys = {content_key(Path(s), None, 20.0) for s in readable["source"]}  # exact copies share a key
+    keys = {content_key(Path(s), None, max_mb=20.0) for s in readable["source"]}  # exact copies share a key
     assert len(readable) < len(first.documents) and cache_rows(cache) == len(keys)  # no failure stored
 
     moved = tmp_path / "moved"
