@@ -36,6 +36,14 @@ from fazhi_lib.store import OutputError, TablesNotFound, Written, ensure_writabl
 from fazhi_lib.vocabulary import VocabularyError, as_vocabulary
 
 
+def _add_vocab_option(command: argparse.ArgumentParser) -> None:
+    """``--vocab DIR``, which ingest, analyze and brief take alike."""
+    command.add_argument("--vocab", metavar="DIR",
+                         help="a folder of vocabulary files named like the packaged ones (mechanisms.csv, "
+                              "indicators.csv, stopwords.txt …) whose rows are added to them, a row with a packaged "
+                              "key replacing it")
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="fazhi",
                                 description="Rule-of-law reports (法治政府建设年度报告) into tidy tables.")
@@ -58,9 +66,7 @@ def _parser() -> argparse.ArgumentParser:
                      help="local processes (default) or a Dask distributed cluster")
     ing.add_argument("--scheduler", metavar="ADDRESS",
                      help="with --engine dask: the scheduler's address (default: a local cluster of --jobs workers)")
-    ing.add_argument("--vocab", metavar="DIR",
-                     help="a folder of vocabulary files named like the packaged ones (mechanisms.csv, indicators.csv, "
-                          "stopwords.txt …) whose rows are added to them, a row with a packaged key replacing it")
+    _add_vocab_option(ing)
     ing.add_argument("--no-cache", action="store_true",
                      help="parse every file again (by default results are cached in OUTDIR/.cache and files whose "
                           "content and metadata are unchanged are not parsed again)")
@@ -74,9 +80,7 @@ def _parser() -> argparse.ArgumentParser:
     ana.add_argument("--vectorizer", choices=("words", "chars"), default="words")
     ana.add_argument("--random-state", type=argument("random_state"), default=0, metavar="N")
     ana.add_argument("--csv", action="store_true", help="also write the tables as CSV")
-    ana.add_argument("--vocab", metavar="DIR",
-                     help="a folder of vocabulary files named like the packaged ones (mechanisms.csv, indicators.csv, "
-                          "stopwords.txt …) whose rows are added to them, a row with a packaged key replacing it")
+    _add_vocab_option(ana)
     bri = sub.add_parser("brief", help="ingest, analyze, run every notebook and render HTML briefs",
                          description="Ingest INPUT (default: seeds/) unless its tables are up to date, analyze, "
                                      "execute every notebook of notebooks/ with papermill and render each to "
@@ -102,9 +106,7 @@ def _parser() -> argparse.ArgumentParser:
                           "fazhi_lib.briefs.PER_REPORT_MAX_DOCS); --no-per-report renders none")
     bri.add_argument("--tables", metavar="DIR", help="tables directory (default data/processed/<input name>)")
     bri.add_argument("--notebooks", metavar="DIR", help="the notebooks to run (default: the project's notebooks/)")
-    bri.add_argument("--vocab", metavar="DIR",
-                     help="a folder of vocabulary files named like the packaged ones (mechanisms.csv, indicators.csv, "
-                          "stopwords.txt …) whose rows are added to them, a row with a packaged key replacing it")
+    _add_vocab_option(bri)
     bri.add_argument("-v", "--verbose", action="store_true",
                      help="print every step and everything the notebooks' kernels print (by default kept in the "
                           "run's brief.log)")
