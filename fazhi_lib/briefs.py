@@ -256,7 +256,7 @@ def _render_pages(task: dict) -> dict:
 
     t0 = time.perf_counter()
     try:
-        results = render_chunk(task["tables_dir"], task["out_dir"], task["lang"], task["pages"],
+        results = render_chunk(task["tables_dir"], task["out_dir"], task["pages"], lang=task["lang"],
                                index_href=task["index_href"])
     except Exception as exc:  # the tables could not be read: every page of the batch failed
         error = f"{type(exc).__name__}: {exc}"
