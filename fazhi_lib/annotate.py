@@ -27,7 +27,7 @@ import base64
 import hashlib
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from heapq import heapify, heappop, heappush
 
 import pandas as pd
@@ -48,38 +48,71 @@ _RANK = {"section": 0, "item": 1, "problem": 2, "heading": 3, "metric": 4, "meas
 class Mark:
     """One range of the text to mark.
 
+    The fields are also the constructor's parameters (``classes`` and ``attrs`` keyword-only).
+
     Attributes
     ----------
-    start, end
+    start, end : int
         Character offsets into the cleaned text (end exclusive).
-    kind
+    kind : str
         One of ``KINDS``, or a styling kind (``heading``) that carries no ``data-kind`` and may be cut.
-    classes
+    classes : tuple of str, optional
         CSS classes (``planned``, ``target`` …).
-    attrs
+    attrs : tuple of (str, str), optional
         Further attributes as (name, value) pairs; names are the code's own, values are escaped when written.
     """
 
     start: int
     end: int
     kind: str
-    classes: tuple[str, ...] = ()
-    attrs: tuple[tuple[str, str], ...] = ()
+    classes: tuple[str, ...] = field(default=(), kw_only=True)
+    attrs: tuple[tuple[str, str], ...] = field(default=(), kw_only=True)
 
     @property
     def extraction(self) -> bool:
+        """Whether the mark is an extraction, not a styling kind.
+
+        Returns
+        -------
+        bool
+            True for a kind of ``KINDS`` (its element carries ``data-kind`` and its offsets).
+        """
         return self.kind in KINDS
 
 
 def escape_text(text: str) -> str:
-    """Report text as HTML character data (``safehtml.escape``), a carriage return written as ``&#13;`` (an HTML
-    parser would turn a raw one into a line feed and change the text)."""
+    """Report text as HTML character data (``safehtml.escape``), a carriage return written as ``&#13;``.
+
+    An HTML parser would turn a raw carriage return into a line feed and change the text.
+
+    Parameters
+    ----------
+    text : str
+        Report text.
+
+    Returns
+    -------
+    str
+        The escaped text, also fit for a double-quoted attribute value.
+    """
     return escape(text).replace("\r", "&#13;")
 
 
 def attribute(name: str, value: object) -> str:
-    """`` name="value"`` with the value escaped for a double-quoted attribute (``escape_text``: quotes, ``&``,
-    ``<``, ``>``)."""
+    """`` name="value"`` with the value escaped for a double-quoted attribute.
+
+    Parameters
+    ----------
+    name : str
+        The attribute's name (the code's own, not escaped).
+    value : object
+        Its value, escaped with ``escape_text`` (quotes, ``&``, ``<``, ``>``).
+
+    Returns
+    -------
+    str
+        The attribute with a leading space, to put in a tag.
+    """
     return f' {name}="{escape_text(str(value))}"'
 
 
@@ -108,16 +141,18 @@ def layout(text: str, marks: Iterable[Mark]) -> tuple[str, list[Mark]]:
 
     Parameters
     ----------
-    text
+    text : str
         The cleaned text the offsets point into.
-    marks
+    marks : iterable of Mark
         The ranges to mark, in any order.
 
     Returns
     -------
-    html, unplaced
-        The HTML (to be shown with ``white-space: pre-wrap``), and the marks that could not be placed because
-        their range is empty or outside the text (shown nowhere; the page says how many).
+    html : str
+        The HTML (to be shown with ``white-space: pre-wrap``).
+    unplaced : list of Mark
+        The marks that could not be placed because their range is empty or outside the text (shown nowhere; the
+        page says how many).
     """
     n = len(text)
     heap: list[tuple] = []
@@ -133,7 +168,7 @@ def layout(text: str, marks: Iterable[Mark]) -> tuple[str, list[Mark]]:
     stack: list[tuple[int, Mark]] = []  # open elements: (end, mark), innermost last
     pos = 0
 
-    def advance(to: int) -> None:
+    def _advance(to: int) -> None:
         nonlocal pos
         if to > pos:
             out.append(escape_text(text[pos:to]))
@@ -143,13 +178,13 @@ def layout(text: str, marks: Iterable[Mark]) -> tuple[str, list[Mark]]:
         start, neg_end, _, _, mark = heappop(heap)
         end = -neg_end
         while stack and stack[-1][0] <= start:
-            advance(stack.pop()[0])
+            _advance(stack.pop()[0])
             out.append("</span>")
         if stack and end > stack[-1][0]:  # crosses the innermost open element
             top_end, top = stack[-1]
             seq += 2
             if mark.extraction and not top.extraction:  # cut the heading, keep the extraction whole
-                advance(start)
+                _advance(start)
                 stack.pop()
                 out.append("</span>")
                 heappush(heap, (*_key(top, start, top_end, seq), top))
@@ -158,18 +193,29 @@ def layout(text: str, marks: Iterable[Mark]) -> tuple[str, list[Mark]]:
                 heappush(heap, (*_key(mark, start, top_end, seq), mark))
                 heappush(heap, (*_key(mark, top_end, end, seq + 1), mark))
             continue
-        advance(start)
+        _advance(start)
         out.append(_open_tag(mark, start, end) if mark.extraction else _open_tag(mark, mark.start, mark.end))
         stack.append((end, mark))
     while stack:
-        advance(stack.pop()[0])
+        _advance(stack.pop()[0])
         out.append("</span>")
-    advance(n)
+    _advance(n)
     return "".join(out), unplaced
 
 
 def marks_in_order(marks: Sequence[Mark]) -> list[Mark]:
-    """Marks sorted as ``layout`` opens them (start, longer first, outer kind first)."""
+    """Marks sorted as ``layout`` opens them (start, longer first, outer kind first).
+
+    Parameters
+    ----------
+    marks : sequence of Mark
+        Marks in any order.
+
+    Returns
+    -------
+    list of Mark
+        The marks in the order ``layout`` opens them.
+    """
     return sorted(marks, key=lambda m: (m.start, -m.end, _RANK.get(m.kind, len(_RANK))))
 
 
@@ -186,19 +232,52 @@ def _yes_no(flag: object, lang: str) -> str:
     return t("yes" if _str(flag) not in ("", "False", "0") else "no", lang)
 
 
-def details(kind: str, start: int, end: int, fields: Iterable[tuple[str, object]], lang: str) -> str:
-    """What one mark holds, as lines of text: the kind and offsets first, then ``label：value`` for each field
-    with a value (``fields`` are catalogue keys of the labels, ``d.…``)."""
+def details(kind: str, start: int, end: int, fields: Iterable[tuple[str, object]], *, lang: str) -> str:
+    """What one mark holds, as lines of text (the details panel and the tooltip of the mark).
+
+    Parameters
+    ----------
+    kind : str
+        The mark's kind (one of ``KINDS``).
+    start, end : int
+        The mark's offsets into the cleaned text.
+    fields : iterable of (str, object)
+        Catalogue keys of the labels (``d.…``) and their values; fields without a value are left out.
+    lang : str
+        ``en`` or ``zh``: the language of the labels.
+
+    Returns
+    -------
+    str
+        The kind and offsets on the first line, then ``label：value`` per field.
+    """
     sep = "：" if lang == "zh" else ": "
     lines = [f"{t(f'kind.{kind}', lang)} · {t('d.offsets', lang, start=start, end=end)}"]
     lines += [f"{t(key, lang)}{sep}{shown}" for key, value in fields if (shown := _str(value))]
     return "\n".join(lines)
 
 
-def heading_length(text: str, start: int, end: int, marker: str, heading: str) -> int:
-    """How many characters at ``start`` are a section's heading as written: its marker and heading when the text
-    begins with them (``（一）强化组织领导``), its marker alone when the heading is inside it (``【基本情况】``),
-    else 0 (a preamble whose ``heading`` is the report title taken from elsewhere)."""
+def heading_length(text: str, start: int, end: int, *, marker: str, heading: str) -> int:
+    """How many characters at ``start`` are a section's heading as written.
+
+    Parameters
+    ----------
+    text : str
+        The cleaned text.
+    start, end : int
+        The section's offsets into ``text``.
+    marker : str
+        The section's marker (``（一）``, ``【基本情况】``) from the sections table.
+    heading : str
+        The section's heading from the sections table.
+
+    Returns
+    -------
+    int
+        The length of marker and heading when the section begins with them (``（一）强化组织领导``), of the marker
+        alone when the heading is inside it (``【基本情况】``), else 0 (a preamble whose ``heading`` is the report
+        title taken from elsewhere).
+    """
     segment = text[start:end]
     for written in (marker + heading, marker):
         if written and segment.startswith(written):
@@ -207,8 +286,25 @@ def heading_length(text: str, start: int, end: int, marker: str, heading: str) -
 
 
 def section_marks(text: str, sections: pd.DataFrame, lang: str) -> list[Mark]:
-    """A mark per section (its whole range) and per heading as written; top-level sections get ``id="part-N"``
-    (the jump list links to them) and their part's name as a label."""
+    """A mark per section (its whole range) and per heading as written.
+
+    Top-level sections get ``id="part-N"`` (the jump list links to them) and their part's name as a label.
+
+    Parameters
+    ----------
+    text : str
+        The report's cleaned text.
+    sections : pandas.DataFrame
+        The report's rows of the ``sections`` table (``start``, ``end``, ``level``, ``marker``, ``heading``,
+        ``part``).
+    lang : str
+        ``en`` or ``zh``: the language of the details.
+
+    Returns
+    -------
+    list of Mark
+        The section marks and the heading marks, in the order of the sections.
+    """
     marks: list[Mark] = []
     if sections.empty:
         return marks
@@ -220,16 +316,16 @@ def section_marks(text: str, sections: pd.DataFrame, lang: str) -> list[Mark]:
         marker, heading, part = _str(r.marker), _str(r.heading), _str(r.part)
         part_name = label("part", part, lang)
         info = details("section", start, end, [("d.marker", marker), ("d.heading", heading), ("d.part", part_name),
-                                               ("d.level", level)], lang)
+                                               ("d.level", level)], lang=lang)
         attrs: list[tuple[str, str]] = [("data-info", info), ("data-level", str(level))]
         classes: tuple[str, ...] = ()
         if level == top:
             n_top += 1
             attrs += [("id", f"part-{n_top}"), ("data-label", part_name)]
             classes = ("top",)
-        marks.append(Mark(start, end, "section", classes, tuple(attrs)))
-        if n := heading_length(text, start, end, marker, heading):
-            marks.append(Mark(start, start + n, "heading", ("top",) if level == top else ()))
+        marks.append(Mark(start, end, "section", classes=classes, attrs=tuple(attrs)))
+        if n := heading_length(text, start, end, marker=marker, heading=heading):
+            marks.append(Mark(start, start + n, "heading", classes=("top",) if level == top else ()))
     return marks
 
 
@@ -245,9 +341,27 @@ def _problem_fields(problem: Mapping[str, object] | None, lang: str) -> list[tup
 
 
 def item_marks(items: pd.DataFrame, problems: pd.DataFrame | None, lang: str) -> list[Mark]:
-    """A mark per item (alternate items shaded differently, so that one can see where each ends) and, for the items
-    of the problems part, a problem mark of the same range with its topic and remedy (``problems``: the frame of
-    ``overview.problems_with_remedies(..., with_ids=True)``; None when the analysis tables are missing)."""
+    """A mark per item and, for the items of the problems part, a problem mark of the same range.
+
+    Alternate items are shaded differently, so that one can see where each ends; a problem mark holds the
+    problem's topic and remedy.
+
+    Parameters
+    ----------
+    items : pandas.DataFrame
+        The report's rows of the ``items`` table (``item_id``, ``start``, ``end``, ``part``, ``marker``, ``title``,
+        ``kind``).
+    problems : pandas.DataFrame or None
+        The frame of ``overview.problems_with_remedies(..., with_ids=True)`` for the report; None when the analysis
+        tables are missing.
+    lang : str
+        ``en`` or ``zh``: the language of the details.
+
+    Returns
+    -------
+    list of Mark
+        The item and problem marks, in the order of the items.
+    """
     marks: list[Mark] = []
     by_id = {} if problems is None else {r["item_id"]: r for r in problems.to_dict("records")}
     n_problems = 0
@@ -257,24 +371,39 @@ def item_marks(items: pd.DataFrame, problems: pd.DataFrame | None, lang: str) ->
         start, end, part = int(r.start), int(r.end), _str(r.part)
         info = details("item", start, end, [("d.marker", r.marker), ("d.title", r.title),
                                             ("d.part", label("part", part, lang)),
-                                            ("d.itemkind", label("itemkind", r.kind, lang))], lang)
-        marks.append(Mark(start, end, "item", ("alt",) if k % 2 else (), (("data-info", info),)))
+                                            ("d.itemkind", label("itemkind", r.kind, lang))], lang=lang)
+        marks.append(Mark(start, end, "item", classes=("alt",) if k % 2 else (), attrs=(("data-info", info),)))
         if part != "problems":
             continue
         problem = None if problems is None else by_id.get(r.item_id)
-        info = details("problem", start, end, [("d.title", r.title), *_problem_fields(problem, lang)], lang)
+        info = details("problem", start, end, [("d.title", r.title), *_problem_fields(problem, lang)], lang=lang)
         attrs: tuple[tuple[str, str], ...] = (("data-info", info),)
         unanswered = problem is not None and problem.get("has_remedy") != "✓"
         classes = tuple(c for c, on in (("alt", n_problems % 2), ("noremedy", unanswered)) if on)
-        marks.append(Mark(start, end, "problem", classes, attrs))
+        marks.append(Mark(start, end, "problem", classes=classes, attrs=attrs))
         n_problems += 1
     return marks
 
 
 def metric_marks(metrics: pd.DataFrame, lang: str) -> list[Mark]:
-    """A mark per reported number: as written, value in base units with its unit, kind of quantity, whether
+    """A mark per reported number, with what the metrics table says of it.
+
+    The details: the number as written, its value in base units with its unit, kind of quantity, whether
     approximate, a bound, a target, the year, cumulative, the indicator as written and canonical, and the number it
-    is linked to (a change or a range)."""
+    is linked to (a change or a range).
+
+    Parameters
+    ----------
+    metrics : pandas.DataFrame
+        The report's rows of the ``metrics`` table (one row per reported number).
+    lang : str
+        ``en`` or ``zh``: the language of the details.
+
+    Returns
+    -------
+    list of Mark
+        One mark per row, in order.
+    """
     marks = []
     for r in records(metrics, ("start", "end", "raw", "value", "unit", "unit_kind", "approx", "bound", "target",
                                 "year", "cumulative", "indicator", "canonical_indicator", "role")):
@@ -287,15 +416,30 @@ def metric_marks(metrics: pd.DataFrame, lang: str) -> list[Mark]:
                   ("d.year", _str(r.year) or "—"), ("d.cumulative", _yes_no(r.cumulative, lang)),
                   ("d.indicator", r.indicator), ("d.canonical", _str(r.canonical_indicator) or "—"),
                   ("d.role", label("role", _str(r.role), lang))]
-        info = details("metric", start, end, fields, lang)
+        info = details("metric", start, end, fields, lang=lang)
         classes = tuple(c for c, on in (("target", bool(r.target)), ("approx", bool(r.approx))) if on)
-        marks.append(Mark(start, end, "metric", classes, (("data-info", info), ("tabindex", "0"))))
+        marks.append(Mark(start, end, "metric", classes=classes, attrs=(("data-info", info), ("tabindex", "0"))))
     return marks
 
 
 def measure_marks(measures: pd.DataFrame, lang: str) -> list[Mark]:
-    """A mark per mention of a mechanism: canonical term, surface, kind, dimension, done or planned, and how it
-    was found (lexicon, quoted name, name ending)."""
+    """A mark per mention of a mechanism, with what the measures table says of it.
+
+    The details: the canonical term, the words as written, kind, dimension, done or planned, and how it was found
+    (lexicon, quoted name, name ending).
+
+    Parameters
+    ----------
+    measures : pandas.DataFrame
+        The report's rows of the ``measures`` table (one row per mention).
+    lang : str
+        ``en`` or ``zh``: the language of the details.
+
+    Returns
+    -------
+    list of Mark
+        One mark per row, in order.
+    """
     marks = []
     for r in records(measures, ("start", "end", "planned", "term", "surface", "kind", "dimension", "source")):
         start, end, planned = int(r.start), int(r.end), bool(r.planned)
@@ -304,15 +448,32 @@ def measure_marks(measures: pd.DataFrame, lang: str) -> list[Mark]:
                   ("d.dimension", label("dimension", dimension, lang)),
                   ("d.planned", t("d.plan" if planned else "d.done", lang)),
                   ("d.source", label("source", _str(r.source), lang))]
-        info = details("measure", start, end, fields, lang)
-        marks.append(Mark(start, end, "measure", ("planned",) if planned else (),
-                          (("data-info", info), ("tabindex", "0"))))
+        info = details("measure", start, end, fields, lang=lang)
+        marks.append(Mark(start, end, "measure", classes=("planned",) if planned else (),
+                          attrs=(("data-info", info), ("tabindex", "0"))))
     return marks
 
 
 def report_marks(text: str, sections: pd.DataFrame, items: pd.DataFrame, metrics: pd.DataFrame,
-                 measures: pd.DataFrame, problems: pd.DataFrame | None, lang: str) -> list[Mark]:
-    """Every mark of one report (the tables' rows of that report only)."""
+                 measures: pd.DataFrame, problems: pd.DataFrame | None, *, lang: str) -> list[Mark]:
+    """Every mark of one report.
+
+    Parameters
+    ----------
+    text : str
+        The report's cleaned text.
+    sections, items, metrics, measures : pandas.DataFrame
+        The report's rows of those tables (of that report only).
+    problems : pandas.DataFrame or None
+        ``overview.problems_with_remedies(..., with_ids=True)`` of the report, or None without analysis tables.
+    lang : str
+        ``en`` or ``zh``: the language of the details.
+
+    Returns
+    -------
+    list of Mark
+        The marks of ``section_marks``, ``item_marks``, ``metric_marks`` and ``measure_marks``, in that order.
+    """
     return [*section_marks(text, sections, lang), *item_marks(items, problems, lang), *metric_marks(metrics, lang),
             *measure_marks(measures, lang)]
 
@@ -437,22 +598,29 @@ def _jump_list(text: str, sections: pd.DataFrame, lang: str) -> str:
 
 
 def annotated_text(text: str, sections: pd.DataFrame, items: pd.DataFrame, metrics: pd.DataFrame,
-                   measures: pd.DataFrame, problems: pd.DataFrame | None, lang: str) -> str:
-    """The annotated report as a block of HTML: switches per kind of mark (with counts), a legend, a jump list of
-    the parts, the marked text and a details panel (``ANNOTATE_CSS`` and ``ANNOTATE_JS`` make them work).
+                   measures: pd.DataFrame, problems: pd.DataFrame | None, *, lang: str) -> str:
+    """The annotated report as a block of HTML: the marked text with its switches, legend and details panel.
+
+    The block holds switches per kind of mark (with counts), a legend, a jump list of the parts, the marked text
+    and a details panel (``ANNOTATE_CSS`` and ``ANNOTATE_JS`` make them work).
 
     Parameters
     ----------
-    text
+    text : str
         The report's cleaned text.
-    sections, items, metrics, measures
+    sections, items, metrics, measures : pandas.DataFrame
         The report's rows of those tables.
-    problems
+    problems : pandas.DataFrame or None
         ``overview.problems_with_remedies(..., with_ids=True)`` of the report, or None without analysis tables.
-    lang
+    lang : str
         ``en`` or ``zh``: the language of every label (the report text stays as written).
+
+    Returns
+    -------
+    str
+        The HTML of the block.
     """
-    marks = report_marks(text, sections, items, metrics, measures, problems, lang)
+    marks = report_marks(text, sections, items, metrics, measures, problems, lang=lang)
     body, unplaced = layout(text, marks)
     counts: dict[str, int] = {}
     for m in marks:

@@ -1,5 +1,7 @@
-"""Run the whole job into rendered briefs: ingest → analyze → every notebook (papermill) → HTML (nbconvert), the
-brief of every report (``fazhi_lib.report_page``) → the run's landing page.
+"""Run the whole job into rendered briefs: ingest, analyze, every notebook, the brief of every report, a landing page.
+
+Ingest → analyze → every notebook (papermill) → HTML (nbconvert), the brief of every report
+(``fazhi_lib.report_page``) → the run's landing page.
 
 ``run_briefs(inputs, out="reports_out")`` ingests the inputs into a tables directory (reused when the input files'
 sha256 match its documents table), analyzes it, executes every notebook of ``notebooks/`` with papermill in
@@ -75,7 +77,17 @@ __all__ = ["Progress", "notebook_parameters", "parse_value", "render_index", "ru
 def notebook_parameters(path: str | Path) -> dict:
     """The names and default values the notebook's ``parameters``-tagged cell assigns (read with ast, not run).
 
-    Values that are not literals are given as their source text. A notebook without such a cell has none."""
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The notebook (``.ipynb``).
+
+    Returns
+    -------
+    dict
+        Name → default value; values that are not literals are given as their source text. Empty for a notebook
+        without a ``parameters`` cell.
+    """
     nb = json.loads(Path(path).read_text(encoding="utf-8"))
     for cell in nb.get("cells", []):
         if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get("tags", []):
@@ -111,7 +123,20 @@ def _markdown_sources(nb: dict) -> Iterator[str]:
 
 
 def first_heading(nb: dict) -> str:
-    """The text of the notebook's first markdown heading (``# …``), or ""."""
+    """The text of the notebook's first markdown heading (``# …``), or "".
+
+    The Markdown its code cells displayed counts too (the prose of the message catalogue, in the language of the run).
+
+    Parameters
+    ----------
+    nb : dict
+        The notebook, as read from its JSON (or ``nbformat``).
+
+    Returns
+    -------
+    str
+        The heading's text without its ``#``.
+    """
     for src in _markdown_sources(nb):
         for line in src.splitlines():
             if line.lstrip().startswith("#"):
@@ -124,7 +149,20 @@ def _hash_params(params: dict) -> str:
 
 
 def run_id(params: dict | None, now: datetime) -> str:
-    """``YYYYmmdd-HHMMSS-<hash>``: the UTC time and the first 8 hex digits of the parameters' sha256."""
+    """The id of a run: ``YYYYmmdd-HHMMSS-<hash>``.
+
+    Parameters
+    ----------
+    params : dict or None
+        What the run was asked to do (the manifest's ``command``).
+    now : datetime.datetime
+        When the run started (an aware time is taken in UTC).
+
+    Returns
+    -------
+    str
+        The time and the first 8 hex digits of the parameters' sha256.
+    """
     if now.tzinfo is not None:
         now = now.astimezone(UTC)
     return f"{now:%Y%m%d-%H%M%S}-{_hash_params(params or {})[:8]}"
@@ -132,14 +170,39 @@ def run_id(params: dict | None, now: datetime) -> str:
 
 def render_index(manifest: dict, facts: object = None, lang: str = DEFAULT_LANG) -> str:
     """The run's self-contained landing page (``landing.landing_page``); every piece of text in it is escaped.
-    ``facts``: what the corpus holds (``landing.load_facts``), None for a page of the run alone."""
+
+    Parameters
+    ----------
+    manifest : dict
+        The run's manifest.
+    facts : landing.Facts, optional
+        What the corpus holds (``landing.load_facts``); None for a page of the run alone.
+    lang : str, default DEFAULT_LANG
+        ``en`` or ``zh``.
+
+    Returns
+    -------
+    str
+        The page.
+    """
     return landing_page(manifest, facts, lang)  # type: ignore[arg-type]
 
 
 # ------------------------------------------------------------------------------------------------ corpus & tables
 def corpus_files(inputs: Sequence[str | Path]) -> list[dict]:
-    """The report files ingest reads from ``inputs``, each with its sha256 (of the file's bytes); a file that cannot
-    be read has sha256 None and the reason in ``error`` (ingest records it as a failed document)."""
+    """The report files ingest reads from ``inputs``, each with its sha256 (of the file's bytes).
+
+    Parameters
+    ----------
+    inputs : sequence of str or pathlib.Path
+        Report files and folders (as for ``fazhi ingest``).
+
+    Returns
+    -------
+    list of dict
+        Per file: ``path`` and ``sha256``; a file that cannot be read has sha256 None and the reason in
+        ``error`` (ingest records it as a failed document).
+    """
 
     files, _ = discover(inputs)
     out = []
@@ -157,20 +220,53 @@ def corpus_files(inputs: Sequence[str | Path]) -> list[dict]:
 
 
 def corpus_hash(files: Iterable[dict]) -> str:
-    """sha256 of the sorted file hashes (the corpus's content, whatever the paths); an unreadable file counts by
-    its path."""
+    """The sha256 of the sorted file hashes: the corpus's content, whatever the paths.
+
+    Parameters
+    ----------
+    files : iterable of dict
+        ``corpus_files``; an unreadable file counts by its path.
+
+    Returns
+    -------
+    str
+        The hex digest.
+    """
     keys = sorted(f["sha256"] or f"unreadable:{f['path']}" for f in files)
     return hashlib.sha256("\n".join(keys).encode()).hexdigest()
 
 
 def prepare_tables(inputs: Sequence[str | Path], tables_dir: Path, *, jobs: int = 1,
                    log=print, analysis: Mapping[str, object] | None = None, vocab: Vocabulary | None = None) -> dict:
-    """Ingest into ``tables_dir`` unless its tables are current for the inputs (``manifest.ingest_current``: the
-    same fingerprint as ``fazhi ingest`` uses), and analyze with the run's ``analysis`` parameters unless the
-    analysis tables there are current and were made with them (``analysis.current_analysis``).
+    """Ingest into ``tables_dir`` unless its tables are current for the inputs, and analyze unless that is current.
 
-    As ``fazhi ingest``, a run in which no file could be read leaves tables of readable reports as they were
-    (``pipeline.NothingReadError``)."""
+    The tables are current when they have the same fingerprint as ``fazhi ingest`` uses (``manifest.ingest_current``);
+    the analysis when its tables were made from them with the run's ``analysis`` parameters
+    (``analysis.current_analysis``). As ``fazhi ingest``, a run in which no file could be read leaves tables of
+    readable reports as they were (``pipeline.NothingReadError``); a failed analysis is recorded, not raised.
+
+    Parameters
+    ----------
+    inputs : sequence of str or pathlib.Path
+        Report files and folders.
+    tables_dir : pathlib.Path
+        The tables directory.
+    jobs : int, default 1
+        Worker processes for ingest.
+    log : callable, default print
+        Given the messages of the steps.
+    analysis : mapping, optional
+        The run's parameters: those of the analysis (``n_topics``, ``vectorizer``, ``random_state`` …) are used,
+        the others ignored; an analysis parameter not given takes its default.
+    vocab : Vocabulary, optional
+        The researcher's additions to the vocabularies.
+
+    Returns
+    -------
+    dict
+        ``reused`` (the tables were current), ``analyzed`` (analyze ran now), ``analyze_error`` (None or the
+        error) and ``analysis`` (the parameters with their defaults).
+    """
     info = {"reused": False, "analyzed": False, "analyze_error": None, "analysis": with_defaults(analysis)}
     t0 = time.perf_counter()
     fp = fingerprint(list(inputs), vocab=vocab)
@@ -206,7 +302,18 @@ _REMOTE_SCRIPT = re.compile(r'<script\s+src="https?://[^"]*"[^>]*>\s*</script>')
 
 
 def self_contained(page: str) -> str:
-    """Drop the template's remote <script src="https://…"> tags (require.js, MathJax) so the page loads nothing."""
+    """Drop the template's remote <script src="https://…"> tags (require.js, MathJax) so the page loads nothing.
+
+    Parameters
+    ----------
+    page : str
+        A notebook rendered to HTML.
+
+    Returns
+    -------
+    str
+        The page without those tags.
+    """
     return _REMOTE_SCRIPT.sub("", page)
 
 
@@ -256,7 +363,7 @@ def _render_pages(task: dict) -> dict:
 
     t0 = time.perf_counter()
     try:
-        results = render_chunk(task["tables_dir"], task["out_dir"], task["lang"], task["pages"],
+        results = render_chunk(task["tables_dir"], task["out_dir"], task["pages"], lang=task["lang"],
                                index_href=task["index_href"])
     except Exception as exc:  # the tables could not be read: every page of the batch failed
         error = f"{type(exc).__name__}: {exc}"
@@ -359,13 +466,31 @@ class Progress(Protocol):
     """What a command shows while a run goes on: one bar over the notebooks and report pages, a line per failure."""
 
     def start(self, total: int) -> None:
-        """The number of steps of the run is known: the notebooks and the report pages."""
+        """The number of steps of the run is known: the notebooks and the report pages.
+
+        Parameters
+        ----------
+        total : int
+            The number of steps.
+        """
 
     def advance(self, steps: int) -> None:
-        """``steps`` more notebooks or pages are done."""
+        """``steps`` more notebooks or pages are done.
+
+        Parameters
+        ----------
+        steps : int
+            How many were done now.
+        """
 
     def failure(self, line: str) -> None:
-        """Something failed: one line saying what and why."""
+        """Something failed: one line saying what and why.
+
+        Parameters
+        ----------
+        line : str
+            The line (``failed: <notebook or page>: <error>``).
+        """
 
 
 class _NoProgress:
@@ -517,21 +642,58 @@ def run_briefs(inputs: Sequence[str | Path] | str | Path | None = None, *, out: 
                tables_dir: str | Path | None = None, notebooks_dir: str | Path | None = None,
                kernel: str = "python3", log: Callable[[str], object] | None = print, lang: str = DEFAULT_LANG,
                quiet: bool = True, progress: Progress | None = None, vocab: str | Path | None = None) -> dict:
-    """Run ingest, analyze and every notebook, render the briefs and write the run directory; returns the manifest.
+    """Run ingest, analyze and every notebook, render the briefs and write the run directory.
 
-    ``params`` are extra notebook parameters, each passed only to the notebooks whose parameters cell defines it;
-    they are checked first (``parameters.check_parameters``: ParameterError for a value out of range or a name no
-    notebook has), then the inputs (``pipeline.check_inputs``: InputError when one does not exist or holds no
-    report); either stops the run before anything is written. ``lang`` (``en`` or ``zh``; a ``lang`` in ``params``
-    wins) is the language of the notebooks that declare ``lang``, of the report briefs and of the landing page.
-    ``per_report``: None renders the brief of every report when the corpus has at most ``PER_REPORT_MAX_DOCS``;
-    True always; False never (the per-report notebook then runs once with its default ``doc_id``).
+    The parameters are checked first, then the inputs; either stops the run before anything is written.
 
-    ``log`` gets the run's messages (also written to ``brief.log`` in the run folder; None: only there);
-    ``quiet`` sends what the notebooks' kernels print to ``brief.log`` too (False: to the console); ``progress``
-    is told how far the run is and what failed. The manifest's ``failed`` counts the notebooks and report pages
-    that failed, ``corpus.failed_documents`` the files that could not be read; ``path`` and ``index`` give the
-    complete run directory and its index page.
+    Parameters
+    ----------
+    inputs : str, pathlib.Path or sequence of them, optional
+        Report files and folders (default: the seeds of a checkout).
+    out : str or pathlib.Path, default "reports_out"
+        The briefs folder: the run is written to ``out/<run id>/`` and ``out/latest`` points at it.
+    params : dict, optional
+        Extra notebook parameters, each passed only to the notebooks whose parameters cell defines it; checked
+        by ``parameters.check_parameters`` (ParameterError for a value out of range or a name no notebook has).
+    jobs : int, default 2
+        Worker processes running notebooks and report pages (and ingesting).
+    with_code : bool, default False
+        Keep the code cells in the notebooks' HTML.
+    per_report : bool, optional
+        None renders the brief of every report when the corpus has at most ``PER_REPORT_MAX_DOCS``; True always;
+        False never (the per-report notebook then runs once with its default ``doc_id``).
+    tables_dir : str or pathlib.Path, optional
+        The tables directory (default: ``locations.default_tables``).
+    notebooks_dir : str or pathlib.Path, optional
+        The notebooks to run (default: the project's ``notebooks/``).
+    kernel : str, default "python3"
+        The Jupyter kernel the notebooks run in.
+    log : callable or None, default print
+        Gets the run's messages (also written to ``brief.log`` in the run folder; None: only there).
+    lang : str, default DEFAULT_LANG
+        ``en`` or ``zh`` (a ``lang`` in ``params`` wins): the language of the notebooks that declare ``lang``, of
+        the report briefs and of the landing page.
+    quiet : bool, default True
+        Send what the notebooks' kernels print to ``brief.log`` too (False: to the console).
+    progress : Progress, optional
+        Told how far the run is and what failed.
+    vocab : str or pathlib.Path, optional
+        A folder of vocabulary files added to the packaged ones (a bad file stops the run before anything is
+        written).
+
+    Returns
+    -------
+    dict
+        The manifest: its ``failed`` counts the notebooks and report pages that failed,
+        ``corpus.failed_documents`` the files that could not be read; ``path`` and ``index`` give the complete run
+        directory and its index page.
+
+    Raises
+    ------
+    ParameterError
+        For a parameter value out of range or a name no notebook has.
+    InputError
+        When an input does not exist or holds no report, or there is no notebook.
     """
     started = _now()
     t0 = time.perf_counter()

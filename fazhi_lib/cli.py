@@ -302,7 +302,18 @@ COMMANDS = {"ingest": _ingest, "analyze": _analyze, "brief": _brief}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``fazhi`` console script; returns the exit status."""
+    """Entry point of the ``fazhi`` console script.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The command line after ``fazhi`` (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit status: 0, 1 or 2 as the module says, 128 + the signal's number when stopped by SIGTERM or SIGHUP.
+    """
     args = _parser().parse_args(argv)
     try:
         with exit_on_signals():

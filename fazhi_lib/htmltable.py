@@ -1,5 +1,7 @@
-"""Readable HTML tables for rendered briefs: Chinese text left-aligned and wrapped, numbers right-aligned with
-thousands separators, wide tables scrolling sideways instead of squeezing their columns.
+"""Readable HTML tables for rendered briefs, laid out like a table in a printed report.
+
+Chinese text is left-aligned and wrapped, numbers right-aligned with thousands separators, and wide tables scroll
+sideways instead of squeezing their columns.
 
 pandas' ``to_html`` right-aligns every header, leaves long report sentences on one line and prints ``12345.0``;
 a brief forwarded to a colleague should read like a table in a printed report. Every cell and header is escaped
@@ -45,9 +47,21 @@ white-space:nowrap;color:#444}
 
 
 def format_number(value: object, decimals: int | None = None) -> str:
-    """A number for a table cell: thousands separators (``12,345``); ``decimals`` places when given (``0.50``),
-    else whole numbers without decimals and others with up to two (``99.1``, ``8,333.33``); None, NaN and NA as
-    ``""``; booleans as ✓ / ✗."""
+    """A number for a table cell, with thousands separators (``12,345``).
+
+    Parameters
+    ----------
+    value : object
+        A number, a boolean, None, NaN or NA; anything that is no number is shown as ``str(value)``.
+    decimals : int, optional
+        Fixed decimal places (``0.50``); default: whole numbers without decimals and others with up to two
+        (``99.1``, ``8,333.33``).
+
+    Returns
+    -------
+    str
+        The cell's text: ``""`` for None, NaN and NA, ✓ / ✗ for booleans, ∞ for infinities.
+    """
     if value is None or value is pd.NA:
         return ""
     if isinstance(value, bool):
@@ -68,7 +82,20 @@ def format_number(value: object, decimals: int | None = None) -> str:
 
 
 def format_percent(value: object, decimals: int = 0) -> str:
-    """A share (0.25) as a percentage for a table cell (``25%``); None and NaN as ``""``."""
+    """A share (0.25) as a percentage for a table cell (``25%``).
+
+    Parameters
+    ----------
+    value : object
+        The share, a number from 0 to 1 (or None, NaN).
+    decimals : int, default 0
+        Decimal places of the percentage.
+
+    Returns
+    -------
+    str
+        ``25%``; ``""`` for None and NaN.
+    """
     text = format_number(None if value is None else pd.to_numeric(value, errors="coerce") * 100, decimals)
     return f"{text}%" if text else ""
 
@@ -79,8 +106,23 @@ def _row_type(columns: tuple[str, ...]) -> type:
 
 
 def records(frame: pd.DataFrame, columns: tuple[str, ...]) -> list:
-    """The rows of ``frame`` as named tuples of plain Python values, only ``columns`` (pandas' ``itertuples`` takes
-    milliseconds on a few rows of Arrow strings; a page of a thousand-report run cannot spend that)."""
+    """The rows of ``frame`` as named tuples of plain Python values, only ``columns``.
+
+    pandas' ``itertuples`` takes milliseconds on a few rows of Arrow strings; a page of a thousand-report run cannot
+    spend that.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        Any table.
+    columns : tuple of str
+        The columns to keep, the fields of the tuples in this order.
+
+    Returns
+    -------
+    list of tuple
+        One named tuple per row, in order.
+    """
     row = _row_type(columns)
     return [row(*values) for values in zip(*(frame[c].tolist() for c in columns), strict=True)]
 
@@ -90,8 +132,21 @@ def _is_number_column(column: pd.Series) -> bool:
 
 
 def column_class(column: pd.Series, values: list | None = None) -> str:
-    """``n`` for a numeric column, ``c`` for a yes/no column (✓ ✗, centred), ``t`` for long text (wrapped), ``s``
-    for short text (``values``: the column as a list, when already at hand)."""
+    """The CSS class of a column's cells: how they are aligned and wrapped.
+
+    Parameters
+    ----------
+    column : pandas.Series
+        The column.
+    values : list, optional
+        The column as a list, when already at hand.
+
+    Returns
+    -------
+    str
+        ``n`` for a numeric column, ``c`` for a yes/no column (✓ ✗, centred), ``t`` for long text (wrapped, longer
+        than ``LONG_TEXT`` characters), ``s`` for short text.
+    """
     if _is_number_column(column):
         return "n"
     if pd.api.types.is_bool_dtype(column):
@@ -112,26 +167,31 @@ def _cells(values: list, k: str, places: int | None, percent: bool) -> list[str]
     return [f'<td class="{k}">{escape(v)}</td>' for v in values]
 
 
-def readable_table(frame: pd.DataFrame, headers: Mapping[str, str] | None = None,
+def readable_table(frame: pd.DataFrame, headers: Mapping[str, str] | None = None, *,
                    decimals: Mapping[str, int] | None = None, percent: Iterable[str] = (),
                    highlight: Iterable[bool] | None = None, caption: str = "") -> str:
     """A DataFrame as a readable, escaped HTML table wrapped in a sideways-scrolling box (no index shown).
 
     Parameters
     ----------
-    frame
+    frame : pandas.DataFrame
         The rows to show, in order.
-    headers
+    headers : mapping of str to str, optional
         Header text per column name (the language of the page); a column without one keeps its name.
-    decimals
+    decimals : mapping of str to int, optional
         Fixed decimal places per numeric column (a ratio: ``0.50``, ``1.00``); other numeric columns show whole
         numbers whole and others with up to two decimals.
-    percent
+    percent : iterable of str, optional
         Columns of shares (0.25) shown as percentages (``25%``; with ``decimals`` places when given).
-    highlight
+    highlight : iterable of bool, optional
         Per row, whether to highlight it (a problem without remedy).
-    caption
+    caption : str, optional
         A note under the table (how many rows are not shown).
+
+    Returns
+    -------
+    str
+        The HTML of the table (``TABLE_CSS`` styles it).
     """
     headers = headers or {}
     decimals = decimals or {}
@@ -153,15 +213,42 @@ def readable_table(frame: pd.DataFrame, headers: Mapping[str, str] | None = None
 
 
 def fields_table(fields: Iterable[tuple[object, object]]) -> str:
-    """Label–value pairs (a report's header) as an escaped two-column table."""
+    """Label–value pairs (a report's header) as an escaped two-column table.
+
+    Parameters
+    ----------
+    fields : iterable of (object, object)
+        The labels and their values, in order.
+
+    Returns
+    -------
+    str
+        The HTML of the table (``TABLE_CSS`` styles it).
+    """
     rows = "".join(f"<tr><th>{escape(k)}</th><td>{escape(v)}</td></tr>" for k, v in fields)
     return f'<div class="fz-scroll"><table class="fz fz-fields"><tbody>{rows}</tbody></table></div>'
 
 
 def localized_table(frame: pd.DataFrame, lang: str, table: str = "", **options: object) -> str:
-    """``readable_table`` of a view in ``lang``: headers from the catalogue (``i18n.header``) and the labels the
-    views write into cells (已落实, 是, 未知 …: ``i18n.value_label``) translated; report text and numbers as they
-    are. ``options`` go to ``readable_table``."""
+    """``readable_table`` of a view in ``lang``, its headers and cell labels translated.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A view.
+    lang : str
+        ``en`` or ``zh``: headers from the catalogue (``i18n.header``) and the labels the views write into cells
+        (已落实, 是, 未知 …: ``i18n.value_label``) translated; report text and numbers as they are.
+    table : str, optional
+        Picks headers of the form ``col.<table>.<column>`` (default: ``col.<column>``).
+    **options : object
+        Passed to ``readable_table`` (``decimals``, ``percent``, ``highlight``, ``caption``).
+
+    Returns
+    -------
+    str
+        The HTML of the table.
+    """
     shown = frame.copy()
     for i in range(shown.shape[1]):
         column = shown.iloc[:, i]

@@ -32,9 +32,21 @@ _HTML_LANG = {"en": "en", "zh": "zh-CN"}
 
 @cache
 def catalogue() -> dict[str, dict[str, str]]:
-    """{key: {lang: text}} from ``vocab/messages.csv``, read by the one vocabulary reader
-    (``vocabulary.csv_records``: comment lines start with ``#``; fields with commas are quoted). Raises ValueError on
-    a duplicate key or a missing translation, naming the line."""
+    """The message catalogue, ``vocab/messages.csv``, as {key: {lang: text}}.
+
+    Read once per process by the one vocabulary reader (``vocabulary.csv_records``: comment lines start with ``#``;
+    fields with commas are quoted).
+
+    Returns
+    -------
+    dict
+        {key: {lang: text}}, one text per language of ``LANGS``.
+
+    Raises
+    ------
+    ValueError
+        On a duplicate key or a missing translation, naming the line.
+    """
     header, records = csv_records(vocab_path("messages.csv").read_text(encoding="utf-8"))
     if header != ["key", *LANGS]:
         raise ValueError(f"vocab/messages.csv: the header must be key,{','.join(LANGS)}")
@@ -51,14 +63,50 @@ def catalogue() -> dict[str, dict[str, str]]:
 
 
 def check_lang(lang: str) -> str:
-    """``lang`` when the catalogue has it, else ValueError listing the languages it has."""
+    """``lang`` when the catalogue has it, else ValueError listing the languages it has.
+
+    Parameters
+    ----------
+    lang : str
+        A language code (``en``, ``zh``).
+
+    Returns
+    -------
+    str
+        ``lang`` itself.
+
+    Raises
+    ------
+    ValueError
+        When the catalogue has no such language.
+    """
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGS)}")
     return lang
 
 
 def t(key: str, lang: str, **values: object) -> str:
-    """The text of ``key`` in ``lang``, placeholders filled from ``values``. KeyError names a missing key."""
+    """The text of ``key`` in ``lang``, placeholders filled from ``values``.
+
+    Parameters
+    ----------
+    key : str
+        A key of ``vocab/messages.csv`` (``numbers.title``).
+    lang : str
+        ``en`` or ``zh``.
+    **values : object
+        The values of the text's ``{name}`` placeholders.
+
+    Returns
+    -------
+    str
+        The text, placeholders filled.
+
+    Raises
+    ------
+    KeyError
+        Naming a key the catalogue does not have.
+    """
     try:
         text = catalogue()[key][check_lang(lang)]
     except KeyError:
@@ -67,16 +115,43 @@ def t(key: str, lang: str, **values: object) -> str:
 
 
 def label(group: str, value: object, lang: str) -> str:
-    """The name of a table value in ``lang`` (``label("part", "plans", "zh")`` → 下一步打算); a value the
-    catalogue does not know is shown as it is (a researcher's own dimension, a new unit kind)."""
+    """The name of a table value in ``lang`` (``label("part", "plans", "zh")`` → 下一步打算).
+
+    Parameters
+    ----------
+    group : str
+        The kind of value, the key's prefix (``part``, ``status``, ``dimension`` …).
+    value : object
+        The value as the table holds it (None is shown as ``""``).
+    lang : str
+        ``en`` or ``zh``.
+
+    Returns
+    -------
+    str
+        The catalogue's name of ``<group>.<value>``; a value the catalogue does not know is shown as it is (a
+        researcher's own dimension, a new unit kind).
+    """
     text = "" if value is None else str(value)
     entry = catalogue().get(f"{group}.{text}")
     return entry[check_lang(lang)] if entry else text
 
 
 def value_label(value: object, lang: str) -> object:
-    """A label a view puts in a table cell (已落实, 是, 未知 …) in ``lang`` (``v.<label>``); any other value as it
-    is (report text, numbers)."""
+    """A label a view puts in a table cell (已落实, 是, 未知 …) in ``lang`` (``v.<label>``).
+
+    Parameters
+    ----------
+    value : object
+        A cell of a view.
+    lang : str
+        ``en`` or ``zh``.
+
+    Returns
+    -------
+    object
+        The label in ``lang``; any other value as it is (report text, numbers).
+    """
     if isinstance(value, str):
         entry = catalogue().get(f"v.{value}")
         if entry:
@@ -85,8 +160,22 @@ def value_label(value: object, lang: str) -> object:
 
 
 def header(column: object, lang: str, table: str = "") -> str:
-    """The header of a column in ``lang``: ``col.<table>.<column>`` (where one name means different things in two
-    tables), else ``col.<column>``, else the column's own name."""
+    """The header of a column in ``lang``.
+
+    Parameters
+    ----------
+    column : object
+        The column's name as the view gives it (``问题条数``, ``reports``).
+    lang : str
+        ``en`` or ``zh``.
+    table : str, optional
+        The table the column belongs to, for names that mean different things in two tables (default: none).
+
+    Returns
+    -------
+    str
+        The catalogue's ``col.<table>.<column>``, else ``col.<column>``, else the column's own name.
+    """
     name = str(column)
     cat = catalogue()
     for key in (f"col.{table}.{name}" if table else "", f"col.{name}"):
@@ -96,5 +185,16 @@ def header(column: object, lang: str, table: str = "") -> str:
 
 
 def html_lang(lang: str) -> str:
-    """The ``lang`` attribute of a page in ``lang`` (``zh-CN``: browsers then pick Simplified Chinese glyphs)."""
+    """The ``lang`` attribute of a page in ``lang``.
+
+    Parameters
+    ----------
+    lang : str
+        ``en`` or ``zh``.
+
+    Returns
+    -------
+    str
+        ``en`` or ``zh-CN`` (browsers then pick Simplified Chinese glyphs).
+    """
     return _HTML_LANG[check_lang(lang)]

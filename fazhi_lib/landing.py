@@ -130,15 +130,42 @@ def _csp(script: bool) -> str:
 
 
 def reports_by(documents: pd.DataFrame, column: str, unknown: str = "未知") -> pd.Series:
-    """The reports (read without failure) per value of a documents column, most first; a missing value as
-    ``unknown``."""
+    """The reports (read without failure) per value of a documents column, most first.
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        The documents table.
+    column : str
+        The column counted by (``region``, ``admin_level`` …).
+    unknown : str, default "未知"
+        The name of a missing value.
+
+    Returns
+    -------
+    pandas.Series
+        Reports per value (``reports``, indexed by ``column``), most first.
+    """
     reports = readable(documents)
     values = reports[column].map(as_text).replace("", unknown)
     return values.value_counts().rename_axis(column).rename("reports")
 
 
 def reports_by_level_and_year(documents: pd.DataFrame, unknown: str = "未知") -> pd.DataFrame:
-    """Reports per administrative level (rows, most reports first) and last year covered (columns, in order)."""
+    """Reports per administrative level (rows, most reports first) and last year covered (columns, in order).
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        The documents table (``admin_level``, ``year_end``); only reports read without failure are counted.
+    unknown : str, default "未知"
+        The name of a missing level or year (its column comes last).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per level, one column per year, the number of reports in each cell.
+    """
     reports = readable(documents)
     level = reports["admin_level"].map(as_text).replace("", unknown)
     year = pd.to_numeric(reports["year_end"], errors="coerce").map(lambda y: unknown if pd.isna(y) else str(int(y)))
@@ -148,8 +175,26 @@ def reports_by_level_and_year(documents: pd.DataFrame, unknown: str = "未知") 
 
 
 def top_topics(problem_topics: pd.DataFrame, topics: pd.DataFrame, n: int = TOP) -> pd.DataFrame:
-    """The largest problem topics: topic, label, statements, reports, the most representative statement's report
-    (``doc_id``: the highest score of the topic) and its text."""
+    """The largest problem topics, each with its most representative statement.
+
+    Parameters
+    ----------
+    problem_topics : pandas.DataFrame
+        The ``problem_topics`` table (one row per problem statement: ``topic``, ``score``, ``item_id``,
+        ``doc_id``).
+    topics : pandas.DataFrame
+        The ``topics`` table (one row per topic: ``topic``, ``topic_label``, ``size``, ``n_reports``,
+        ``examples``).
+    n : int, default TOP
+        How many topics.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per topic, largest first: ``topic``, ``topic_label``, ``size`` (statements), ``n_reports``,
+        ``doc_id`` (the report of the statement with the highest score of the topic) and ``example`` (the topic's
+        first example).
+    """
     cols = ["topic", "topic_label", "size", "n_reports", "doc_id", "example"]
     if topics.empty or problem_topics.empty:
         return pd.DataFrame(columns=cols)
@@ -172,8 +217,23 @@ def _first_example(value: object) -> str:
 
 
 def top_mechanisms(measures: pd.DataFrame, documents: pd.DataFrame, n: int = TOP) -> pd.DataFrame:
-    """The mechanisms most reports adopt (``diffusion.adoption``): term, dimension, reports, share, reports with it
-    only planned, and the report naming it most often (``doc_id``)."""
+    """The mechanisms most reports adopt (``diffusion.adoption``), each with the report naming it most often.
+
+    Parameters
+    ----------
+    measures : pandas.DataFrame
+        The ``measures`` table (one row per mention of a mechanism).
+    documents : pandas.DataFrame
+        The documents table (only reports read without failure count).
+    n : int, default TOP
+        How many mechanisms.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per mechanism, most reports first: ``term``, ``dimension``, ``reports``, ``share``,
+        ``reports_planned_only`` (reports with it only planned) and ``doc_id`` (the report naming it most often).
+    """
     cols = ["term", "dimension", "reports", "share", "reports_planned_only", "doc_id"]
     top = adoption(measures, documents, top=n)
     if top.empty:
@@ -187,8 +247,24 @@ def top_mechanisms(measures: pd.DataFrame, documents: pd.DataFrame, n: int = TOP
 
 
 def top_indicators(metrics: pd.DataFrame, documents: pd.DataFrame, n: int = TOP) -> pd.DataFrame:
-    """The canonical indicators most reports state (one comparable number each, per year: ``compare.comparable``):
-    indicator, reports, median, unit, and the report stating the highest value (``doc_id``) with that value."""
+    """The canonical indicators most reports state, each with the report stating the highest value.
+
+    Parameters
+    ----------
+    metrics : pandas.DataFrame
+        The ``metrics`` table (one row per reported number); one comparable number per report and indicator, per
+        year (``compare.comparable``).
+    documents : pandas.DataFrame
+        The documents table.
+    n : int, default TOP
+        How many indicators.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per indicator, most reports first: ``indicator``, ``n_reports``, ``median``, ``unit``, ``doc_id``
+        (the report stating the highest value) and ``highest`` (that value).
+    """
     cols = ["indicator", "n_reports", "median", "unit", "doc_id", "highest"]
     table = comparable(metrics, documents, per_year=True)
     if table.empty:
@@ -205,9 +281,22 @@ def top_indicators(metrics: pd.DataFrame, documents: pd.DataFrame, n: int = TOP)
 
 
 def promise_pairs(promises: pd.DataFrame, n: int | None = TOP) -> pd.DataFrame:
-    """Promise-keeping per pair of consecutive reports: the later report (``doc_id``), last year's plan items
-    judged, how many it carries out and the share; most plans first. The first row sums all pairs
-    (``doc_id`` None)."""
+    """Promise-keeping per pair of consecutive reports, most plans first, after a row summing all pairs.
+
+    Parameters
+    ----------
+    promises : pandas.DataFrame
+        The ``promises`` table (one row per plan item of a report judged against the next report:
+        ``next_doc_id``, ``kept``).
+    n : int or None, default TOP
+        How many pairs (None: all).
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``doc_id`` (the later report; None in the first row, which sums all pairs), ``plans`` (last year's plan
+        items judged), ``kept`` (how many it carries out) and ``rate`` (the share).
+    """
     cols = ["doc_id", "plans", "kept", "rate"]
     if promises.empty:
         return pd.DataFrame(columns=cols)
@@ -221,22 +310,24 @@ def promise_pairs(promises: pd.DataFrame, n: int | None = TOP) -> pd.DataFrame:
     return pd.concat([total, shown], ignore_index=True)[cols]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Facts:
     """What the landing page says about a corpus, read once from its tables (``load_facts``).
 
+    The fields are also the constructor's (keyword-only) parameters.
+
     Attributes
     ----------
-    documents, skipped
+    documents, skipped : pandas.DataFrame
         The documents and skipped tables.
-    labels
+    labels : pandas.Series
         ``compare.report_labels(documents)``.
-    links
-        doc_id → the report's brief, relative to the run folder (``reports/大安街道_2024.html``).
-    topics, mechanisms, indicators, promises
+    links : mapping of str to str
+        Maps doc_id → the report's brief, relative to the run folder (``reports/大安街道_2024.html``).
+    topics, mechanisms, indicators, promises : pandas.DataFrame or None
         ``top_topics``, ``top_mechanisms``, ``top_indicators`` and ``promise_pairs``; topics and promises None
         when the analysis tables are missing.
-    n_metrics
+    n_metrics : pandas.Series
         Reported numbers per doc_id.
     """
 
@@ -252,9 +343,21 @@ class Facts:
 
 
 def load_facts(tables_dir: str | Path, links: Mapping[str, str] | None = None) -> Facts:
-    """Read what the landing page shows from a tables directory (the ingest tables, and the analysis tables when
-    they are current: ``analysis.current_analysis``). ``links``: doc_id → the report's brief, relative to the run
-    folder."""
+    """Read what the landing page shows from a tables directory.
+
+    Parameters
+    ----------
+    tables_dir : str or pathlib.Path
+        The tables: the ingest tables, and the analysis tables when they are current
+        (``analysis.current_analysis``).
+    links : mapping of str to str, optional
+        Maps doc_id → the report's brief, relative to the run folder (default: no report has a brief).
+
+    Returns
+    -------
+    Facts
+        What the page says about the corpus.
+    """
     tables = read(tables_dir, ("documents", "skipped", "metrics", "measures"))
     documents = tables["documents"]
     current = current_analysis(tables_dir)  # never the analysis of an older ingest
@@ -605,12 +708,12 @@ def landing_page(manifest: Mapping, facts: Facts | None = None, lang: str = DEFA
 
     Parameters
     ----------
-    manifest
+    manifest : mapping
         The run's manifest (``briefs.run_briefs``): its notebooks, report pages, corpus files, command, versions.
-    facts
+    facts : Facts, optional
         What the corpus holds (``load_facts``); None: the page shows the run alone (its briefs, failures and
         provenance).
-    lang
+    lang : str, default DEFAULT_LANG
         ``en`` or ``zh``.
 
     Returns

@@ -1,5 +1,4 @@
-"""What the notebooks display, in the language of their ``lang`` parameter: prose from the message catalogue and
-readable tables.
+"""What the notebooks display, in the language of their ``lang`` parameter: catalogue prose and readable tables.
 
 A notebook holds no prose of its own: each of its explanatory cells calls ``prose("nb00.summary", lang)``, which
 shows the catalogue's Markdown (``vocab/messages.csv``, keys ``nb<NN>.…``) in English or Chinese, so one notebook
@@ -33,7 +32,7 @@ def prose(key: str, lang: str, **values: object) -> Markdown:
         A key of ``vocab/messages.csv`` (``nb00.title``).
     lang : str
         ``en`` or ``zh``.
-    **values
+    **values : object
         The values of the placeholders (numbers already formatted; report text made safe with
         ``safehtml.markdown``).
 
@@ -45,12 +44,31 @@ def prose(key: str, lang: str, **values: object) -> Markdown:
     return Markdown(t(key, lang, **values))
 
 
-def table(frame: pd.DataFrame, lang: str, max_rows: int | None = None, table_name: str = "",
+def table(frame: pd.DataFrame, lang: str, *, max_rows: int | None = None, table_name: str = "",
           years: Iterable[str] = (), **options: object) -> HTML:
-    """A view as a readable table in ``lang`` (``htmltable.localized_table``; ``table_name`` picks headers of the
-    form ``col.<table_name>.<column>``), at most ``max_rows`` rows with a note saying how many are not shown.
-    ``years``: numeric columns holding years, shown as written (2024, not 2,024). ``options`` go to
-    ``htmltable.readable_table`` (``decimals``, ``percent``, ``highlight``)."""
+    """A view as a readable table in ``lang`` (``htmltable.localized_table``), headers and cell labels translated.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        A view (any table a notebook shows); a labelled index (reports, levels) is shown as a column.
+    lang : str
+        ``en`` or ``zh``: the language of the headers and of the labels the views put in cells.
+    max_rows : int, optional
+        At most this many rows are shown, with a note under the table saying how many are not (default: all).
+    table_name : str, optional
+        Picks headers of the form ``col.<table_name>.<column>`` (default: ``col.<column>``).
+    years : iterable of str, optional
+        Numeric columns holding years, shown as written (2024, not 2,024).
+    **options : object
+        Passed to ``htmltable.readable_table`` (``decimals``, ``percent``, ``highlight``; ``highlight`` is cut to
+        the rows shown).
+
+    Returns
+    -------
+    IPython.display.HTML
+        The escaped table with its styles.
+    """
     shown = frame if max_rows is None else frame.head(max_rows)
     for name in years:
         shown = shown.assign(**{name: [_year(v) for v in shown[name]]})
@@ -69,15 +87,42 @@ def _year(value: object) -> str:
 
 
 def fields(pairs: Mapping[str, object] | Iterable[tuple[str, object]]) -> HTML:
-    """Label–value pairs (a summary) as a readable two-column table; labels already in the notebook's language."""
+    """Label–value pairs (a summary) as a readable two-column table.
+
+    Parameters
+    ----------
+    pairs : mapping or iterable of (str, object)
+        The labels, already in the notebook's language, and their values (escaped here).
+
+    Returns
+    -------
+    IPython.display.HTML
+        The table with its styles.
+    """
     items = pairs.items() if isinstance(pairs, Mapping) else pairs
     return HTML(_STYLE + fields_table(items))
 
 
-def folded_tables(blocks: Iterable[tuple[str, str, pd.DataFrame]], lang: str, table_name: str = "",
+def folded_tables(blocks: Iterable[tuple[str, str, pd.DataFrame]], lang: str, *, table_name: str = "",
                   empty: str = "") -> HTML:
-    """Tables one opens by clicking their title (``<details>``): ``blocks`` are (title in bold, the rest of the
-    summary line, rows), all escaped; ``empty`` is said when there is no block."""
+    """Tables one opens by clicking their title (``<details>``).
+
+    Parameters
+    ----------
+    blocks : iterable of (str, str, pandas.DataFrame)
+        Per table: its title (in bold), the rest of its summary line and its rows; all escaped.
+    lang : str
+        ``en`` or ``zh``: the language of the headers and cell labels (``htmltable.localized_table``).
+    table_name : str, optional
+        Picks headers of the form ``col.<table_name>.<column>`` (default: ``col.<column>``).
+    empty : str, optional
+        What is said when there is no block (default: nothing).
+
+    Returns
+    -------
+    IPython.display.HTML
+        The folded tables with their styles.
+    """
     parts = [f"<details><summary><b>{escape(title)}</b> — {escape(note)}</summary>"
              f"{localized_table(rows, lang, table_name)}</details>" for title, note, rows in blocks]
     return HTML(_STYLE + ("\n".join(parts) or f"<p>{escape(empty)}</p>"))

@@ -71,7 +71,7 @@ def mark(directory: str | Path, kind: str) -> bool:
 
     Parameters
     ----------
-    directory : str or Path
+    directory : str or pathlib.Path
         An existing folder the command writes into.
     kind : str
         What it holds: ``tables``, ``briefs`` or ``brief run``.
@@ -93,7 +93,7 @@ def output_kind(directory: str | Path) -> str | None:
 
     Parameters
     ----------
-    directory : str or Path
+    directory : str or pathlib.Path
         Any folder.
 
     Returns
@@ -130,12 +130,29 @@ def _host() -> str:
 
 
 def owner() -> str:
-    """``<pid>@<host>``: the part of a temporary name that says which process writes it."""
+    """The part of a temporary name that says which process writes it.
+
+    Returns
+    -------
+    str
+        ``<pid>@<host>``, the host name reduced to letters, digits, ``_`` and ``-``.
+    """
     return f"{os.getpid()}@{_host()}"
 
 
 def tmp_path(path: Path) -> Path:
-    """The temporary name beside ``path`` under which it is written before being renamed into place."""
+    """The temporary name beside ``path`` under which it is written before being renamed into place.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The file to write.
+
+    Returns
+    -------
+    pathlib.Path
+        ``.<name>.<pid>@<host>.tmp`` in the same folder.
+    """
     return path.with_name(f".{path.name}.{owner()}.tmp")
 
 
@@ -167,12 +184,12 @@ def remove_debris(directory: str | Path) -> list[Path]:
 
     Parameters
     ----------
-    directory : str or Path
+    directory : str or pathlib.Path
         An output folder.
 
     Returns
     -------
-    list of Path
+    list of pathlib.Path
         What was removed.
     """
     removed = []
@@ -189,8 +206,15 @@ def remove_debris(directory: str | Path) -> list[Path]:
 
 
 def discard(path: str | Path) -> None:
-    """Remove a file, a symbolic link or a folder tree if it is there. Never raises: clean-up must not hide the
-    error that made it necessary (and a full disk does not stop a removal)."""
+    """Remove a file, a symbolic link or a folder tree if it is there.
+
+    Never raises: clean-up must not hide the error that made it necessary (and a full disk does not stop a removal).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        What to remove (a symbolic link is removed, not what it points to).
+    """
     p = Path(path)
     try:
         if p.is_dir() and not p.is_symlink():
@@ -202,7 +226,13 @@ def discard(path: str | Path) -> None:
 
 
 def close_quietly(handle: object) -> None:
-    """``handle.close()``, ignoring any error: on a full disk closing a writer flushes, and fails again."""
+    """``handle.close()``, ignoring any error: on a full disk closing a writer flushes, and fails again.
+
+    Parameters
+    ----------
+    handle : object
+        A file or writer with a ``close`` method, or None (nothing to close).
+    """
     if handle is None:
         return
     try:
@@ -239,12 +269,12 @@ def die_with_parent(parent: int) -> None:
     if os.getppid() != parent:
         os._exit(1)
 
-    def watch() -> None:
+    def _watch() -> None:
         while os.getppid() == parent:
             time.sleep(1.0)
         os._exit(1)
 
-    threading.Thread(target=watch, name="fazhi-parent-watch", daemon=True).start()
+    threading.Thread(target=_watch, name="fazhi-parent-watch", daemon=True).start()
 
 
 def worker_pool(processes: int) -> multiprocessing.pool.Pool:
@@ -268,7 +298,18 @@ def worker_pool(processes: int) -> multiprocessing.pool.Pool:
 
 
 class Terminated(BaseException):  # a signal, like KeyboardInterrupt: not an error to catch
-    """Raised in the main thread when the process receives SIGTERM or SIGHUP (see ``exit_on_signals``)."""
+    """Raised in the main thread when the process receives SIGTERM or SIGHUP (see ``exit_on_signals``).
+
+    Parameters
+    ----------
+    signum : int
+        The signal's number.
+
+    Attributes
+    ----------
+    signum : int
+        The signal's number (a command exits with status 128 + ``signum``).
+    """
 
     def __init__(self, signum: int):
         super().__init__(f"terminated by signal {signal.Signals(signum).name}")
@@ -277,18 +318,26 @@ class Terminated(BaseException):  # a signal, like KeyboardInterrupt: not an err
 
 @contextlib.contextmanager
 def exit_on_signals() -> Iterator[None]:
-    """Within the block, SIGTERM and SIGHUP raise ``Terminated`` (as Ctrl-C raises KeyboardInterrupt) instead of
-    ending the process on the spot, so that ``finally`` clauses stop the workers and remove unfinished files.
-    Outside the main thread it does nothing (signals are only delivered there)."""
+    """A block within which SIGTERM and SIGHUP raise ``Terminated`` (as Ctrl-C raises KeyboardInterrupt).
+
+    Instead of ending the process on the spot, the signal ends the block, so that ``finally`` clauses stop the
+    workers and remove unfinished files. Outside the main thread it does nothing (signals are only delivered there).
+    The previous handlers are restored when the block ends.
+
+    Yields
+    ------
+    None
+        Once, for the block.
+    """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
 
-    def handler(signum: int, frame: object) -> None:
+    def _handler(signum: int, frame: object) -> None:
         raise Terminated(signum)
 
     wanted = [s for s in (getattr(signal, "SIGTERM", None), getattr(signal, "SIGHUP", None)) if s is not None]
-    previous = {s: signal.signal(s, handler) for s in wanted}
+    previous = {s: signal.signal(s, _handler) for s in wanted}
     try:
         yield
     finally:

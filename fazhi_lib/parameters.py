@@ -43,8 +43,18 @@ class ParameterError(ValueError):
 
 
 def parse_value(text: str) -> object:
-    """A command-line parameter value: a Python literal (``3``, ``0.5``, ``None``, ``["a", "b"]``) or else the
-    text as a string."""
+    """A command-line parameter value, read as a Python literal or else taken as text.
+
+    Parameters
+    ----------
+    text : str
+        The value as written after ``-p NAME``.
+
+    Returns
+    -------
+    object
+        The literal (``3``, ``0.5``, ``None``, ``["a", "b"]``), or else ``text`` itself.
+    """
     try:
         return ast.literal_eval(text)
     except (ValueError, SyntaxError):
@@ -59,21 +69,62 @@ def _must(name: str, allowed: str, value: object) -> str:
 
 @dataclass(frozen=True)
 class Spec:
-    """What a parameter may be. ``check`` returns the value (a whole float such as 5.0 as the int 5 where an
-    integer is wanted) or raises ParameterError saying what is allowed."""
+    """What a parameter may be.
+
+    ``check`` returns the value (a whole float such as 5.0 as the int 5 where an integer is wanted) or raises
+    ParameterError saying what is allowed. The fields of these dataclasses are also their constructor's parameters.
+
+    Attributes
+    ----------
+    none : bool, default False
+        Whether None is allowed (it means "all" or "none" there); keyword-only.
+    """
 
     none: bool = field(default=False, kw_only=True)  # None is allowed (it means "all" or "none" there)
 
     def describe(self) -> str:  # pragma: no cover - every spec below says it
+        """What the values allowed are, in words (``an integer from 1 to 500``).
+
+        Returns
+        -------
+        str
+            The description, for error messages.
+        """
         raise NotImplementedError
 
     def _check(self, value: object) -> object:  # pragma: no cover
         raise NotImplementedError
 
     def full_description(self) -> str:
+        """``describe``, with ``, or None`` when None is allowed.
+
+        Returns
+        -------
+        str
+            The description, for error messages.
+        """
         return self.describe() + (", or None" if self.none else "")
 
     def check(self, name: str, value: object) -> object:
+        """The value, checked.
+
+        Parameters
+        ----------
+        name : str
+            The parameter's name, for the message ("" when argparse names the option itself).
+        value : object
+            The value given.
+
+        Returns
+        -------
+        object
+            The value (a whole float such as 5.0 as the int 5 where an integer is wanted).
+
+        Raises
+        ------
+        ParameterError
+            When the value is not allowed, saying what is.
+        """
         if value is None and self.none:
             return None
         try:
@@ -84,13 +135,32 @@ class Spec:
 
 @dataclass(frozen=True)
 class Integer(Spec):
-    """A whole number from ``low`` to ``high`` (inclusive), or one of the words in ``words`` (such as "auto")."""
+    """A whole number from ``low`` to ``high`` (inclusive), or one of the words in ``words`` (such as "auto").
+
+    Attributes
+    ----------
+    low : int, optional
+        The smallest value allowed (default: no bound).
+    high : int, optional
+        The largest value allowed (default: no bound).
+    words : tuple of str, optional
+        Words allowed instead of a number.
+    none : bool, default False
+        Whether None is allowed; keyword-only.
+    """
 
     low: int | None = None
     high: int | None = None
     words: tuple[str, ...] = ()
 
     def describe(self) -> str:
+        """What the values allowed are: ``an integer from 1 to 500, or 'auto'``.
+
+        Returns
+        -------
+        str
+            The description, for error messages.
+        """
         if self.low is not None and self.high is not None:
             text = f"an integer from {self.low} to {self.high}"
         elif self.low is not None:
@@ -113,13 +183,32 @@ class Integer(Spec):
 
 @dataclass(frozen=True)
 class Number(Spec):
-    """A number from ``low`` to ``high`` (inclusive; ``above`` makes ``low`` itself not allowed)."""
+    """A number from ``low`` to ``high`` (inclusive; ``above`` makes ``low`` itself not allowed).
+
+    Attributes
+    ----------
+    low : float, optional
+        The smallest value allowed (default: no bound).
+    high : float, optional
+        The largest value allowed (default: no bound).
+    above : bool, default False
+        Whether ``low`` itself is not allowed (a value must be above it).
+    none : bool, default False
+        Whether None is allowed; keyword-only.
+    """
 
     low: float | None = None
     high: float | None = None
     above: bool = False
 
     def describe(self) -> str:
+        """What the values allowed are: ``a number from 0.0 to 1.0 (above 0.0)``.
+
+        Returns
+        -------
+        str
+            The description, for error messages.
+        """
         if self.low is not None and self.high is not None:
             return f"a number from {self.low} to {self.high}" + (f" (above {self.low})" if self.above else "")
         if self.low is not None:
@@ -138,9 +227,22 @@ class Number(Spec):
 
 @dataclass(frozen=True)
 class Flag(Spec):
-    """True or False."""
+    """True or False.
+
+    Attributes
+    ----------
+    none : bool, default False
+        Whether None is allowed; keyword-only.
+    """
 
     def describe(self) -> str:
+        """What the values allowed are: ``True or False``.
+
+        Returns
+        -------
+        str
+            The description, for error messages.
+        """
         return "True or False"
 
     def _check(self, value: object) -> object:
@@ -151,9 +253,22 @@ class Flag(Spec):
 
 @dataclass(frozen=True)
 class Text(Spec):
-    """Any text (a path, an id)."""
+    """Any text (a path, an id).
+
+    Attributes
+    ----------
+    none : bool, default False
+        Whether None is allowed; keyword-only.
+    """
 
     def describe(self) -> str:
+        """What the values allowed are: ``a text``.
+
+        Returns
+        -------
+        str
+            The description, for error messages.
+        """
         return "a text"
 
     def _check(self, value: object) -> object:
@@ -164,18 +279,61 @@ class Text(Spec):
 
 @dataclass(frozen=True)
 class Choice(Spec):
-    """One of a fixed list of words, or of the words ``options()`` gives (read from a vocabulary when needed)."""
+    """One of a fixed list of words, or of the words ``options()`` gives (read from a vocabulary when needed).
+
+    Attributes
+    ----------
+    values : tuple of str, optional
+        The words allowed.
+    options : callable, optional
+        Gives further words allowed, read when a value is checked (the dimensions of ``vocab/dimensions.csv``).
+    none : bool, default False
+        Whether None is allowed; keyword-only.
+    """
 
     values: tuple[str, ...] = ()
     options: Callable[[], Iterable[str]] | None = field(default=None, compare=False)
 
     def allowed(self) -> list[str]:
+        """The words allowed.
+
+        Returns
+        -------
+        list of str
+            ``values``, then the words ``options()`` gives.
+        """
         return [*self.values, *(self.options() if self.options else ())]
 
     def describe(self) -> str:
+        """What the values allowed are: ``one of 'words', 'chars'``.
+
+        Returns
+        -------
+        str
+            The description, for error messages.
+        """
         return "one of " + ", ".join(repr(v) for v in self.allowed())
 
     def check(self, name: str, value: object) -> object:
+        """The value, checked: one of the words allowed (a near miss is named in the message).
+
+        Parameters
+        ----------
+        name : str
+            The parameter's name, for the message ("" when argparse names the option itself).
+        value : object
+            The value given.
+
+        Returns
+        -------
+        object
+            The value.
+
+        Raises
+        ------
+        ParameterError
+            When the value is not one of the words allowed, naming the closest one.
+        """
         if value is None and self.none:
             return None
         allowed = self.allowed()
@@ -188,16 +346,52 @@ class Choice(Spec):
 
 @dataclass(frozen=True)
 class TextList(Spec):
-    """A list of words, each one of those ``options()`` gives (e.g. canonical indicators)."""
+    """A list of words, each one of those ``options()`` gives (e.g. canonical indicators).
+
+    Attributes
+    ----------
+    options : callable, optional
+        Gives the words allowed, read when a value is checked (default: any word).
+    what : str, default "words"
+        What the words are, for messages (``canonical indicators (vocab/indicators.csv)``).
+    none : bool, default False
+        Whether None is allowed; keyword-only.
+    """
 
     options: Callable[[], Iterable[str]] | None = field(default=None, compare=False)
     what: str = "words"
 
     def describe(self) -> str:
+        """What the values allowed are: ``a list of <what>, e.g. ['<first word>']``.
+
+        Returns
+        -------
+        str
+            The description, for error messages.
+        """
         example = next(iter(self.options()), None) if self.options else None
         return f"a list of {self.what}" + (f", e.g. [{example!r}]" if example else "")
 
     def check(self, name: str, value: object) -> object:
+        """The value, checked: a non-empty list of words, each one of those allowed.
+
+        Parameters
+        ----------
+        name : str
+            The parameter's name, for the message.
+        value : object
+            The value given.
+
+        Returns
+        -------
+        object
+            The words as a list.
+
+        Raises
+        ------
+        ParameterError
+            When the value is no list of words, or a word is not allowed (naming the closest one).
+        """
         if value is None and self.none:
             return None
         if not isinstance(value, list | tuple) or not value or not all(isinstance(v, str) for v in value):
@@ -257,7 +451,7 @@ def spec_for(name: str, default: object = None) -> Spec:
     ----------
     name : str
         The parameter's name.
-    default : object
+    default : object, optional
         Its default in the notebook's parameters cell.
 
     Returns
@@ -341,11 +535,11 @@ def argument(name: str) -> Callable[[str], object]:
     """
     spec = SPECS.get(name) or OPTIONS[name]
 
-    def convert(text: str) -> object:
+    def _convert(text: str) -> object:
         try:
             return spec.check("", parse_value(text))
         except ParameterError as exc:
             raise argparse.ArgumentTypeError(str(exc)) from None
 
-    convert.__name__ = name  # argparse names the type in some messages
-    return convert
+    _convert.__name__ = name  # argparse names the type in some messages
+    return _convert

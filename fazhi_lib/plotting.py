@@ -67,7 +67,13 @@ class ChineseFontError(RuntimeError):
 def wheel_font_path() -> Path | None:
     """Noto Sans SC inside the installed ``pylopdf-fonts-zh-cn`` wheel, or None when the wheel is not installed.
 
-    Looked up through the package's resources, else through the distribution's file list."""
+    Looked up through the package's resources, else through the distribution's file list.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The font file.
+    """
     try:
         font = resources.files(WHEEL_MODULE).joinpath(WHEEL_FONT)
         if font.is_file():
@@ -86,7 +92,13 @@ def wheel_font_path() -> Path | None:
 
 
 def font_licence_path() -> Path | None:
-    """The licence file (SIL Open Font License 1.1) shipped in the ``pylopdf-fonts-zh-cn`` wheel, or None."""
+    """The licence file (SIL Open Font License 1.1) shipped in the ``pylopdf-fonts-zh-cn`` wheel, or None.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The licence file in the wheel's ``.dist-info``; None when the wheel is not installed or has none.
+    """
     try:
         files = metadata.files(WHEEL) or []
     except metadata.PackageNotFoundError:
@@ -102,7 +114,20 @@ def font_licence_path() -> Path | None:
 
 
 def has_glyphs(path: str | Path, text: str = SAMPLE_TEXT) -> bool:
-    """Whether the font file ``path`` (first face of a collection) has a glyph for every character of ``text``."""
+    """Whether the font file ``path`` (first face of a collection) has a glyph for every character of ``text``.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A font file (``.otf``, ``.ttf``, ``.ttc``).
+    text : str, default SAMPLE_TEXT
+        The characters needed (white space is not checked).
+
+    Returns
+    -------
+    bool
+        False also when the file cannot be read as a font.
+    """
     from matplotlib.ft2font import FT2Font
 
     try:
@@ -148,18 +173,39 @@ def _chinese_font() -> tuple[str, Path]:
 
 
 def chinese_font_path() -> Path:
-    """The file of the font ``use_chinese_font`` uses (raises ChineseFontError when there is none)."""
+    """The file of the font ``use_chinese_font`` uses.
+
+    Returns
+    -------
+    pathlib.Path
+        The font file.
+
+    Raises
+    ------
+    ChineseFontError
+        When no font has Chinese glyphs.
+    """
     return _chinese_font()[1]
 
 
 def use_chinese_font() -> str:
     """Make matplotlib draw Chinese text: register a font with Chinese glyphs and put it first.
 
-    Out: the font's family name (e.g. ``"Noto Sans SC"``). Sets ``font.family`` to sans-serif, puts the family
-    first in ``font.sans-serif`` and turns ``axes.unicode_minus`` and ``text.parse_math`` off. Idempotent: the
-    font is looked up and registered once per process; the settings are re-applied on every call (after
-    ``plt.rcdefaults()`` or ``seaborn.set_theme()`` call it again, or use ``set_theme``). Raises ChineseFontError
-    when no font has the glyphs."""
+    Sets ``font.family`` to sans-serif, puts the family first in ``font.sans-serif`` and turns
+    ``axes.unicode_minus`` and ``text.parse_math`` off. Idempotent: the font is looked up and registered once per
+    process; the settings are re-applied on every call (after ``plt.rcdefaults()`` or ``seaborn.set_theme()`` call
+    it again, or use ``set_theme``).
+
+    Returns
+    -------
+    str
+        The font's family name (e.g. ``"Noto Sans SC"``).
+
+    Raises
+    ------
+    ChineseFontError
+        When no font has the glyphs.
+    """
     import matplotlib as mpl
 
     family, _ = _chinese_font()
@@ -175,7 +221,16 @@ def use_chinese_font() -> str:
 def set_theme(**kwargs: object) -> str:
     """``seaborn.set_theme(**kwargs)`` with the Chinese font (seaborn's own call resets the font list).
 
-    In: any keyword of ``seaborn.set_theme`` except ``font``. Out: the font family in use."""
+    Parameters
+    ----------
+    **kwargs : object
+        Any keyword of ``seaborn.set_theme`` except ``font`` (a TypeError: this function chooses the font).
+
+    Returns
+    -------
+    str
+        The font family in use.
+    """
     import seaborn as sns
 
     if "font" in kwargs:
@@ -190,7 +245,20 @@ def set_theme(**kwargs: object) -> str:
 
 
 def format_value(value: float, unit: str = "") -> str:
-    """A number for a chart label: 903件, 99.1%, 8,333.3份, 106.0万元 (money from 10,000 元 on in 万元)."""
+    """A number for a chart label: 903件, 99.1%, 8,333.3份, 106.0万元.
+
+    Parameters
+    ----------
+    value : float
+        The number (None or NaN: no label).
+    unit : str, optional
+        Its unit, written after it; money from 10,000 元 on is shown in 万元.
+
+    Returns
+    -------
+    str
+        Whole numbers without decimals, others with one, thousands separated; ``""`` for None and NaN.
+    """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if unit == "元" and abs(value) >= 1e4:
@@ -199,15 +267,37 @@ def format_value(value: float, unit: str = "") -> str:
     return f"{text}{unit}"
 
 
-def ranked_bars(rows: pd.DataFrame, title: str, value: str = "value_per_year", label: str = "report",
+def ranked_bars(rows: pd.DataFrame, title: str, *, value: str = "value_per_year", label: str = "report",
                 max_bars: int = 25, xlabel: str = "", lang: str = "zh") -> Figure:
     """A horizontal bar chart ranking reports on one indicator, largest on top.
 
-    In: one row per report with columns ``label`` (e.g. ``report``: 金龙坪街道 2022–2024), ``value`` and, when
-    present, ``unit``, ``approx`` and ``bound``; the chart title. Only the ``max_bars`` largest values are drawn and
-    a note under the chart says how many reports are not shown. Numbers stated as approximate (余, 约) or as a
-    bound (以上, 不少于) are hatched; the note and legend are in ``lang``. Out: the matplotlib Figure (Chinese
-    labels: call ``use_chinese_font`` or ``set_theme`` first, which this function also does)."""
+    Only the ``max_bars`` largest values are drawn and a note under the chart says how many reports are not shown.
+    Numbers stated as approximate (余, 约) or as a bound (以上, 不少于) are hatched. Chinese labels are drawn with
+    the font of ``use_chinese_font``, which this function calls.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        One row per report with columns ``label`` and ``value`` and, when present, ``unit``, ``approx`` and
+        ``bound``; rows without a value are left out.
+    title : str
+        The chart's title.
+    value : str, default "value_per_year"
+        The column of the numbers ranked.
+    label : str, default "report"
+        The column of the bars' labels (e.g. ``report``: 金龙坪街道 2022–2024).
+    max_bars : int, default 25
+        The most bars drawn.
+    xlabel : str, optional
+        The label of the value axis.
+    lang : str, default "zh"
+        The language of the note and the legend.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
     import matplotlib.pyplot as plt
     import numpy as np
     from matplotlib.patches import Patch
@@ -247,9 +337,24 @@ def ranked_bars(rows: pd.DataFrame, title: str, value: str = "value_per_year", l
 
 
 def empty_chart(title: str, message: str | None = None, lang: str | None = None) -> Figure:
-    """A small chart holding only ``title`` and ``message`` (default: "no data to show" in ``lang``, in both
-    languages when None): what a chart of a corpus without the data shows (the notebook still renders, and says
-    why the chart is empty)."""
+    """A small chart holding only a title and a message: what a chart of a corpus without the data shows.
+
+    The notebook still renders, and says why the chart is empty.
+
+    Parameters
+    ----------
+    title : str
+        The chart's title.
+    message : str, optional
+        What the chart says (default: "no data to show" in ``lang``).
+    lang : str, optional
+        The language of the default message (default: both languages).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
     import matplotlib.pyplot as plt
 
     use_chinese_font()
@@ -263,13 +368,32 @@ def empty_chart(title: str, message: str | None = None, lang: str | None = None)
     return fig
 
 
-def heatmap(frame: pd.DataFrame, title: str, fmt: str = "d", cmap: str = "Blues", annotate: bool | None = None,
+def heatmap(frame: pd.DataFrame, title: str, *, fmt: str = "d", cmap: str = "Blues", annotate: bool | None = None,
             cbar_label: str = "", lang: str | None = None) -> Figure:
     """A labelled heatmap of a small matrix (reports or groups × indicators), Chinese labels included.
 
-    In: a DataFrame whose index and columns are the labels; ``fmt`` the cell format (``d`` counts, ``.0%``
-    shares); ``annotate`` writes the numbers in the cells (default: when there are at most 600 cells). Out: the
-    Figure."""
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The matrix, its index and columns the labels; without rows or columns, an ``empty_chart`` is drawn.
+    title : str
+        The chart's title.
+    fmt : str, default "d"
+        The format of the numbers in the cells (``d`` counts, ``.0%`` shares).
+    cmap : str, default "Blues"
+        The matplotlib colour map.
+    annotate : bool, optional
+        Whether to write the numbers in the cells (default: when there are at most 600 cells).
+    cbar_label : str, optional
+        The label of the colour bar.
+    lang : str, optional
+        The language of the empty chart's message (default: both languages).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The chart.
+    """
     import matplotlib.pyplot as plt
     import seaborn as sns
 

@@ -101,24 +101,27 @@ _CSP = ("default-src 'none'; img-src data:; style-src 'unsafe-inline'; "
 # ---- what every page compares against ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class CorpusContext:
-    """What the brief of any report compares against and shows, computed for every report of a corpus at once
-    (the ``…_by_report`` views of ``fazhi_lib.overview``), split by doc_id.
+    """What the brief of any report compares against and shows, computed for every report of a corpus at once.
+
+    These are the ``…_by_report`` views of ``fazhi_lib.overview``, split by doc_id. Made by ``corpus_context``; the
+    fields are also the constructor's (keyword-only) parameters. The views are dicts of doc_id → the report's rows,
+    with under ``""`` an empty frame with the view's columns (see ``of``).
 
     Attributes
     ----------
-    documents
+    documents : pandas.DataFrame
         The documents table (the header).
-    labels
+    labels : pandas.Series
         ``compare.report_labels(documents)``: short labels of the reports by doc_id.
-    benchmarks, mechanisms, problems
+    benchmarks, mechanisms, problems : dict of str to pandas.DataFrame
         Per report: ``metric_benchmark``, ``mechanisms`` and ``problems_with_remedies(..., with_ids=True)``.
-    shared, share
+    shared, share : dict of str to pandas.DataFrame, or None
         Per report: the shared segments and the rows of ``topics.shared_share``; None without analysis tables.
-    analysed
+    analysed : bool
         Whether the analysis tables were given (topics, remedies and shared text are known).
-    last_year
+    last_year : dict of str to dict, optional
         Per report with a predecessor in the corpus: ``yoy_views.last_years``; None without the year-over-year
         tables.
     """
@@ -134,7 +137,20 @@ class CorpusContext:
     last_year: dict[str, dict[str, object]] | None = None
 
     def of(self, name: str, doc_id: str) -> pd.DataFrame:
-        """The report's rows of one view (an empty frame with the view's columns when it has none)."""
+        """The report's rows of one view.
+
+        Parameters
+        ----------
+        name : str
+            The view: ``benchmarks``, ``mechanisms``, ``problems``, ``shared`` or ``share``.
+        doc_id : str
+            The report.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Its rows; an empty frame with the view's columns when it has none (or the view is None).
+        """
         views: dict[str, pd.DataFrame] = getattr(self, name) or {}
         return views.get(doc_id, views.get("", pd.DataFrame()))
 
@@ -151,11 +167,26 @@ def _by_doc(frame: pd.DataFrame, keep: bool = False) -> dict[str, pd.DataFrame]:
 
 
 def corpus_context(documents: pd.DataFrame, texts: pd.DataFrame, items: pd.DataFrame, metrics: pd.DataFrame,
-                   measures: pd.DataFrame, problem_topics: pd.DataFrame | None = None,
+                   measures: pd.DataFrame, *, problem_topics: pd.DataFrame | None = None,
                    remedies: pd.DataFrame | None = None, shared_sentences: pd.DataFrame | None = None,
                    year_over_year: Mapping[str, pd.DataFrame] | None = None) -> CorpusContext:
-    """The ``CorpusContext`` of a corpus from its tables; the analysis tables all three or none;
-    ``year_over_year``: the tables of ``analysis.YEAR_OVER_YEAR_TABLES`` by name, or None."""
+    """The ``CorpusContext`` of a corpus from its tables: what every report's brief compares against.
+
+    Parameters
+    ----------
+    documents, texts, items, metrics, measures : pandas.DataFrame
+        The ingest tables of the corpus.
+    problem_topics, remedies, shared_sentences : pandas.DataFrame, optional
+        The analysis tables (``fazhi analyze``), all three or none: without them the context knows no topics,
+        remedies or shared text.
+    year_over_year : mapping of str to pandas.DataFrame, optional
+        The tables of ``analysis.YEAR_OVER_YEAR_TABLES`` by name; None: no comparison with last year's report.
+
+    Returns
+    -------
+    CorpusContext
+        The views of every report, split by doc_id.
+    """
     analysed = problem_topics is not None and remedies is not None and shared_sentences is not None
     labels = report_labels(documents)
     if not analysed:
@@ -191,7 +222,20 @@ def _headers(columns: Iterable[str], lang: str, table: str = "") -> dict[str, st
 
 
 def header_fields(header_values: dict[str, object], lang: str) -> list[tuple[str, str]]:
-    """A report's ``overview.brief_header`` with its labels and values in ``lang``."""
+    """A report's ``overview.brief_header`` with its labels and values in ``lang``.
+
+    Parameters
+    ----------
+    header_values : dict
+        ``overview.brief_header`` of the report (Chinese labels → values).
+    lang : str
+        ``en`` or ``zh``.
+
+    Returns
+    -------
+    list of (str, str)
+        The label–value pairs, in order (an untitled report, the status and the character count in ``lang``).
+    """
     fields = []
     for key, value in header_values.items():
         shown = str(value)
@@ -318,20 +362,43 @@ def _reading(lang: str) -> str:
 
 
 def brief_sections(doc_id: str, documents: pd.DataFrame, texts: pd.DataFrame, sections: pd.DataFrame,
-                   items: pd.DataFrame, metrics: pd.DataFrame, measures: pd.DataFrame,
+                   items: pd.DataFrame, metrics: pd.DataFrame, measures: pd.DataFrame, *,
                    problem_topics: pd.DataFrame | None = None, remedies: pd.DataFrame | None = None,
                    shared_sentences: pd.DataFrame | None = None, lang: str = "en",
                    context: CorpusContext | None = None, names: Mapping[str, str] | None = None,
                    header_values: Mapping[str, object] | None = None) -> dict[str, str]:
-    """The sections of one report's brief as blocks of HTML, by name (``SECTIONS``, in order): what the page
-    shows, and what notebook 40 shows of the same report. Parameters as ``report_page`` (``header_values``: the
-    report's ``overview.brief_header`` when already at hand); the blocks need ``BRIEF_CSS`` (and the annotated
-    text ``annotate.ANNOTATE_JS``)."""
+    """The sections of one report's brief as blocks of HTML, by name (``SECTIONS``, in order).
+
+    What the page shows, and what notebook 40 shows of the same report. The blocks need ``BRIEF_CSS`` (and the
+    annotated text ``annotate.ANNOTATE_JS``).
+
+    Parameters
+    ----------
+    doc_id : str
+        The report (ValueError when the documents table does not have it).
+    documents, texts, sections, items, metrics, measures : pandas.DataFrame
+        The ingest tables, as for ``report_page``.
+    problem_topics, remedies, shared_sentences : pandas.DataFrame, optional
+        The analysis tables, all three or none, as for ``report_page``.
+    lang : str, default "en"
+        ``en`` or ``zh``.
+    context : CorpusContext, optional
+        What the report is compared with (default: computed here from the tables given).
+    names : mapping of str to str, optional
+        The file names of the other reports' briefs (``page_names``): the previous report is then linked.
+    header_values : mapping, optional
+        The report's ``overview.brief_header`` when already at hand.
+
+    Returns
+    -------
+    dict of str to str
+        The HTML of each section of ``SECTIONS``, in order.
+    """
     check_lang(lang)
     doc_id = ov.choose_doc(documents, doc_id)
     if context is None:
-        context = corpus_context(documents, texts, items, metrics, measures, problem_topics, remedies,
-                                 shared_sentences)
+        context = corpus_context(documents, texts, items, metrics, measures, problem_topics=problem_topics,
+                                 remedies=remedies, shared_sentences=shared_sentences)
     text_rows = texts["text"][texts["doc_id"].eq(doc_id)].tolist()
     text = text_rows[0] if text_rows and isinstance(text_rows[0], str) else ""
     own = {name: frame[frame["doc_id"].eq(doc_id)] for name, frame in
@@ -348,31 +415,52 @@ def brief_sections(doc_id: str, documents: pd.DataFrame, texts: pd.DataFrame, se
         "lastyear": _last_year(context, doc_id, lang, names),
         "text": _section("text", lang, annotated_text(text, own["sections"], own["items"], own["metrics"],
                                                       own["measures"], problems if context.analysed else None,
-                                                      lang)),
+                                                      lang=lang)),
         "reading": _reading(lang),
     }
 
 
-def notebook_sections(corpus: Corpus, analysis: Mapping[str, pd.DataFrame], doc_id: str | None = None,
+def notebook_sections(corpus: Corpus, analysis: Mapping[str, pd.DataFrame], doc_id: str | None = None, *,
                       lang: str = "en") -> dict[str, str]:
-    """The sections of one report's brief for notebook 40: ``brief_sections`` of ``doc_id`` (None: the first
-    document) compared with the whole ``corpus`` (``fazhi_lib.store.load``) and its ``analysis`` tables
-    (``overview.load_analysis``: topics, remedies, shared text and year over year), exactly as the rendered page
-    shows them."""
+    """The sections of one report's brief for notebook 40, exactly as the rendered page shows them.
+
+    Parameters
+    ----------
+    corpus : Corpus
+        The whole corpus (``fazhi_lib.store.load``): the report is compared with all of it.
+    analysis : mapping of str to pandas.DataFrame
+        Its analysis tables (``overview.load_analysis``: topics, remedies, shared text and year over year).
+    doc_id : str, optional
+        The report (default: the first document).
+    lang : str, default "en"
+        ``en`` or ``zh``.
+
+    Returns
+    -------
+    dict of str to str
+        ``brief_sections`` of the report: the HTML of each section of ``SECTIONS``, in order.
+    """
     context = corpus_context(corpus.documents, corpus.texts, corpus.items, corpus.metrics, corpus.measures,
-                             analysis["problem_topics"], analysis["remedies"], analysis["shared_sentences"],
-                             {n: analysis[n] for n in YEAR_OVER_YEAR_TABLES})
+                             problem_topics=analysis["problem_topics"], remedies=analysis["remedies"],
+                             shared_sentences=analysis["shared_sentences"],
+                             year_over_year={n: analysis[n] for n in YEAR_OVER_YEAR_TABLES})
     return brief_sections(ov.choose_doc(corpus.documents, doc_id), corpus.documents, corpus.texts, corpus.sections,
                           corpus.items, corpus.metrics, corpus.measures, lang=lang, context=context)
 
 
 def notebook_style() -> str:
-    """The styles of the brief's sections as a ``<style>`` block, for a notebook showing them (notebook 40)."""
+    """The styles of the brief's sections as a ``<style>`` block, for a notebook showing them (notebook 40).
+
+    Returns
+    -------
+    str
+        ``<style>`` with ``BRIEF_CSS``.
+    """
     return f"<style>{BRIEF_CSS}</style>"
 
 
 def report_page(doc_id: str, documents: pd.DataFrame, texts: pd.DataFrame, sections: pd.DataFrame,
-                items: pd.DataFrame, metrics: pd.DataFrame, measures: pd.DataFrame,
+                items: pd.DataFrame, metrics: pd.DataFrame, measures: pd.DataFrame, *,
                 problem_topics: pd.DataFrame | None = None, remedies: pd.DataFrame | None = None,
                 shared_sentences: pd.DataFrame | None = None, lang: str = "en",
                 context: CorpusContext | None = None, names: Mapping[str, str] | None = None,
@@ -381,23 +469,23 @@ def report_page(doc_id: str, documents: pd.DataFrame, texts: pd.DataFrame, secti
 
     Parameters
     ----------
-    doc_id
+    doc_id : str
         The report (ValueError when the documents table does not have it).
-    documents, texts, sections, items, metrics, measures
+    documents, texts, sections, items, metrics, measures : pandas.DataFrame
         The ingest tables: of the whole corpus, or only the report's rows (then the key numbers are compared with
         the report alone).
-    problem_topics, remedies, shared_sentences
+    problem_topics, remedies, shared_sentences : pandas.DataFrame, optional
         The analysis tables (``fazhi analyze``), all three or none: without them the page says so and shows no
         topics, remedies or shared text.
-    lang
+    lang : str, default "en"
         ``en`` or ``zh``: every heading, sentence, table header and label (the report's text stays as written).
-    context
+    context : CorpusContext, optional
         What the key numbers, shared text and last year's report compare against, computed once by
         ``render_reports`` for all pages; None: computed here from the tables given (without year over year).
-    names
+    names : mapping of str to str, optional
         The file names of the briefs of other reports beside this one (``page_names``): the previous report is then
         linked to its brief.
-    index_href
+    index_href : str, optional
         A relative link to the run's index page, shown at the top (None: no link).
 
     Returns
@@ -408,8 +496,8 @@ def report_page(doc_id: str, documents: pd.DataFrame, texts: pd.DataFrame, secti
     check_lang(lang)
     doc_id = ov.choose_doc(documents, doc_id)
     if context is None:
-        context = corpus_context(documents, texts, items, metrics, measures, problem_topics, remedies,
-                                 shared_sentences)
+        context = corpus_context(documents, texts, items, metrics, measures, problem_topics=problem_topics,
+                                 remedies=remedies, shared_sentences=shared_sentences)
     header_values = ov.brief_header(documents, doc_id)
     body = "".join(brief_sections(doc_id, documents, texts, sections, items, metrics, measures, lang=lang,
                                   context=context, names=names, header_values=header_values).values())
@@ -445,10 +533,24 @@ MAX_STEM_BYTES = 150
 
 
 def safe_file_stem(text: str, max_bytes: int = MAX_STEM_BYTES) -> str:
-    """A file name stem every common file system and zip tool accepts, made from ``text``: NFC-normalised (macOS
-    stores names decomposed), letters and digits of any script kept with ``-``, ``_`` and ``.``, every other run of
-    characters (slashes, colons, quotes, spaces, control characters …) made one ``_``, no leading or trailing dot,
-    at most ``max_bytes`` bytes of UTF-8, never a name Windows reserves (CON, NUL, COM1 …). May be ``""``."""
+    """A file name stem every common file system and zip tool accepts, made from ``text``.
+
+    The text is NFC-normalised (macOS stores names decomposed), letters and digits of any script are kept with
+    ``-``, ``_`` and ``.``, every other run of characters (slashes, colons, quotes, spaces, control characters …)
+    is made one ``_``.
+
+    Parameters
+    ----------
+    text : str
+        What the name is made from (a jurisdiction and a period, a title).
+    max_bytes : int, default MAX_STEM_BYTES
+        The longest stem, in bytes of UTF-8.
+
+    Returns
+    -------
+    str
+        The stem: no leading or trailing dot, never a name Windows reserves (CON, NUL, COM1 …). May be ``""``.
+    """
     s = unicodedata.normalize("NFC", text).replace("–", "-").replace("—", "-")
     s = "".join(c if c in "-_." or unicodedata.category(c)[0] in "LN" else "_" for c in s)
     s = re.sub(r"_+", "_", s).strip("._- ")
@@ -483,21 +585,35 @@ def page_names(documents: pd.DataFrame, suffix: str = ".html") -> dict[str, str]
     documents: reports that would share a name get their region in front (``重庆市永川区_大安街道_2024``), and those
     still sharing one the first characters of their doc_id at the end. Every name is ``safe_file_stem``. Give it
     the reports that get a brief (``readable``): a duplicate or a failed file would otherwise push its twin's name
-    to the longer form. Out: {doc_id: file name}."""
+    to the longer form.
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        The documents table of the reports that get a brief (``doc_id``, ``jurisdiction``, ``title``,
+        ``file_name``, ``year_start``, ``year_end``, ``region``).
+    suffix : str, default ".html"
+        The file names' extension.
+
+    Returns
+    -------
+    dict of str to str
+        {doc_id: file name}.
+    """
     ids = [str(d) for d in documents["doc_id"]]
     plain, qualified = _name_parts(documents)
 
-    def clashing(names: Sequence[str]) -> set[int]:
+    def _clashing(names: Sequence[str]) -> set[int]:
         seen: dict[str, list[int]] = {}
         for i, n in enumerate(names):
             seen.setdefault(n.casefold(), []).append(i)
         return {i for group in seen.values() if len(group) > 1 for i in group}
 
     names = list(plain)
-    for i in clashing(names):
+    for i in _clashing(names):
         names[i] = qualified[i]
     for width in (8, 16, len(max(ids, key=len, default=""))):
-        clash = clashing(names)
+        clash = _clashing(names)
         if not clash:
             break
         for i in clash:
@@ -510,16 +626,44 @@ def page_names(documents: pd.DataFrame, suffix: str = ".html") -> dict[str, str]
 
 @dataclass(frozen=True)
 class BriefTables:
-    """A tables directory read once for many pages: each report's rows of the ingest tables, the
-    ``CorpusContext``, and the file names of the pages (``page_names``: a page links to its report's predecessor)."""
+    """A tables directory read once for many pages (``load_brief_tables``).
+
+    The fields are also the constructor's parameters (``names`` keyword-only).
+
+    Attributes
+    ----------
+    rows : dict of str to dict of str to pandas.DataFrame
+        Per doc_id, the report's rows of the ingest tables by table name.
+    empty : dict of str to pandas.DataFrame
+        Per table name, an empty frame with its columns (for a report without rows in it).
+    context : CorpusContext
+        What every page compares against.
+    names : dict of str to str, optional
+        The file names of the pages (``page_names``): a page links to its report's predecessor.
+    """
 
     rows: dict[str, dict[str, pd.DataFrame]]
     empty: dict[str, pd.DataFrame]
     context: CorpusContext
-    names: dict[str, str] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict, kw_only=True)
 
     def page(self, doc_id: str, lang: str, index_href: str | None = None) -> str:
-        """The brief page of one report (``report_page`` on the report's rows)."""
+        """The brief page of one report (``report_page`` on the report's rows).
+
+        Parameters
+        ----------
+        doc_id : str
+            The report.
+        lang : str
+            ``en`` or ``zh``.
+        index_href : str, optional
+            A relative link to the run's index page (default: no link).
+
+        Returns
+        -------
+        str
+            The page.
+        """
         own = self.rows.get(doc_id, {})
         tables = {name: own.get(name, empty) for name, empty in self.empty.items()}
         return report_page(doc_id, self.context.documents, lang=lang, context=self.context, names=self.names,
@@ -527,8 +671,24 @@ class BriefTables:
 
 
 def load_brief_tables(tables_dir: str | Path) -> BriefTables:
-    """Read a tables directory once for many pages: every table, split by report, and the ``CorpusContext``
-    (analysis tables used when all are present). Raises FileNotFoundError when an ingest table is missing."""
+    """Read a tables directory once for many pages: every table, split by report, and the ``CorpusContext``.
+
+    Parameters
+    ----------
+    tables_dir : str or pathlib.Path
+        The tables of ``fazhi ingest`` (``PAGE_TABLES``); the analysis tables are used when all are present and
+        current.
+
+    Returns
+    -------
+    BriefTables
+        The tables split by report, the context and the pages' file names.
+
+    Raises
+    ------
+    FileNotFoundError
+        When an ingest table is missing.
+    """
     tables_dir = Path(tables_dir)
     missing = [n for n in PAGE_TABLES if not (tables_dir / f"{n}.parquet").is_file()]
     if missing:
@@ -548,7 +708,7 @@ def load_brief_tables(tables_dir: str | Path) -> BriefTables:
             if doc:
                 rows.setdefault(doc, {})[name] = part
     return BriefTables(rows, {n: tables[n].iloc[:0] for n in _REPORT_ROWS}, context,
-                       page_names(readable(tables["documents"])))
+                       names=page_names(readable(tables["documents"])))
 
 
 def _render_one(loaded: BriefTables, doc_id: str, path: Path, lang: str, index_href: str | None) -> dict:
@@ -564,27 +724,75 @@ def _render_one(loaded: BriefTables, doc_id: str, path: Path, lang: str, index_h
             "seconds": round(time.perf_counter() - t0, 4)}
 
 
-def render_chunk(tables_dir: str | Path, out_dir: str | Path, lang: str, pages: Sequence[tuple[str, str]],
+def render_chunk(tables_dir: str | Path, out_dir: str | Path, pages: Sequence[tuple[str, str]], *, lang: str,
                  index_href: str | None = None) -> list[dict]:
-    """Render the pages of some reports in this process: ``pages`` are (doc_id, file name) pairs (from
-    ``page_names``); the tables are read once. One result per page, as ``render_reports`` gives them."""
+    """Render the pages of some reports in this process, reading the tables once.
+
+    Parameters
+    ----------
+    tables_dir : str or pathlib.Path
+        The tables directory.
+    out_dir : str or pathlib.Path
+        The folder the pages are written to (it must exist).
+    pages : sequence of (str, str)
+        (doc_id, file name) pairs (from ``pages_to_render``).
+    lang : str
+        ``en`` or ``zh``.
+    index_href : str, optional
+        A relative link from the pages to an index page (default: no link).
+
+    Returns
+    -------
+    list of dict
+        One result per page, as ``render_reports`` gives them.
+    """
     loaded = load_brief_tables(tables_dir)
     return [_render_one(loaded, doc, Path(out_dir) / name, lang, index_href) for doc, name in pages]
 
 
 def _render_chunk(args: tuple[str, str, str, list[tuple[str, str]], str | None]) -> list[dict]:
-    return render_chunk(*args)
+    tables_dir, out_dir, lang, pages, index_href = args
+    return render_chunk(tables_dir, out_dir, pages, lang=lang, index_href=index_href)
 
 
 def readable(documents: pd.DataFrame) -> pd.DataFrame:
-    """The reports that get a brief: read without failure (status ok or warning), duplicates left out."""
+    """The reports that get a brief: read without failure (status ok or warning), duplicates left out.
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        The documents table.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Its rows of those reports (``schema.readable``).
+    """
     return schema.readable(documents)
 
 
 def pages_to_render(documents: pd.DataFrame, doc_ids: Iterable[str] | None = None) -> list[tuple[str, str]]:
-    """(doc_id, file name) of each report to render: every report that gets a brief, or those of ``doc_ids``
-    (ValueError naming the doc_ids of no such report). Names are those of every report, whichever are rendered
-    now, so that links between pages stay valid."""
+    """(doc_id, file name) of each report to render.
+
+    Names are those of every report, whichever are rendered now, so that links between pages stay valid.
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        The documents table.
+    doc_ids : iterable of str, optional
+        The reports to render (default: every report that gets a brief).
+
+    Returns
+    -------
+    list of (str, str)
+        (doc_id, file name) pairs, in the order of the documents table (or of ``doc_ids``).
+
+    Raises
+    ------
+    ValueError
+        Naming the doc_ids of ``doc_ids`` that are no report getting a brief.
+    """
     names = page_names(readable(documents))
     return [(doc, names[doc]) for doc in _reports_to_render(documents, doc_ids)]
 
@@ -601,7 +809,7 @@ def _reports_to_render(documents: pd.DataFrame, doc_ids: Iterable[str] | None) -
     return wanted
 
 
-def render_reports(tables_dir: str | Path, out_dir: str | Path, lang: str = "en",
+def render_reports(tables_dir: str | Path, out_dir: str | Path, *, lang: str = "en",
                    doc_ids: Iterable[str] | None = None, jobs: int = 1,
                    log: Callable[[str], object] | None = None, index_href: str | None = None) -> list[dict]:
     """Write the brief page of every report of a corpus (or of ``doc_ids``) into ``out_dir``.
@@ -610,7 +818,24 @@ def render_reports(tables_dir: str | Path, out_dir: str | Path, lang: str = "en"
     ``jobs`` > 1 the reports are split into that many parts rendered in parallel processes. Each page is written
     atomically under ``page_names`` (a failed page leaves an older file of that name untouched, and the others are
     rendered). Reports whose reading failed and duplicates get no page (asking for one in ``doc_ids`` is a
-    ValueError). ``index_href``: a relative link from the pages to an index page (``../index.html``), or None.
+    ValueError).
+
+    Parameters
+    ----------
+    tables_dir : str or pathlib.Path
+        The tables directory (``fazhi ingest``, and ``fazhi analyze`` for topics, remedies and shared text).
+    out_dir : str or pathlib.Path
+        The folder the pages are written to (made when missing).
+    lang : str, default "en"
+        ``en`` or ``zh``.
+    doc_ids : iterable of str, optional
+        The reports to render (default: every report that gets a brief).
+    jobs : int, default 1
+        Processes rendering in parallel.
+    log : callable, optional
+        Given a line per failed page (default: nothing is said).
+    index_href : str, optional
+        A relative link from the pages to an index page (``../index.html``); default: no link.
 
     Returns
     -------

@@ -44,7 +44,18 @@ _MARKDOWN_SYNTAX = re.compile(r"([\\`*_{}\[\]()#+\-.!|~:])")
 
 
 def as_text(value: object) -> str:
-    """A value as display text: None and NaN as ``""``, anything else as ``str``."""
+    """A value as display text.
+
+    Parameters
+    ----------
+    value : object
+        Any value.
+
+    Returns
+    -------
+    str
+        ``""`` for None and NaN, ``str(value)`` for anything else.
+    """
     if value is None or (not isinstance(value, str) and pd.api.types.is_scalar(value) and pd.isna(value)):
         return ""
     return str(value)
@@ -56,7 +67,7 @@ def escape(value: object) -> str:
     Parameters
     ----------
     value : object
-        A title, a name, a sentence, a number …
+        A title, a name, a sentence, a number: any value.
 
     Returns
     -------
@@ -126,13 +137,37 @@ def path_href(path: str, fragment: str = "") -> str:
 
 
 def html_table(frame: pd.DataFrame, max_rows: int | None = None) -> str:
-    """A DataFrame as an HTML table with every cell, column name and index label escaped (no index shown)."""
+    """A DataFrame as an HTML table with every cell, column name and index label escaped (no index shown).
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The table to show.
+    max_rows : int, optional
+        Show only the first this many rows (default: all).
+
+    Returns
+    -------
+    str
+        The HTML of the table (class ``fazhi-table``; missing values as ``""``).
+    """
     shown = frame if max_rows is None else frame.head(max_rows)
     return shown.to_html(escape=True, index=False, na_rep="", border=0, classes="fazhi-table")
 
 
 def fields_html(fields: Mapping[str, object]) -> str:
-    """Label–value pairs (a report's header) as an escaped HTML definition table."""
+    """Label–value pairs (a report's header) as an escaped HTML definition table.
+
+    Parameters
+    ----------
+    fields : mapping of str to object
+        The labels and their values, in order.
+
+    Returns
+    -------
+    str
+        The HTML of the table (class ``fazhi-fields``).
+    """
     rows = "".join(f"<tr><th style='text-align:left'>{escape(k)}</th><td style='text-align:left'>{escape(v)}</td>"
                    "</tr>" for k, v in fields.items())
     return f"<table class='fazhi-fields'>{rows}</table>"
@@ -179,24 +214,84 @@ class SafeStyler(Styler):
     """A pandas Styler whose data, index and column labels were escaped when it was made (see ``style``).
 
     Formats added later work on the escaped values, so they cannot undo the escaping; pandas' own ``escape``
-    option is ignored here (it would escape twice) and captions and tooltips are escaped too."""
+    option is ignored here (it would escape twice) and captions and tooltips are escaped too. Make one with
+    ``style``; the constructor's parameters are those of ``pandas.io.formats.style.Styler``.
+    """
 
     def format(self, formatter=None, subset=None, na_rep=None, precision=None, decimal=".", thousands=None,
                escape=None, hyperlinks=None) -> SafeStyler:
+        """``Styler.format`` on the escaped values, pandas' ``escape`` option ignored (it would escape twice).
+
+        Parameters
+        ----------
+        formatter, subset, na_rep, precision, decimal, thousands : object
+            As for ``pandas.io.formats.style.Styler.format``.
+        escape : object
+            Ignored: the values were escaped when the Styler was made.
+        hyperlinks : object
+            As for ``pandas.io.formats.style.Styler.format``.
+
+        Returns
+        -------
+        SafeStyler
+            This Styler.
+        """
         return super().format(formatter, subset=subset, na_rep=na_rep, precision=precision, decimal=decimal,
                               thousands=thousands, escape=None, hyperlinks=hyperlinks)
 
     def format_index(self, formatter=None, axis=0, level=None, na_rep=None, precision=None, decimal=".",
                      thousands=None, escape=None, hyperlinks=None) -> SafeStyler:
+        """``Styler.format_index`` on the escaped labels, pandas' ``escape`` option ignored (it would escape twice).
+
+        Parameters
+        ----------
+        formatter, axis, level, na_rep, precision, decimal, thousands : object
+            As for ``pandas.io.formats.style.Styler.format_index``.
+        escape : object
+            Ignored: the labels were escaped when the Styler was made.
+        hyperlinks : object
+            As for ``pandas.io.formats.style.Styler.format_index``.
+
+        Returns
+        -------
+        SafeStyler
+            This Styler.
+        """
         return super().format_index(formatter, axis=axis, level=level, na_rep=na_rep, precision=precision,
                                     decimal=decimal, thousands=thousands, escape=None, hyperlinks=hyperlinks)
 
     def set_caption(self, caption) -> SafeStyler:
+        """``Styler.set_caption`` with the caption escaped.
+
+        Parameters
+        ----------
+        caption : str or tuple of str
+            The caption (a tuple: the caption of the table and of its LaTeX list of tables, as in pandas).
+
+        Returns
+        -------
+        SafeStyler
+            This Styler.
+        """
         if isinstance(caption, tuple):
             return super().set_caption(tuple(as_text(c) and escape(c) for c in caption))
         return super().set_caption(escape(caption))
 
     def set_tooltips(self, ttips: pd.DataFrame, *args, **kwargs) -> SafeStyler:
+        """``Styler.set_tooltips`` with every tooltip escaped.
+
+        Parameters
+        ----------
+        ttips : pandas.DataFrame
+            The tooltip of each cell, as for ``pandas.io.formats.style.Styler.set_tooltips``.
+        *args, **kwargs : object
+            As for ``pandas.io.formats.style.Styler.set_tooltips``.
+
+        Returns
+        -------
+        SafeStyler
+            This Styler.
+        """
         return super().set_tooltips(ttips.map(escape), *args, **kwargs)
 
 

@@ -72,7 +72,7 @@ def test_marks_outside_the_text_or_empty_are_reported_not_placed():
 def test_report_text_and_attribute_values_are_escaped():
     text = f"开头{PAYLOAD}结尾\r\n下一行"
     info = f'指标 "{PAYLOAD}" & \'单引号\'\r'
-    mark = an.Mark(2, 2 + len(PAYLOAD), "metric", ("target",), (("data-info", info), ("title", info)))
+    mark = an.Mark(2, 2 + len(PAYLOAD), "metric", classes=("target",), attrs=(("data-info", info), ("title", info)))
     root, elements, _ = _elements(text, [mark])
     assert [e.tag for e in root.iter()] == ["#document", "span"]  # no <script>, no <img>
     assert elements[0].attrs["data-info"] == info and elements[0].attrs["title"] == info
@@ -106,15 +106,15 @@ def test_any_marks_on_any_text_keep_the_contract(case):
 def test_heading_length():
     text = "（一）强化组织领导。一是……\n【基本情况】\n正文"
     second = text.index("【")
-    assert an.heading_length(text, 0, second - 1, "（一）", "强化组织领导") == 9
-    assert an.heading_length(text, second, len(text), "【基本情况】", "基本情况") == 6
-    assert an.heading_length(text, 0, second - 1, "", "某某镇2024年法治政府建设年度报告") == 0
+    assert an.heading_length(text, 0, second - 1, marker="（一）", heading="强化组织领导") == 9
+    assert an.heading_length(text, second, len(text), marker="【基本情况】", heading="基本情况") == 6
+    assert an.heading_length(text, 0, second - 1, marker="", heading="某某镇2024年法治政府建设年度报告") == 0
 
 
 def test_details_leave_out_empty_fields_and_speak_the_language():
-    zh = an.details("metric", 3, 7, [("d.raw", "58件"), ("d.year", None), ("d.unit", "")], "zh")
+    zh = an.details("metric", 3, 7, [("d.raw", "58件"), ("d.year", None), ("d.unit", "")], lang="zh")
     assert zh.splitlines() == ["指标数值 · 第 3–7 字", "原文：58件"]
-    en = an.details("metric", 3, 7, [("d.raw", "58件")], "en")
+    en = an.details("metric", 3, 7, [("d.raw", "58件")], lang="en")
     assert en.splitlines() == ["Numbers · characters 3–7", "as written: 58件"]
 
 
@@ -146,7 +146,7 @@ def test_annotated_text_block_has_switches_legend_and_jump_list():
                                           "target", "year", "cumulative", "indicator", "canonical_indicator", "role"])
     empty_measures = pd.DataFrame(columns=["start", "end", "planned", "term", "surface", "kind", "dimension",
                                            "source"])
-    block = an.annotated_text(text, sections, items, empty_metrics, empty_measures, None, "zh")
+    block = an.annotated_text(text, sections, items, empty_metrics, empty_measures, None, lang="zh")
     root = parse(block)
     toggles = [el.attrs["data-toggle"] for el in root.iter() if "data-toggle" in el.attrs]
     assert toggles == list(an.KINDS)
