@@ -21,7 +21,7 @@ run's ``brief.log``, with the run's own messages, not to the console; ``quiet=Fa
 
 Before anything runs, the parameters are checked against the notebooks' parameters (``fazhi_lib.parameters``) and the
 inputs must exist and hold a report (``pipeline.check_inputs``). The notebooks run in worker processes that end with
-the run, however it ends (``outputs.worker_pool``); an interrupted run's folder is removed on the way out or, after
+the run, however it ends (``outputs.workers``); an interrupted run's folder is removed on the way out or, after
 kill -9, by the next run (``outputs.remove_debris``).
 """
 
@@ -48,7 +48,7 @@ from fazhi_lib.compare import report_labels
 from fazhi_lib.i18n import DEFAULT_LANG, check_lang
 from fazhi_lib.landing import landing_page, load_facts
 from fazhi_lib.manifest import fingerprint, ingest_current
-from fazhi_lib.outputs import MARKER, discard, mark, owner, remove_debris, tmp_path, worker_pool
+from fazhi_lib.outputs import MARKER, discard, mark, owner, remove_debris, tmp_path, workers
 from fazhi_lib.parameters import ParameterError, check_parameters, parse_value
 from fazhi_lib.pipeline import InputError, check_inputs, ingest_to
 from fazhi_lib.readers import discover
@@ -551,21 +551,14 @@ def _run_tasks(tasks: list[dict], jobs: int, log, progress: Progress) -> tuple[l
     """Execute the tasks in worker processes, as workers become free; out: the notebooks' results in the order of
     the tasks and the pages' results in the order of the reports. The workers end with this process however it
     ends: on an exception (Ctrl-C, SIGTERM) they are terminated here, on kill -9 of this process they end
-    themselves (``outputs.worker_pool``)."""
+    themselves (``outputs.workers``)."""
     if not tasks:
         return [], []
-    pool = worker_pool(max(1, min(jobs, len(tasks))))
     done: dict[int, dict] = {}
-    try:
+    with workers(max(1, min(jobs, len(tasks)))) as pool:
         for i, r in pool.imap_unordered(_indexed, list(enumerate(tasks))):
             done[i] = r
             _tell(r, log, progress)
-        pool.close()
-    except BaseException:
-        pool.terminate()
-        raise
-    finally:
-        pool.join()
     ordered = [done[i] for i in range(len(tasks))]
     notebooks = [r for r in ordered if r.get("kind") != "pages"]
     pages = [p for r in ordered if r.get("kind") == "pages" for p in r["results"]]

@@ -52,6 +52,7 @@ __all__ = [
     "remove_debris",
     "tmp_path",
     "worker_pool",
+    "workers",
 ]
 
 MARKER = ".fazhi-output"
@@ -295,6 +296,35 @@ def worker_pool(processes: int) -> multiprocessing.pool.Pool:
     """
     ctx = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
     return ctx.Pool(processes, initializer=die_with_parent, initargs=(os.getpid(),))
+
+
+@contextlib.contextmanager
+def workers(processes: int) -> Iterator[multiprocessing.pool.Pool]:
+    """A :func:`worker_pool` for the length of a ``with`` block, whose workers never outlive the block.
+
+    When the block ends normally the pool is closed and its workers finish their tasks; when it raises (an error,
+    Ctrl-C, SIGTERM through :func:`exit_on_signals`, a generator closed early) they are terminated. Either way they
+    are joined before the block is left.
+
+    Parameters
+    ----------
+    processes : int
+        The number of workers.
+
+    Yields
+    ------
+    multiprocessing.pool.Pool
+        The pool, to map tasks on within the block.
+    """
+    pool = worker_pool(processes)
+    try:
+        yield pool
+        pool.close()
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
 
 
 class Terminated(BaseException):  # a signal, like KeyboardInterrupt: not an error to catch

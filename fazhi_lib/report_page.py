@@ -38,7 +38,7 @@ from fazhi_lib.htmltable import (
     records,
 )
 from fazhi_lib.i18n import check_lang, header, html_lang, label, t, value_label
-from fazhi_lib.outputs import worker_pool
+from fazhi_lib.outputs import workers
 from fazhi_lib.plotting import format_value
 from fazhi_lib.safehtml import escape, path_href
 from fazhi_lib.store import Corpus, atomic_write, read
@@ -854,15 +854,8 @@ def render_reports(tables_dir: str | Path, out_dir: str | Path, *, lang: str = "
     if jobs == 1:
         results = [r for task in tasks for r in _render_chunk(task)]
     else:
-        pool = worker_pool(jobs)  # workers that end with this process, however it ends
-        try:
+        with workers(jobs) as pool:  # workers that end with this process, however it ends
             results = [r for part in pool.map(_render_chunk, tasks) for r in part]
-            pool.close()
-        except BaseException:
-            pool.terminate()
-            raise
-        finally:
-            pool.join()
     order = {doc: i for i, (doc, _) in enumerate(todo)}
     results.sort(key=lambda r: order[r["doc_id"]])
     if log is not None:

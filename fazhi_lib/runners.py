@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from fazhi_lib.cache import ResultCache
-from fazhi_lib.outputs import worker_pool
+from fazhi_lib.outputs import workers
 from fazhi_lib.parsing import DocResult, process_file
 from fazhi_lib.vocabulary import Vocabulary
 
@@ -87,7 +87,7 @@ def _compute(files: list[Path], overrides: dict[Path, dict], jobs: int, max_mb: 
         for f in files:
             yield process_file(f, overrides.get(f), max_mb, vocab)
         return
-    with worker_pool(jobs) as pool:
+    with workers(jobs) as pool:
         args = [(f, overrides.get(f), max_mb, vocab) for f in files]
         yield from pool.imap(_process_args, args, chunksize=max(1, min(32, len(files) // (jobs * 8) or 1)))
 

@@ -266,6 +266,28 @@ def _running(pid: int) -> bool:
         return True
 
 
+def _pid(_: int) -> int:
+    return os.getpid()
+
+
+def test_workers_finish_their_tasks_and_end_with_the_block():
+    with outputs.workers(2) as pool:
+        pids = set(pool.map(_pid, range(8)))
+        workers = [p.pid for p in pool._pool]
+    assert pids and pids <= set(workers)
+    assert not any(_running(p) for p in workers)
+
+
+def test_workers_are_terminated_when_the_block_raises():
+    started = time.monotonic()
+    with pytest.raises(KeyboardInterrupt), outputs.workers(2) as pool:
+        pool.map_async(_sleep, range(2))  # tasks of a minute each
+        workers = [p.pid for p in pool._pool]
+        raise KeyboardInterrupt
+    assert time.monotonic() - started < 30  # terminated, not waited for
+    assert not any(_running(p) for p in workers)
+
+
 def test_sigterm_becomes_an_exception_inside_exit_on_signals():
     with pytest.raises(outputs.Terminated) as exc, outputs.exit_on_signals():
         os.kill(os.getpid(), signal.SIGTERM)
