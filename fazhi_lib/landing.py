@@ -498,8 +498,8 @@ def _corpus(manifest: Mapping, facts: Facts, lang: str) -> str:
         shown = regions.head(TOP)
         rows = [((escape(k), "s"), (format_number(v), "n")) for k, v in shown.items()]
         if len(regions) > TOP:
-            rows.append((escape(t("idx.other_regions", lang, n=format_number(len(regions) - TOP))), "s"),
-                        (format_number(regions.iloc[TOP:].sum()), "n"))
+            rows.append(((escape(t("idx.other_regions", lang, n=format_number(len(regions) - TOP))), "s"),
+                         (format_number(regions.iloc[TOP:].sum()), "n")))
         body += f'<h3>{escape(t("idx.by_region", lang))}</h3>' + _table(
             [(t("col.上级区域", lang), "s"), (t("col.报告数", lang), "n")], rows)
     body += _required_parts(docs, lang)

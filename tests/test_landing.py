@@ -24,7 +24,7 @@ import pandas as pd
 import pytest
 
 from fazhi_lib import i18n
-from fazhi_lib.landing import FILTER_FROM, Facts, landing_page, load_facts
+from fazhi_lib.landing import FILTER_FROM, TOP, Facts, landing_page, load_facts
 from fazhi_lib.safehtml import escape
 
 pytest.importorskip("papermill")
@@ -263,3 +263,15 @@ def test_a_long_list_of_briefs_can_be_filtered_and_sorted(run, n):
     assert ("<script>" in page) is long
     listed = _section_text(page, "reports")
     assert all(f"第{i}镇" in listed for i in range(n))
+
+
+def test_regions_beyond_the_top_are_summed_in_one_row(run):
+    """A corpus of more regions than the table shows lists the largest and sums the others in one row."""
+    manifest, facts = _many(run, TOP + 3)
+    docs = facts.documents.assign(region=[f"第{i}县" for i in range(TOP + 3)])
+    docs.loc[0, "region"] = "第1县"  # one region of two reports, first in the table
+    facts = dataclasses.replace(facts, documents=docs)
+    for lang, other in (("en", "2 other regions"), ("zh", "其他 2 个区域")):
+        corpus = _section_text(landing_page(manifest, facts, lang), "corpus")
+        assert "第1县" in corpus and other in corpus
+        assert len(set(re.findall(r"第\d+县", corpus))) == TOP
