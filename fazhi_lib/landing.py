@@ -25,7 +25,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -542,63 +542,64 @@ def _stands_out(manifest: Mapping, facts: Facts, lang: str) -> str:
             f'{_p("idx.stands_out_note", lang, cls="intro")}{"".join(blocks)}</section>')
 
 
+def _block(manifest: Mapping, lang: str, *, title: str, frame: pd.DataFrame | None, empty: str,
+           head: list[tuple[str, str]], row: Callable[[dict], tuple], notebook: str, note: str | None = None,
+           missing: str | None = None) -> str:
+    """One block of "What stands out": its title, then either the line saying why there is nothing to show (no such
+    table: ``missing``; an empty one: ``empty``) or a ``note``, the table of ``frame`` (one ``row`` per record) and
+    the link to the ``notebook`` that tells more. ``title``, ``empty``, ``note`` and ``missing`` are catalogue keys."""
+    heading = f'<h3>{escape(t(title, lang))}</h3>'
+    if frame is None:
+        return heading + _p(missing or empty, lang)
+    if frame.empty:
+        return heading + _p(empty, lang)
+    rows = [row(r) for r in frame.to_dict("records")]
+    return (heading + (_p(note, lang) if note else "") + _table(head, rows)
+            + _notebook_link(manifest, notebook, lang))
+
+
 def _topics_block(manifest: Mapping, facts: Facts, lang: str) -> str:
-    title = f'<h3>{escape(t("idx.topics", lang))}</h3>'
-    if facts.topics is None:
-        return title + _p("page.no_analysis", lang)
-    if facts.topics.empty:
-        return title + _p("idx.no_topics", lang)
-    rows = [((escape(r["topic_label"]), "s"), (format_number(r["size"]), "n"), (format_number(r["n_reports"]), "n"),
-             (escape(r["example"]), "t"), (_brief_link(facts, r["doc_id"], "problems"), "s"))
-            for r in facts.topics.to_dict("records")]
     head = [(t("col.topic", lang), "s"), (t("idx.statements", lang), "n"), (t("col.报告数", lang), "n"),
             (t("idx.example", lang), "t"), (t("idx.in_brief", lang), "s")]
-    return title + _table(head, rows) + _notebook_link(manifest, "topics", lang)
+    return _block(manifest, lang, title="idx.topics", frame=facts.topics, missing="page.no_analysis",
+                  empty="idx.no_topics", head=head, notebook="topics",
+                  row=lambda r: ((escape(r["topic_label"]), "s"), (format_number(r["size"]), "n"),
+                                 (format_number(r["n_reports"]), "n"), (escape(r["example"]), "t"),
+                                 (_brief_link(facts, r["doc_id"], "problems"), "s")))
 
 
 def _mechanisms_block(manifest: Mapping, facts: Facts, lang: str) -> str:
-    title = f'<h3>{escape(t("idx.mechanisms", lang))}</h3>'
-    if facts.mechanisms.empty:
-        return title + _p("mechanisms.none", lang)
-    rows = [((escape(r["term"]), "s"),
-             (escape(label("dimension", as_text(r["dimension"]) or "unclassified", lang)), "s"),
-             (format_number(r["reports"]), "n"), (format_percent(r["share"]), "n"),
-             (format_number(r["reports_planned_only"]), "n"), (_brief_link(facts, r["doc_id"], "mechanisms"), "s"))
-            for r in facts.mechanisms.to_dict("records")]
     head = [(t("col.term", lang), "s"), (t("col.dimension", lang), "s"), (t("col.报告数", lang), "n"),
             (t("idx.share", lang), "n"), (t("idx.only_planned", lang), "n"), (t("idx.named_most", lang), "s")]
-    return title + _table(head, rows) + _notebook_link(manifest, "mechanisms", lang)
+    return _block(manifest, lang, title="idx.mechanisms", frame=facts.mechanisms, empty="mechanisms.none",
+                  head=head, notebook="mechanisms",
+                  row=lambda r: ((escape(r["term"]), "s"),
+                                 (escape(label("dimension", as_text(r["dimension"]) or "unclassified", lang)), "s"),
+                                 (format_number(r["reports"]), "n"), (format_percent(r["share"]), "n"),
+                                 (format_number(r["reports_planned_only"]), "n"),
+                                 (_brief_link(facts, r["doc_id"], "mechanisms"), "s")))
 
 
 def _indicators_block(manifest: Mapping, facts: Facts, lang: str) -> str:
-    title = f'<h3>{escape(t("idx.indicators", lang))}</h3>'
-    if facts.indicators.empty:
-        return title + _p("idx.no_indicators", lang)
-    rows = [((escape(r["indicator"]), "s"), (format_number(r["n_reports"]), "n"), (format_number(r["median"]), "n"),
-             (escape(r["unit"]), "s"), (format_number(r["highest"]), "n"),
-             (_brief_link(facts, r["doc_id"], "numbers"), "s"))
-            for r in facts.indicators.to_dict("records")]
     head = [(t("col.indicator", lang), "s"), (t("col.报告数", lang), "n"), (t("col.median", lang), "n"),
             (t("col.unit", lang), "s"), (t("idx.highest", lang), "n"), (t("idx.highest_in", lang), "s")]
-    return (title + _p("idx.indicators_note", lang) + _table(head, rows)
-            + _notebook_link(manifest, "indicators", lang))
+    return _block(manifest, lang, title="idx.indicators", frame=facts.indicators, empty="idx.no_indicators",
+                  note="idx.indicators_note", head=head, notebook="indicators",
+                  row=lambda r: ((escape(r["indicator"]), "s"), (format_number(r["n_reports"]), "n"),
+                                 (format_number(r["median"]), "n"), (escape(r["unit"]), "s"),
+                                 (format_number(r["highest"]), "n"),
+                                 (_brief_link(facts, r["doc_id"], "numbers"), "s")))
 
 
 def _promises_block(manifest: Mapping, facts: Facts, lang: str) -> str:
-    title = f'<h3>{escape(t("idx.promises", lang))}</h3>'
-    if facts.promises is None:
-        return title + _p("page.no_yoy", lang)
-    if facts.promises.empty:
-        return title + _p("idx.no_panels", lang)
-    rows = []
-    for r in facts.promises.to_dict("records"):
-        name = _brief_link(facts, r["doc_id"], "lastyear") if r["doc_id"] else escape(t("idx.all_pairs", lang))
-        rows.append(((name, "s"), (format_number(r["plans"]), "n"), (format_number(r["kept"]), "n"),
-                     (format_percent(r["rate"]), "n")))
     head = [(t("idx.report_and_last", lang), "s"), (t("idx.plans_judged", lang), "n"),
             (t("v.已落实", lang), "n"), (t("idx.rate", lang), "n")]
-    return (title + _p("idx.promises_note", lang) + _table(head, rows)
-            + _notebook_link(manifest, "promises", lang))
+    all_pairs = escape(t("idx.all_pairs", lang))
+    return _block(manifest, lang, title="idx.promises", frame=facts.promises, missing="page.no_yoy",
+                  empty="idx.no_panels", note="idx.promises_note", head=head, notebook="promises",
+                  row=lambda r: ((_brief_link(facts, r["doc_id"], "lastyear") if r["doc_id"] else all_pairs, "s"),
+                                 (format_number(r["plans"]), "n"), (format_number(r["kept"]), "n"),
+                                 (format_percent(r["rate"]), "n")))
 
 
 def _missing_parts(parts: object, lang: str) -> str:
