@@ -1,4 +1,4 @@
-"""The canonical indicators of reported numbers: the vocabulary ``vocab/indicators.csv`` and ``canonical_indicator``.
+"""The canonical indicators of reported numbers: ``vocab/indicators.csv`` and ``canonical_indicator``.
 
 The vocabulary gives a canonical name, the kind and units a number must have, and the phrasings that name it;
 ``canonical_indicator`` names the number a report states with it. The parsing layer (``fazhi_lib.metrics``) gives

@@ -1,4 +1,4 @@
-"""The tables of a corpus, in one place: names, columns, dtypes, document statuses, the filter of readable reports.
+"""The tables of a corpus, in one place: names, columns, dtypes, document statuses, which reports are readable.
 
 ``fazhi ingest`` writes the ingest tables (``TABLES``), ``fazhi analyze`` the analysis tables beside them
 (``ANALYSIS_TABLES``). Every offset (``start``, ``end``) points into ``texts.text`` of the same ``doc_id``.

@@ -427,7 +427,7 @@ def compiled_patterns(name: str) -> tuple[re.Pattern[str], ...]:
 
 
 def words_pattern(words: Iterable[str]) -> str:
-    """A regular expression matching any of ``words`` (literal strings), the longest where several match at one place.
+    """A regular expression matching any of ``words`` (literal strings), the longest where several match.
 
     Like ``"|".join`` of the words longest first, but written as a trie (共同体|共享 → 共(?:同体|享)) so that ``re``
     follows one branch per character instead of trying every word at every position.
