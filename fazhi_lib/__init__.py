@@ -1,4 +1,4 @@
-"""fazhi: Chinese local governments' rule-of-law reports (法治政府建设年度报告) into tidy tables.
+"""The fazhi toolkit: Chinese local governments' rule-of-law reports (法治政府建设年度报告) into tidy tables.
 
 For notebooks::
 

@@ -59,14 +59,35 @@ _CJK_BIGRAM = re.compile(f"(?=([{_CJK}]{{2}}))")
 
 
 def web_fields(line: str) -> dict[str, str]:
-    """Fields of a web page's publishing block named in one line (``[发布机构]丰都县栗子乡人民政府[有效性]``) whose
-    values help infer metadata: the issuing body, the source and the title (see ``vocab/page_fields.csv``)."""
+    """Fields of a web page's publishing block named in one line whose values help infer metadata.
+
+    Parameters
+    ----------
+    line : str
+        One line of a page (``[发布机构]丰都县栗子乡人民政府[有效性]``).
+
+    Returns
+    -------
+    dict
+        Field name -> value, for the fields that give the issuing body, the source or the title (see
+        ``vocab/page_fields.csv``).
+    """
     return {s.field: s.value for s in head_spans(line) if s.field and s.value and s.role in FIELD_ROLES}
 
 
 @dataclass(frozen=True, eq=False)  # hashed by identity: rule tuples are cache keys of every document's cleaning
 class BoilerplateRule:
-    """One rule from ``vocab/boilerplate.csv``."""
+    """One rule from ``vocab/boilerplate.csv``.
+
+    Attributes
+    ----------
+    reason : str
+        Why a line or span it matches is removed (the audit's reason).
+    scope : str
+        Where it applies: "anywhere", "head", "exact" or "span".
+    pattern : re.Pattern
+        The compiled expression.
+    """
 
     reason: str
     scope: str  # "anywhere" | "head" | "exact" | "span"
@@ -77,10 +98,19 @@ class BoilerplateRule:
 class CleanResult:
     """The cleaned text and what cleaning did to it.
 
-    ``removed`` holds one dict per removed line: ``line`` (0-based line number in the input text), ``text`` and
-    ``reason``. ``changes`` counts character-level changes by kind. ``fields`` are web-page meta fields found in
-    removed lines (``{"发布机构": "丰都县栗子乡人民政府"}``), useful to infer metadata. ``title`` is the title line of
-    the cleaned text, if one was found.
+    Attributes
+    ----------
+    text : str
+        The cleaned text, one paragraph per line.
+    removed : list of dict
+        One dict per removed line: ``line`` (0-based line number in the input text), ``text`` and ``reason``.
+    changes : dict
+        Character-level changes counted by kind.
+    fields : dict
+        Web-page meta fields found in removed lines (``{"发布机构": "丰都县栗子乡人民政府"}``), useful to infer
+        metadata.
+    title : str or None
+        The title line of the cleaned text, if one was found.
     """
 
     text: str
@@ -92,7 +122,13 @@ class CleanResult:
 
 @per_vocabulary
 def boilerplate_rules() -> tuple[BoilerplateRule, ...]:
-    """The shipped boilerplate rules, compiled (those of scope span for lower-cased text, the others ignoring case)."""
+    """The shipped boilerplate rules, compiled (those of scope span for lower-cased text, the others ignoring case).
+
+    Returns
+    -------
+    tuple of BoilerplateRule
+        One rule per row of ``vocab/boilerplate.csv`` of the active vocabulary, in file order.
+    """
     return tuple(BoilerplateRule(r["reason"], r["scope"],
                                  re.compile(r["pattern"], 0 if r["scope"] == "span" else re.IGNORECASE))
                  for r in read_rows("boilerplate.csv"))
@@ -144,9 +180,18 @@ def _strip_spaces(line: str) -> tuple[str, int]:
 def normalize_chars(text: str) -> tuple[str, dict[str, int]]:
     """Normalise characters of a whole text.
 
-    Returns the text with full-width ASCII folded to ASCII, odd spaces to plain spaces, invisible and broken
-    characters removed, ``\\r\\n`` to ``\\n``, stray spaces inside lines removed and lines stripped; plus counts of
-    each kind of change.
+    Parameters
+    ----------
+    text : str
+        A text as extracted.
+
+    Returns
+    -------
+    text : str
+        The text with full-width ASCII folded to ASCII, odd spaces to plain spaces, invisible and broken characters
+        removed, ``\\r\\n`` to ``\\n``, stray spaces inside lines removed and lines stripped.
+    counts : dict
+        The number of changes of each kind (kinds with none left out).
     """
     counts: dict[str, int] = {}
     found = _FOLDED.findall(text)
@@ -169,8 +214,23 @@ def to_simplified(text: str, min_share: float = 0.01, min_chars: int = 3) -> tup
     """Convert a text written in traditional characters to simplified ones (OpenCC ``t2s``).
 
     Only texts where traditional-only characters make up at least ``min_share`` of the CJK characters (and at least
-    ``min_chars``) are converted, so a simplified report quoting one traditional name is left alone. Returns the text
-    and the number of characters changed.
+    ``min_chars``) are converted, so a simplified report quoting one traditional name is left alone.
+
+    Parameters
+    ----------
+    text : str
+        A text.
+    min_share : float, default 0.01
+        The least share of traditional-only characters among the CJK characters.
+    min_chars : int, default 3
+        The least number of traditional-only characters.
+
+    Returns
+    -------
+    text : str
+        The text, converted or as it was.
+    changed : int
+        The number of characters changed (0 when not converted).
     """
     if not _has_traditional(text):
         return text, 0
@@ -320,8 +380,7 @@ def remove_boilerplate(lines: list[str], rules: tuple[BoilerplateRule, ...] | No
                        ) -> tuple[list[str], list[dict], dict[str, str]]:
     """Drop boilerplate: junk lines, junk spans of a page's head and tail, and junk inside sentences.
 
-    Takes the lines of a character-normalised text; returns (kept lines, removed rows with ``line``/``text``/``reason``,
-    web meta fields found in removed junk). Three passes:
+    Three passes:
 
     1. the page's head (the lines before its first sentence, and the first sentence line up to that sentence's end)
        and its tail (after the last sentence) are searched for junk spans by kind (:mod:`fazhi_lib.junk`): a line
@@ -331,6 +390,22 @@ def remove_boilerplate(lines: list[str], rules: tuple[BoilerplateRule, ...] | No
     2. the line rules of ``vocab/boilerplate.csv`` (scopes exact, anywhere, head) and the orphan rule;
     3. rules of scope ``span`` cut junk that is never a report's words (watermarks, spam, redaction marks) out of
        whatever line holds it.
+
+    Parameters
+    ----------
+    lines : list of str
+        The lines of a character-normalised text.
+    rules : tuple of BoilerplateRule, optional
+        The line and span rules (None: ``boilerplate_rules()``).
+
+    Returns
+    -------
+    kept : list of str
+        The lines kept.
+    removed : list of dict
+        The removed rows, with ``line``/``text``/``reason``.
+    fields : dict
+        Web meta fields found in removed junk.
     """
     kept, rows, fields, _ = _remove_junk(lines, rules)
     return kept, rows, fields
@@ -768,10 +843,22 @@ def _cut_spans(pieces: list[_Piece], rules: tuple[BoilerplateRule, ...]) -> tupl
 def clean_text(text: str, rules: tuple[BoilerplateRule, ...] | None = None, simplify: bool = True) -> CleanResult:
     """Clean an extracted report text.
 
-    Returns a ``CleanResult`` whose ``text`` has one paragraph per line (no empty lines), normalised characters
-    and no boilerplate lines; the audit says what was removed or changed. ``simplify`` converts reports written in
-    traditional characters to simplified ones so vocabularies match.
+    Parameters
+    ----------
+    text : str
+        The text as a reader extracted it.
+    rules : tuple of BoilerplateRule, optional
+        The boilerplate rules (None: ``boilerplate_rules()`` of the active vocabulary).
+    simplify : bool, default True
+        Convert reports written in traditional characters to simplified ones so vocabularies match.
+
+    Returns
+    -------
+    CleanResult
+        Its ``text`` has one paragraph per line (no empty lines), normalised characters and no boilerplate lines;
+        the audit (``removed``, ``changes``) says what was removed or changed.
     """
+
     normalized, changes = normalize_chars(text)
     if simplify:
         normalized, n_trad = to_simplified(normalized)

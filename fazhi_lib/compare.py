@@ -192,7 +192,7 @@ def assign_canonical(metrics: pd.DataFrame, overwrite: bool = False) -> pd.DataF
     if len(todo):
         sub = m.loc[todo]
         m.loc[todo, "canonical_indicator"] = pd.Series([
-            canonical_indicator(ind, sent, kind, unit)
+            canonical_indicator(ind, sent, unit_kind=kind, unit=unit)
             for ind, sent, kind, unit in zip(sub["indicator"], sub["sentence"], sub["unit_kind"], sub["unit"],
                                              strict=True)
         ], index=todo, dtype="object")

@@ -1,7 +1,9 @@
-"""The canonical indicators of reported numbers: the vocabulary ``vocab/indicators.csv`` (a canonical name, the kind
-and units a number must have, the phrasings that name it) and ``canonical_indicator``, which names the number a
-report states. The parsing layer (``fazhi_lib.metrics``) gives every metric its canonical indicator with it; the views
-that compare reports (``fazhi_lib.compare``) read the same vocabulary.
+"""The canonical indicators of reported numbers: ``vocab/indicators.csv`` and ``canonical_indicator``.
+
+The vocabulary gives a canonical name, the kind and units a number must have, and the phrasings that name it;
+``canonical_indicator`` names the number a report states with it. The parsing layer (``fazhi_lib.metrics``) gives
+every metric its canonical indicator with it; the views that compare reports (``fazhi_lib.compare``) read the same
+vocabulary.
 """
 
 from __future__ import annotations
@@ -36,7 +38,20 @@ class IndicatorRule:
     note: str
 
     def fits(self, unit_kind: str | None, unit: str | None) -> bool:
-        """Whether a number of this kind and unit can be this indicator (unknown kind or unit: yes)."""
+        """Whether a number of this kind and unit can be this indicator (unknown kind or unit: yes).
+
+        Parameters
+        ----------
+        unit_kind : str or None
+            The number's kind of unit (count, percent, money …), or None when unknown.
+        unit : str or None
+            The number's unit (件, 人次, % …), or None when unknown.
+
+        Returns
+        -------
+        bool
+            False when the rule's kind or units say otherwise.
+        """
         if unit_kind and self.unit_kind and unit_kind != self.unit_kind:
             return False
         return not (unit and self.units is not None and not self.units.fullmatch(unit))
@@ -46,7 +61,16 @@ class IndicatorRule:
 def indicator_rules() -> tuple[IndicatorRule, ...]:
     """The rows of ``vocab/indicators.csv`` with compiled expressions, in file order (parsed once per process).
 
-    Raises ValueError naming the row when a regular expression does not compile."""
+    Returns
+    -------
+    tuple of IndicatorRule
+        One rule per row of the active vocabulary.
+
+    Raises
+    ------
+    ValueError
+        Naming the row, when a regular expression does not compile.
+    """
     rules = []
     for row in read_rows("indicators.csv"):
         try:
@@ -61,7 +85,14 @@ def indicator_rules() -> tuple[IndicatorRule, ...]:
 
 
 def indicator_vocabulary() -> pd.DataFrame:
-    """The indicator vocabulary as a DataFrame (canonical, unit_kind, measure, units, note, pattern), file order."""
+    """The indicator vocabulary as a DataFrame, in file order.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per row of ``vocab/indicators.csv``: canonical, unit_kind, measure, units, note, pattern (the
+        expressions as written).
+    """
     return pd.DataFrame([
         {"canonical": r.canonical, "unit_kind": r.unit_kind, "measure": r.measure,
          "units": r.units.pattern if r.units is not None else "", "note": r.note, "pattern": r.pattern.pattern}
@@ -118,20 +149,35 @@ def _focus(context: str, indicator: str) -> tuple[str, str]:
     return context, context
 
 
-def canonical_indicator(indicator: str, context: str = "", unit_kind: str | None = None,
+def canonical_indicator(indicator: str, context: str = "", *, unit_kind: str | None = None,
                         unit: str | None = None) -> str | None:
     """The canonical indicator of a reported number, or None when no vocabulary row matches.
 
-    In: ``indicator``, the phrase the number measures (调解成功率, 发放法治宣传资料); ``context``, the sentence (or
-    clause) the number stands in; ``unit_kind`` (count, percent, money …) and ``unit`` (份, 人次, % …) of the number,
-    when known (pass both: the unit tells sessions 场/次 from persons 人/名).
-    Out: the ``canonical`` name of the first row of ``vocab/indicators.csv`` whose pattern matches and whose
-    unit_kind and units fit (rows with an empty unit_kind or units fit anything). The patterns are tried on the
-    indicator phrase first; only when none matches, on the clause of ``context`` that holds the phrase (split at
-    ，；：、。), then on that clause split only at ，；：。 — never on a whole sentence, so that a word of a
-    neighbouring clause cannot name the number. Cached: cheap to call for every row.
+    The patterns are tried on the indicator phrase first; only when none matches, on the clause of ``context`` that
+    holds the phrase (split at ，；：、。), then on that clause split only at ，；：。 — never on a whole sentence, so
+    that a word of a neighbouring clause cannot name the number. Cached: cheap to call for every row.
 
-    >>> canonical_indicator("调解成功率", unit_kind="percent")
+    Parameters
+    ----------
+    indicator : str
+        The phrase the number measures (调解成功率, 发放法治宣传资料).
+    context : str, optional
+        The sentence (or clause) the number stands in.
+    unit_kind : str, optional
+        The number's kind of unit (count, percent, money …), when known.
+    unit : str, optional
+        The number's unit (份, 人次, % …), when known. Pass both: the unit tells sessions 场/次 from persons 人/名.
+
+    Returns
+    -------
+    str or None
+        The ``canonical`` name of the first row of ``vocab/indicators.csv`` whose pattern matches and whose
+        unit_kind and units fit (rows with an empty unit_kind or units fit anything); None when none does.
+
+    Examples
+    --------
+    >>> canonical_indicator
+("调解成功率", unit_kind="percent")
     '调解成功率'
     >>> canonical_indicator("成功调解", unit_kind="count", unit="件")
     '调解矛盾纠纷数'

@@ -78,8 +78,19 @@ _TAIL_ANCHOR = (r"[\[【]\s*(?:打印|关闭|收藏|保存|纠错)|分享到|分
 class JunkSpan:
     """A piece of junk inside a line: ``text[start:end]`` of kind ``kind`` (the audit's reason).
 
-    For a publishing-block field, ``field`` and ``value`` name it (``"发布机构"``, ``"某某镇人民政府"``) and ``role``
-    says what the value is (see ``vocab/page_fields.csv``); they are empty for other kinds."""
+    Attributes
+    ----------
+    start, end : int
+        The span's offsets in the text searched.
+    kind : str
+        What the junk is (date banner, breadcrumb, web meta field, portal menu …): the reason the cleaning audit
+        gives for removing it.
+    field, value : str
+        For a publishing-block field, its name and value (``"发布机构"``, ``"某某镇人民政府"``); empty for other
+        kinds.
+    role : str
+        For a publishing-block field, what the value is (see ``vocab/page_fields.csv``); empty for other kinds.
+    """
 
     start: int
     end: int
@@ -91,7 +102,13 @@ class JunkSpan:
 
 @per_vocabulary
 def field_roles() -> dict[str, str]:
-    """Publishing-block field name -> role, from ``vocab/page_fields.csv``."""
+    """Publishing-block field name -> role, from ``vocab/page_fields.csv``.
+
+    Returns
+    -------
+    dict
+        The role (publisher, source, title, other …) of each field name (发布机构, 来源 …).
+    """
     return {r["field"]: r["role"] for r in read_rows("page_fields.csv")}
 
 
@@ -213,9 +230,17 @@ def _is_index(token: str) -> bool:
 
 @per_vocabulary
 def head_junk_anchor() -> re.Pattern[str]:
-    """Something every kind of :func:`head_spans` holds: a separator or bracket, a full date, a field's name with
-    its colon, a portal's word standing alone, a site name's dash after a title. A stretch of text without any
-    holds no head junk, and most of a report's first sentence holds none."""
+    """Something every kind of :func:`head_spans` holds, to find where head junk may be.
+
+    That is a separator or bracket, a full date, a field's name with its colon, a portal's word standing alone, a
+    site name's dash after a title. A stretch of text without any holds no head junk, and most of a report's first
+    sentence holds none.
+
+    Returns
+    -------
+    re.Pattern
+        The pattern, compiled once per vocabulary (case-insensitive).
+    """
     words = words_pattern(w for ws in _portal_words().values() for w in ws)
     return re.compile(
         rf"[|｜>»›→＞\[\]【】•·_]|{_ISO_DATE}|{_CN_DATE}|{_WEEKDAY}|今天是|扫一扫|扫码|扫描二维码"
@@ -246,7 +271,22 @@ def head_spans(text: str, start: int = 0, end: int | None = None) -> list[JunkSp
     Kinds: date banner (今天是…), scan to phone, breadcrumb, font size bar, web meta field (a publishing-block field
     with its value), print/close bar, share bar, portal menu, site name joined to title, publishing stamp (a date
     and time standing alone) and index number. Only the head of a page may be searched so: some of these shapes
-    (a field name and a colon) also occur in a report's sentences."""
+    (a field name and a colon) also occur in a report's sentences.
+
+    Parameters
+    ----------
+    text : str
+        The page's text.
+    start : int, default 0
+        Where the stretch searched starts.
+    end : int, optional
+        Where it ends (None: the end of ``text``).
+
+    Returns
+    -------
+    list of JunkSpan
+        The spans, with offsets into ``text``.
+    """
     out: list[JunkSpan] = []
     end = len(text) if end is None else end
     roles = field_roles()
@@ -287,7 +327,18 @@ _SEPARATORS = re.compile(r"[\s|｜•·\-_/\\>»›→*#:：,，;；.。、()\[\
 
 
 def is_separator_residue(text: str) -> bool:
-    """True when ``text`` (what is left of a line once its junk spans are cut) holds only separators."""
+    """True when ``text`` (what is left of a line once its junk spans are cut) holds only separators.
+
+    Parameters
+    ----------
+    text : str
+        What is left of a line.
+
+    Returns
+    -------
+    bool
+        True when only separators, brackets and white space (or nothing) are left.
+    """
     return bool(_SEPARATORS.fullmatch(text))
 
 
@@ -297,8 +348,21 @@ def _tail_re() -> re.Pattern[str]:
 
 
 def tail_start(text: str, start: int = 0) -> tuple[int, str] | None:
-    """Where the junk after a page's last sentence starts in ``text[start:]`` (a share or print bar, related links, a
-    site footer, a mirror's disclaimer), and its kind; None when nothing there is junk."""
+    """Where the junk after a page's last sentence starts in ``text[start:]``, and its kind.
+
+    Parameters
+    ----------
+    text : str
+        The page's text.
+    start : int, default 0
+        Where to search from (after the report's last sentence).
+
+    Returns
+    -------
+    tuple of (int, str) or None
+        The offset of the first tail anchor and its kind (print/close bar, share bar, related links, wiki or mirror
+        tail, site footer); None when nothing there is junk.
+    """
     m = _tail_re().search(text, start)
     if m is None:
         return None
@@ -322,9 +386,22 @@ _NOT_MENU = re.compile(r"[。!?！？,，;；]")
 
 
 def is_menu_line(line: str) -> bool:
-    """A portal's navigation menu: three or more short items joined by | or • (four or more by spaces), at least one
-    of them a portal word (首页 | 政务公开 | 政务服务 | 互动交流); the items of a title or an addressee are longer or
-    fewer."""
+    """Whether ``line`` is a portal's navigation menu (首页 | 政务公开 | 政务服务 | 互动交流).
+
+    A menu is three or more short items joined by | or • (four or more by spaces), at least one of them a portal
+    word (two when joined by spaces); the items of a title or an addressee are longer or fewer.
+
+    Parameters
+    ----------
+    line : str
+        One line of a page.
+
+    Returns
+    -------
+    bool
+        True for a menu line.
+    """
+
     if len(line) > 80 or not _MENU_SEPARATOR.search(line) or _NOT_MENU.search(line):
         return False
     piped = bool(_MENU_SPLIT.search(line))

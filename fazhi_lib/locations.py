@@ -16,8 +16,13 @@ _PACKAGE = Path(__file__).resolve().parent
 
 
 def checkout() -> Path | None:
-    """The project checkout this copy of the library runs from (the folder holding pyproject.toml, fazhi_lib/ and
-    seeds/), or None for an installed copy."""
+    """The project checkout this copy of the library runs from, or None for an installed copy.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The folder holding pyproject.toml, fazhi_lib/ and seeds/; None outside a checkout.
+    """
     root = _PACKAGE.parent
     if (root / "pyproject.toml").is_file() and (root / "seeds").is_dir():
         return root
@@ -25,8 +30,13 @@ def checkout() -> Path | None:
 
 
 def notebooks() -> Path:
-    """The folder of the notebooks ``fazhi brief`` runs by default: the checkout's ``notebooks/``, or the copy
-    shipped with the package."""
+    """The folder of the notebooks ``fazhi brief`` runs by default.
+
+    Returns
+    -------
+    pathlib.Path
+        The checkout's ``notebooks/``, or the copy shipped with the package.
+    """
     root = checkout()
     if root is not None and (root / "notebooks").is_dir():
         return root / "notebooks"
@@ -37,14 +47,33 @@ def notebooks() -> Path:
 
 
 def default_input() -> Path | None:
-    """The reports a command reads when given none: the seeds of the checkout; None outside a checkout."""
+    """The reports a command reads when given none: the seeds of the checkout; None outside a checkout.
+
+    Returns
+    -------
+    pathlib.Path or None
+        The checkout's ``seeds/`` folder, or None.
+    """
     root = checkout()
     return None if root is None else root / "seeds"
 
 
 def default_tables(first_input: Path, out: Path) -> Path:
-    """The tables folder of ``fazhi brief`` when none is given: ``data/processed/<input name>`` in the checkout,
-    else ``OUT/tables/<input name>`` beside the briefs."""
+    """The tables folder of ``fazhi brief`` when none is given.
+
+    Parameters
+    ----------
+    first_input : pathlib.Path
+        The first input folder or file of the command: its name names the tables folder.
+    out : pathlib.Path
+        The folder of the briefs.
+
+    Returns
+    -------
+    pathlib.Path
+        ``data/processed/<input name>`` in the checkout, else ``OUT/tables/<input name>`` beside the briefs.
+    """
+
     name = first_input.resolve().name or "corpus"
     root = checkout()
     return (root / "data" / "processed" / name) if root is not None else out / "tables" / name

@@ -63,7 +63,14 @@ class _Lexicon:
 
 @per_vocabulary
 def lexicon() -> _Lexicon:
-    """The curated mechanism lexicon from ``vocab/mechanisms.csv``, compiled."""
+    """The curated mechanism lexicon from ``vocab/mechanisms.csv``, compiled.
+
+    Returns
+    -------
+    _Lexicon
+        One pattern matching every term and variant (a "+" name with its parts in either order), the canonical
+        term of each surface, and each term's kind and dimension.
+    """
     term_of: dict[str, str] = {}
     plus: dict[frozenset[str], str] = {}
     kind: dict[str, str] = {}
@@ -95,7 +102,18 @@ def _dimension_rules() -> tuple[tuple[str, re.Pattern[str]], ...]:
 
 @per_vocabulary(maxsize=8192)  # terms recur across a corpus
 def dimension_of(term: str) -> str | None:
-    """Dimension of a term: from the lexicon, else the first row of ``vocab/dimensions.csv`` matching its words."""
+    """Dimension of a term: from the lexicon, else the first row of ``vocab/dimensions.csv`` matching its words.
+
+    Parameters
+    ----------
+    term : str
+        A mechanism's canonical term (or a name found by its quotes or suffix).
+
+    Returns
+    -------
+    str or None
+        The dimension, or None when neither the lexicon nor a pattern gives one.
+    """
     lex = lexicon()
     if lex.dimension.get(term):
         return lex.dimension[term]
@@ -125,14 +143,28 @@ class _Taken:
 
 
 def find_terms(text: str) -> list[dict]:
-    """Mechanism mentions in a cleaned text: dicts with term, surface, kind, dimension, source, start, end."""
+    """Mechanism mentions in a cleaned text, in order of their start.
+
+    Mentions come from the lexicon, from quoted names (with a mechanism noun after them or a verb of practice
+    before), and from names ending in a mechanism suffix after a verb of setting up; none inside a document's title.
+
+    Parameters
+    ----------
+    text : str
+        The cleaned text of a report.
+
+    Returns
+    -------
+    list of dict
+        One dict per mention: term, surface, kind, dimension, source (lexicon, quoted or suffix), start, end.
+    """
     lex = lexicon()
     titles = [m.span() for m in _TITLE.finditer(text)]
     tstarts = [s for s, _ in titles]
     found: list[dict] = []
     taken = _Taken(len(text))
 
-    def add(term: str, surface: str, kind: str, source: str, s: int, e: int) -> None:
+    def _add(term: str, surface: str, kind: str, source: str, s: int, e: int) -> None:
         found.append(dict(term=term, surface=surface, kind=kind, dimension=dimension_of(term), source=source,
                           start=s, end=e))
         taken.add(s, e)
@@ -140,23 +172,23 @@ def find_terms(text: str) -> list[dict]:
     for m in lex.pattern.finditer(text):
         if not _inside(titles, tstarts, m.start()):
             term = lex.term_of[m.group()]
-            add(term, m.group(), lex.kind.get(term, ""), "lexicon", m.start(), m.end())
+            _add(term, m.group(), lex.kind.get(term, ""), "lexicon", m.start(), m.end())
     for m in _QUOTE.finditer(text):
         name = m.group(1).strip()
         if _inside(titles, tstarts, m.start()) or _NOT_NAME.search(name) or taken.overlaps(m.start(1), m.end(1)):
             continue
         if "+" in name and frozenset(name.split("+")) in lex.plus_terms:
             term = lex.plus_terms[frozenset(name.split("+"))]
-            add(term, name, lex.kind.get(term, ""), "lexicon", m.start(1), m.end(1))
+            _add(term, name, lex.kind.get(term, ""), "lexicon", m.start(1), m.end(1))
             continue
         noun = _MECHANISM_NOUN.match(text, m.end())
         before = text[max(0, m.start() - 4): m.start()]
         if noun:
             # a short name is part of the mechanism's name: “金牌”调解室, “五老”评议团
             term, end = (name + noun.group(), m.end() + len(noun.group())) if len(name) <= 3 else (name, m.end(1))
-            add(term, text[m.start(1): end], noun.group(1), "quoted", m.start(1), end)
+            _add(term, text[m.start(1): end], noun.group(1), "quoted", m.start(1), end)
         elif _PRACTICE_VERB.search(before) and (_SLOGAN.search(name) or len(name) >= 4):
-            add(name, name, "标语" if _SLOGAN.search(name) else "名称", "quoted", m.start(1), m.end(1))
+            _add(name, name, "标语" if _SLOGAN.search(name) else "名称", "quoted", m.start(1), m.end(1))
     for m in _SUFFIX.finditer(text):
         head_start = _phrase_start(text, m.start())
         if head_start is None or _inside(titles, tstarts, m.start()):
@@ -165,7 +197,7 @@ def find_terms(text: str) -> list[dict]:
         if len(stem) < 3 or _GENERIC_STEM.match(stem) or taken.overlaps(head_start, m.end()):
             continue
         term = stem + m.group(1)
-        add(term, term, _SUFFIX_KIND.get(m.group(1), m.group(1)), "suffix", head_start, m.end())
+        _add(term, term, _SUFFIX_KIND.get(m.group(1), m.group(1)), "suffix", head_start, m.end())
     found.sort(key=lambda r: r["start"])
     return found
 
@@ -190,7 +222,20 @@ def extract_measures(text: str, doc_id: str = "", sections: list[dict] | None = 
                      items: list[dict] | None = None) -> list[dict]:
     """Every mechanism mention of a cleaned report as row dicts with the columns of ``MEASURE_COLUMNS``.
 
-    ``sections``/``items`` are the report's structure rows; they give each mention its item, section and part.
+    Parameters
+    ----------
+    text : str
+        The cleaned text of a report.
+    doc_id : str, optional
+        The report's id, given to every row and its ``measure_id``.
+    sections, items : list of dict, optional
+        The report's structure rows (``structure.parse_rows``); they give each mention its item, section and part.
+
+    Returns
+    -------
+    list of dict
+        One row per mention, with the columns of ``MEASURE_COLUMNS`` (``planned`` when in the plans part; the
+        sentence that holds it).
     """
     sections = sections or []
     items = items or []
@@ -212,5 +257,17 @@ def extract_measures(text: str, doc_id: str = "", sections: list[dict] | None = 
 
 
 def measures_frame(rows: list[dict]) -> pd.DataFrame:
-    """Measure rows as a DataFrame with stable dtypes."""
+    """Measure rows as a DataFrame with stable dtypes.
+
+    Parameters
+    ----------
+    rows : list of dict
+        Rows of ``extract_measures``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``measures`` table: one row per mention, its columns in order.
+    """
+
     return frame("measures", rows)

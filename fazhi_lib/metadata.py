@@ -554,19 +554,27 @@ def _text_units_named(body: str, name: str, v: NamesVocab) -> list[Unit]:
 def infer_metadata(text: str, title: str | None = None, extra: dict[str, str] | None = None) -> dict:
     """Infer a report's metadata from its cleaned text, its title and extra hints.
 
-    Args:
-        text: the cleaned report text (lines separated by newlines; may still hold web-page junk lines).
-        title: the report's title if the caller knows it, else None (then a title line is looked for in
-            the text with :func:`fazhi_lib.names.find_title`, then in ``extra`` under ArticleTitle/title/标题).
-        extra: other hints, e.g. web-page fields removed by the cleaner
-            ``{"发布机构": "丰都县栗子乡人民政府", "来源": "天心区坡子街街道", "ArticleTitle": "..."}``.
-            Issuing-body fields (发布机构, 发布单位, 发文机关 ...) outrank the text; 来源 is weaker (it often
-            names the office that posted the page, like 司法局).
+    Evidence is weighed title first, then web fields, then the opening sentences; a name repeated in the text beats
+    one seen once.
 
-    Returns:
+    Parameters
+    ----------
+    text : str
+        The cleaned report text (lines separated by newlines; may still hold web-page junk lines).
+    title : str, optional
+        The report's title if the caller knows it, else None (then a title line is looked for in the text with
+        :func:`fazhi_lib.names.find_title`, then in ``extra`` under ArticleTitle/title/标题).
+    extra : dict, optional
+        Other hints, e.g. web-page fields removed by the cleaner
+        ``{"发布机构": "丰都县栗子乡人民政府", "来源": "天心区坡子街街道", "ArticleTitle": "..."}``. Issuing-body
+        fields (发布机构, 发布单位, 发文机关 ...) outrank the text; 来源 is weaker (it often names the office that
+        posted the page, like 司法局).
+
+    Returns
+    -------
+    dict
         ``{"title", "jurisdiction", "admin_level", "region", "year_start", "year_end"}`` (see the module
-        docstring); a value not found is None. Evidence is weighed title first, then web fields, then the
-        opening sentences; a name repeated in the text beats one seen once.
+        docstring); a value not found is None.
     """
     v = names_vocab()
     lines = (text or "").splitlines()
@@ -670,19 +678,25 @@ def _to_year(value: Any, where: str) -> int | None:
 def read_metadata_csv(path: str | Path) -> pd.DataFrame:
     """Read a researcher's metadata table (one row per input file).
 
-    Args:
-        path: a CSV file encoded as UTF-8 (with or without BOM) or GB18030 (Excel on Chinese Windows),
-            comma-, semicolon- or tab-separated. Its key column is ``file_name`` (``file``, ``filename`` or
-            ``文件名`` are accepted): the input file's name (any folder part is dropped). Other columns are
-            among title, jurisdiction, admin_level, region, year_start, year_end, panel (the key linking a
-            jurisdiction's reports across years, see ``fazhi_lib.panels``), plus any others (kept).
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A CSV file encoded as UTF-8 (with or without BOM) or GB18030 (Excel on Chinese Windows), comma-, semicolon-
+        or tab-separated. Its key column is ``file_name`` (``file``, ``filename`` or ``文件名`` are accepted): the
+        input file's name (any folder part is dropped). Other columns are among title, jurisdiction, admin_level,
+        region, year_start, year_end, panel (the key linking a jurisdiction's reports across years, see
+        ``fazhi_lib.panels``), plus any others (kept).
 
-    Returns:
-        A DataFrame with column ``file_name`` first, one row per file name, all values as strings or None
-        except ``year_start``/``year_end`` (nullable Int64). Rows with an empty file name are dropped.
+    Returns
+    -------
+    pandas.DataFrame
+        Column ``file_name`` first, one row per file name, all values as strings or None except
+        ``year_start``/``year_end`` (nullable Int64). Rows with an empty file name are dropped.
 
-    Raises:
-        ValueError: the key column is missing, file names repeat, or a year cell is not a year.
+    Raises
+    ------
+    ValueError
+        When the key column is missing, file names repeat, or a year cell is not a year.
     """
     text = _decode(Path(path).read_bytes())
     first = text.split("\n", 1)[0]
@@ -724,8 +738,20 @@ def apply_overrides(inferred: dict, override: dict) -> dict:
     When the override gives a title but not jurisdiction/admin_level/region/period, those are re-inferred
     from the overriding title first (a title is the best evidence), and otherwise kept from ``inferred``.
     A jurisdiction given without admin_level gets the level its name implies (石壁镇 -> 镇). A region is only
-    kept from ``inferred`` when the jurisdiction did not change. Years are returned as ints. Other override
-    columns (not the file-name key) are copied into the result. Neither argument is modified.
+    kept from ``inferred`` when the jurisdiction did not change. Other override columns (not the file-name key)
+    are copied into the result. Neither argument is modified.
+
+    Parameters
+    ----------
+    inferred : dict
+        The metadata inferred from the report (``infer_metadata``).
+    override : dict
+        The researcher's values for the same file.
+
+    Returns
+    -------
+    dict
+        The merged metadata; years as ints.
     """
     out = dict(inferred)
     given = {k: _clean_value(v) for k, v in override.items() if k not in _KEY_ALIASES}
@@ -769,13 +795,24 @@ def metadata_overrides(files: Iterable[Path], extra_csv: str | Path | None = Non
                        ) -> tuple[dict[Path, dict], list[tuple[str, str]]]:
     """Researcher-given metadata per file: from ``metadata.csv`` beside the files and from ``extra_csv``.
 
-    Returns ({file: override row}, problems) where problems lists (csv path, reason) for tables that could not be
-    read; those are reported, not fatal.
+    Parameters
+    ----------
+    files : iterable of pathlib.Path
+        The input report files.
+    extra_csv : str or pathlib.Path, optional
+        A further metadata table for all files; its values win over those of ``metadata.csv``.
+
+    Returns
+    -------
+    overrides : dict
+        {file: override row} for the files that have one.
+    problems : list of (str, str)
+        (csv path, reason) for tables that could not be read; those are reported, not fatal.
     """
     tables: dict[Path, dict[str, dict]] = {}
     problems: list[tuple[str, str]] = []
 
-    def rows_of(csv_path: Path) -> dict[str, dict]:
+    def _rows_of(csv_path: Path) -> dict[str, dict]:
         try:
             df = read_metadata_csv(csv_path)
         except (ValueError, OSError, UnicodeDecodeError) as exc:
@@ -784,12 +821,13 @@ def metadata_overrides(files: Iterable[Path], extra_csv: str | Path | None = Non
         return {str(r["file_name"]): {k: v for k, v in r.items() if k != "file_name" and pd.notna(v) and v != ""}
                 for r in df.to_dict("records")}
 
-    extra = rows_of(Path(extra_csv)) if extra_csv else {}
+    extra = _rows_of(Path(extra_csv)) if extra_csv else {}
     out: dict[Path, dict] = {}
     for f in files:
         csv_path = f.parent / "metadata.csv"
         if csv_path not in tables:
-            tables[csv_path] = rows_of(csv_path) if csv_path.is_file() else {}
+            tables[csv_path] = _rows_of(csv_path) if csv_path.is_file() else {}
+
         row = {**tables[csv_path].get(f.name, {}), **extra.get(f.name, {})}
         if row:
             out[f] = row

@@ -80,7 +80,13 @@ _CHANGE_BREAK = re.compile(r"[,，;；。]")
 
 @per_vocabulary
 def unit_table() -> tuple[tuple[str, str], ...]:
-    """(unit, unit_kind) pairs from ``vocab/units.csv``, longest unit first."""
+    """(unit, unit_kind) pairs from ``vocab/units.csv``, longest unit first.
+
+    Returns
+    -------
+    tuple of (str, str)
+        Each unit (件, 人次, % …) with its kind (count, percent, money …), cached per vocabulary.
+    """
     rows = [(r["unit"], r["unit_kind"]) for r in read_rows("units.csv")]
     return tuple(sorted(rows, key=lambda r: -len(r[0])))
 
@@ -154,9 +160,22 @@ def _clause_start(text: str, lo: int, pos: int) -> int:
 
 
 def clean_indicator(fragment: str) -> str:
-    """The phrase a number measures, from the clause text before it: masked titles and parentheses dropped, text
-    up to an earlier quantity of the clause dropped (接待来访12批 → 接待来访 for the 47人 that follows), leading time
-    and connective words (全年, 2024年, 累计, 其中) and trailing verbs of degree (达, 为, 共) stripped."""
+    """The phrase a number measures, from the clause text before it.
+
+    Masked titles and parentheses are dropped, text up to an earlier quantity of the clause is dropped (接待来访12批
+    → 接待来访 for the 47人 that follows), leading time and connective words (全年, 2024年, 累计, 其中) and trailing
+    verbs of degree (达, 为, 共) are stripped.
+
+    Parameters
+    ----------
+    fragment : str
+        The clause text before the number.
+
+    Returns
+    -------
+    str
+        The indicator phrase, at most its last 24 characters (empty when nothing is left).
+    """
     frag = _PAREN.sub("", _MASKED.sub("", fragment)).replace(")", "").replace("）", "")
     pieces = [p for p in _quantity_re().split(frag) if len(p.strip()) >= 2]
     frag = pieces[-1] if pieces else ""
@@ -218,8 +237,20 @@ def extract_metrics(text: str, doc_id: str = "", sections: list[dict] | None = N
                     items: list[dict] | None = None) -> list[dict]:
     """Every reported quantity of a cleaned report, as row dicts with the columns of ``METRIC_COLUMNS``.
 
-    ``sections`` and ``items`` are the structure rows of the same text (``fazhi_lib.structure.parse_rows``); they
-    give each quantity its item, section and part. Offsets ``start``/``end`` point into ``text``.
+    Parameters
+    ----------
+    text : str
+        The cleaned text of a report.
+    doc_id : str, optional
+        The report's id, given to every row and its ``metric_id``.
+    sections, items : list of dict, optional
+        The structure rows of the same text (``fazhi_lib.structure.parse_rows``); they give each quantity its item,
+        section and part.
+
+    Returns
+    -------
+    list of dict
+        One row per quantity, with the columns of ``METRIC_COLUMNS``; offsets ``start``/``end`` point into ``text``.
     """
     sections = sections or []
     items = items or []
@@ -369,5 +400,17 @@ def _place(rows: list[dict], sections: list[dict], items: list[dict]) -> None:
 
 
 def metrics_frame(rows: list[dict]) -> pd.DataFrame:
-    """Metric rows as a DataFrame with stable dtypes (year as nullable Int64)."""
+    """Metric rows as a DataFrame with stable dtypes (year as nullable Int64).
+
+    Parameters
+    ----------
+    rows : list of dict
+        Rows of ``extract_metrics``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The ``metrics`` table: one row per quantity, its columns in order.
+    """
+
     return frame("metrics", rows)

@@ -59,6 +59,44 @@ LEVEL_RANK = {"省": 0, "市": 1, "区": 2, "县": 2, "街道": 3, "镇": 3, "�
 
 @dataclass(frozen=True)
 class NamesVocab:
+    """The name vocabularies, compiled for lookups at a position (``names_vocab``).
+
+    Attributes
+    ----------
+    admin : tuple of (str, str, bool)
+        (suffix, admin_level, free) of ``vocab/admin_units.csv``, longest first; ``free`` suffixes end a name of
+        any stem.
+    name_suffix : Mapping
+        The suffix a name is written with (街道办事处 -> 街道).
+    depts : tuple of (str, bool)
+        (suffix, in_text) of ``vocab/departments.csv``, longest first; ``in_text`` suffixes name a department in
+        running text too.
+    not_suffix : Mapping
+        Character -> (ordinary word holding it, offset of the character in the word): 城乡 and 市场 end no name.
+    boundaries : Mapping
+        Last character -> boundary words ending in it (年, 现将, 根据 …), longest first.
+    pronouns, weak_pronouns : frozenset of str
+        我 本 各 …: 我镇 is no name; 全 贵: 全镇 is no name in prose, but 万全区 is.
+    not_stem_set : frozenset of str
+        Words a name's stem cannot end with.
+    not_stem_lens : tuple of int
+        Their lengths.
+    not_name : frozenset of str
+        Words shaped like names that are none.
+    not_department : tuple of str
+        Words that make a department-shaped phrase no department.
+    places : Mapping
+        Place name -> admin_level, from ``vocab/places.csv``.
+    place_lens : tuple of int
+        The lengths of the place names, longest first.
+    suffix_re : re.Pattern
+        Any admin or department suffix (for running text).
+    short_names : Mapping
+        Short name -> full name (青海 -> 青海省, 巴州 -> 巴音郭楞蒙古自治州).
+    short_re : re.Pattern or None
+        Any short name, longest first (None when there are none).
+    """
+
     admin: tuple[tuple[str, str, bool], ...]  # (suffix, admin_level, free), longest first
     name_suffix: Mapping[str, str]  # 街道办事处 -> 街道
     depts: tuple[tuple[str, bool], ...]  # (suffix, in_text), longest first
@@ -87,6 +125,19 @@ def _by_last_char(words: Iterable[str]) -> dict[str, tuple[str, ...]]:
 
 @per_vocabulary
 def names_vocab() -> NamesVocab:
+    """The name vocabularies of the active vocabulary, compiled once per vocabulary.
+
+    Returns
+    -------
+    NamesVocab
+        The suffixes, places, short names and non-name words, indexed for lookups at a position.
+
+    Raises
+    ------
+    ValueError
+        When an admin_level of ``admin_units.csv`` or ``places.csv`` is not one of ``ADMIN_LEVELS``, or a short
+        name of ``place_short_names.csv`` stands for a name not in ``places.csv``.
+    """
     admin = [
         (r["suffix"], r["admin_level"], r.get("free", "1") != "0") for r in read_rows("admin_units.csv")
     ]
@@ -147,7 +198,18 @@ def _is_cjk(ch: str) -> bool:
 
 
 def nfkc(text: str) -> str:
-    """NFKC (full-width punctuation and digits to ASCII, ideographic space to space); same characters else."""
+    """NFKC (full-width punctuation and digits to ASCII, ideographic space to space); same characters else.
+
+    Parameters
+    ----------
+    text : str
+        Any text (None counts as empty).
+
+    Returns
+    -------
+    str
+        The text in Unicode normal form NFKC.
+    """
     return unicodedata.normalize("NFKC", text or "")
 
 
@@ -165,6 +227,24 @@ YEAR = r"(?:(?:19|20)\d{2}|一九[〇零○O0一二三四五六七八九]{2}|二
 
 @dataclass(frozen=True)
 class Unit:
+    """An administrative unit or department named in a text, with where its name stands.
+
+    Attributes
+    ----------
+    name : str
+        The jurisdiction's name, organ words dropped (大安街道; 环翠区卫生健康局).
+    level : str
+        Its admin_level (one of ``ADMIN_LEVELS``).
+    start, end : int
+        Where the name stands (for a department: its own name, after the host unit).
+    chain : tuple of str
+        The higher units named right before it, outermost first.
+    chain_start : int
+        Where the whole chain starts.
+    stem_len : int
+        The characters before the suffix.
+    """
+
     name: str  # jurisdiction name, organ words dropped (大安街道; 环翠区卫生健康局)
     level: str
     start: int  # start of the name (for a department: of its own name, after the host unit)
@@ -175,11 +255,33 @@ class Unit:
 
     @property
     def region(self) -> str | None:
+        """The higher units named before the unit, joined (None when there are none).
+
+        Returns
+        -------
+        str or None
+            The chain as one string (重庆市永川区).
+        """
         return "".join(self.chain) or None
 
 
 def covered_by_word(s: str, pos: int, v: NamesVocab) -> bool:
-    """True when s[pos] sits inside an ordinary word (城乡, 市场, 全镇, 格局 ...), so it ends no name."""
+    """True when s[pos] sits inside an ordinary word (城乡, 市场, 全镇, 格局 ...), so it ends no name.
+
+    Parameters
+    ----------
+    s : str
+        A text.
+    pos : int
+        A position in it.
+    v : NamesVocab
+        The name vocabularies.
+
+    Returns
+    -------
+    bool
+        Whether a word of ``vocab/non_place_words.csv`` (kind not_suffix) covers ``s[pos]``.
+    """
     for word, off in v.not_suffix.get(s[pos], ()):
         st = pos - off
         if st >= 0 and s.startswith(word, st):
@@ -259,7 +361,33 @@ _TITLE_AFTER_PLACE = re.compile(r"$|[\d〇零一二]{4}|关于|人民政府|政�
 def unit_ending_at(
     s: str, end: int, v: NamesVocab, *, lo: int = 0, depth: int = 0, admin_only: bool = False, text: bool = False
 ) -> Unit | None:
-    """The administrative unit or department whose name ends right before s[end], or None."""
+    """The administrative unit or department whose name ends right before s[end], or None.
+
+    A place of ``vocab/places.csv`` is tried first, then an admin suffix, then (unless ``admin_only``) a department
+    suffix; the higher units named right before it become its chain.
+
+    Parameters
+    ----------
+    s : str
+        A title, a page field or running text.
+    end : int
+        Where the name ends (exclusive).
+    v : NamesVocab
+        The name vocabularies (``names_vocab()``).
+    lo : int, default 0
+        The name cannot start before this offset.
+    depth : int, default 0
+        How many higher units were read already (for the chain; none past 6).
+    admin_only : bool, default False
+        Look for administrative units only, not departments.
+    text : bool, default False
+        ``s`` is running text, not a title or label: stricter stems (shorter, no measure word after a number).
+
+    Returns
+    -------
+    Unit or None
+        The unit named, or None.
+    """
     # A suffix inside an ordinary word (城乡, 湾区) ends no name, except in a title or page field where the name
     # is followed by what follows a place there (康林区2024年度…, 康林区人民政府关于…).
     if depth > 6 or end - lo < 2 or not _is_cjk(s[end - 1]):
@@ -330,8 +458,18 @@ _PARTY = re.compile(r"^中共|^中国共产党")
 def parse_org(org: str) -> Unit | None:
     """Parse a clean organisation string (title segment, 发布机构 ...) into the unit or department it names.
 
-    Leading 中共 and trailing organ words (人民政府, 办事处, 党委, a party committee's 委员会) are
-    dropped."""
+    Leading 中共 and trailing organ words (人民政府, 办事处, 党委, a party committee's 委员会) are dropped.
+
+    Parameters
+    ----------
+    org : str
+        The organisation's name as written.
+
+    Returns
+    -------
+    Unit or None
+        The unit or department, or None when the string names none.
+    """
     v = names_vocab()
     s = re.sub(r"\s+", "", nfkc(org))
     party = bool(_PARTY.search(s))
@@ -356,12 +494,38 @@ _TITLE_SPLIT = re.compile(
 
 
 def orgs_in_title(title: str) -> list[Unit]:
-    """Units/departments named in a title (or any short label), in order of appearance."""
+    """Units/departments named in a title (or any short label), in order of appearance.
+
+    Parameters
+    ----------
+    title : str
+        A title or label.
+
+    Returns
+    -------
+    list of Unit
+        The units named, as ``orgs_in_label`` gives them.
+    """
     return list(orgs_in_label(title))
 
 
 @per_vocabulary(maxsize=1024)
 def orgs_in_label(title: str) -> tuple[Unit, ...]:
+    """Units/departments named in a title or label, in order of appearance (cached per vocabulary).
+
+    The label is split at its separators (titles of documents in 《》 are masked); each segment gives the unit of
+    its longest parsable prefix.
+
+    Parameters
+    ----------
+    title : str
+        A title or label.
+
+    Returns
+    -------
+    tuple of Unit
+        The units named.
+    """
     s = _mask(nfkc(title), (("《", "》"), ("〈", "〉")))
     out = []
     for seg in _TITLE_SPLIT.split(s):
@@ -400,9 +564,22 @@ WEB_FIELD_LINE = re.compile(
 
 
 def is_title_line(line: str) -> bool:
-    """Whether ``line`` reads as a report's title: 6..60 characters naming a report (报告/总结/情况/工作要点) on the
-    rule of law, a year or 年度, with no sentence punctuation, no 现将/如下, not a numbered heading nor a web-page
-    field line (see :func:`find_title`)."""
+    """Whether ``line`` reads as a report's title.
+
+    A title has 6..60 characters naming a report (报告/总结/情况/工作要点) on the rule of law, a year or 年度, with no
+    sentence punctuation, no 现将/如下, and is not a numbered heading nor a web-page field line (see
+    :func:`find_title`).
+
+    Parameters
+    ----------
+    line : str
+        One line of a report.
+
+    Returns
+    -------
+    bool
+        True for a title line.
+    """
     s = nfkc(line).strip()
     if not 6 <= len(s) <= 60 or s.endswith(("。", ":", ";", ",")) or "。" in s:
         return False
@@ -419,7 +596,19 @@ def find_title(lines: list[str], max_lines: int = 25) -> int | None:
     with 。/：/: and is not a numbered heading (一、 （一） 1.) nor a web-page field line. Column labels
     such as "工作报告" are not titles. When a title is split over lines ("重庆市永川区大安街道办事处" /
     "2024年法治政府建设情况报告"), the first line holding a whole title (with the issuing unit) is
-    returned if there is one, else the line with the year. Returns None when no line looks like a title.
+    returned if there is one, else the line with the year.
+
+    Parameters
+    ----------
+    lines : list of str
+        The lines of a cleaned report.
+    max_lines : int, default 25
+        How many non-empty lines are looked at.
+
+    Returns
+    -------
+    int or None
+        The index of the title line, or None when no line looks like a title.
     """
     candidates = title_candidates(lines, max_lines)
     for i in candidates:
@@ -429,6 +618,19 @@ def find_title(lines: list[str], max_lines: int = 25) -> int | None:
 
 
 def is_org_line(line: str) -> bool:
+    """Whether ``line`` is an organisation's name standing alone (a signature or the first half of a split title).
+
+    Parameters
+    ----------
+    line : str
+        One line of a report.
+
+    Returns
+    -------
+    bool
+        True for a short line (2..40 characters, no punctuation or digits, no web-page field) naming a unit or
+        department and no report.
+    """
     s = nfkc(line).strip()
     if not 2 <= len(s) <= 40 or re.search(r"[,.;:。;:!?\d]", s) or WEB_FIELD_LINE.search(s):
         return False
@@ -438,6 +640,21 @@ def is_org_line(line: str) -> bool:
 
 
 def title_candidates(lines: list[str], max_lines: int) -> list[int]:
+    """The lines that read as a title (``is_title_line``) among the first ``max_lines`` non-empty ones.
+
+    Parameters
+    ----------
+    lines : list of str
+        The lines of a cleaned report.
+    max_lines : int
+        How many non-empty lines are looked at.
+
+    Returns
+    -------
+    list of int
+        The indices of the title lines, in order.
+    """
+
     out: list[int] = []
     seen = 0
     for i, line in enumerate(lines):

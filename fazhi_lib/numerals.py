@@ -82,7 +82,15 @@ _NOT_DIGIT_CHARS = ",，.．点" + CHINESE_UNITS.replace("十", "").replace("拾
 def is_number_text(s: str) -> bool:
     """Whether ``s`` is made only of characters of numbers and has a digit (or 十): a cheap pre-check.
 
-    True for every string that ``parse_number`` reads; also True for some it rejects (``"十十"``, ``"1,2"``).
+    Parameters
+    ----------
+    s : str
+        A number candidate.
+
+    Returns
+    -------
+    bool
+        True for every string that ``parse_number`` reads; also True for some it rejects (``"十十"``, ``"1,2"``).
     """
     return bool(s) and not s.strip(_ALL_CHARS) and bool(s.strip(_NOT_DIGIT_CHARS))
 
@@ -120,8 +128,17 @@ def parse_number(s: str) -> float | None:
     Chinese numerals with 〇零一二两三四五六七八九十百千万亿 (三 → 3, 十 → 10, 十二 → 12, 二十 → 20, 一百零五 → 105,
     两万 → 20000, 三千五百 → 3500, 二〇二四 → 2024 digit-by-digit; 十余 is handled by the caller, which strips
     余/多/几 first); mixed Arabic + 万/亿/千/百 multipliers (2.5万 → 25000, 318万 → 3180000, 1.2亿 → 120000000,
-    3千 → 3000); 大写 digits 壹贰叁肆伍陆柒捌玖拾佰仟 too. Returns a float (callers may int() whole values).
-    See the module docstring for the exact rules.
+    3千 → 3000); 大写 digits 壹贰叁肆伍陆柒捌玖拾佰仟 too. See the module docstring for the exact rules.
+
+    Parameters
+    ----------
+    s : str
+        One number string, without approximations (余/多/几/近) and units.
+
+    Returns
+    -------
+    float or None
+        The value (callers may int() whole values), or None when ``s`` is not a number.
     """
     if s.isascii() and s.isdigit():  # the common case: "903"
         return float(s)
@@ -223,8 +240,19 @@ _WRITTEN_DIGITS = "零一二三四五六七八九"
 
 
 def heading_number(s: str) -> int:
-    """The number of a heading's marker: a Chinese numeral up to 九十九 (一 → 1, 十二 → 12, 二十 → 20), Arabic digits,
-    a circled or enclosed number (③, ㈢, ⑶, ⒊); 0 when it is none of them."""
+    """The number of a heading's marker.
+
+    Parameters
+    ----------
+    s : str
+        The marker's numeral: a Chinese numeral up to 九十九 (一 → 1, 十二 → 12, 二十 → 20), Arabic digits, a circled
+        or enclosed number (③, ㈢, ⑶, ⒊).
+
+    Returns
+    -------
+    int
+        Its value; 0 when it is none of them.
+    """
     if s.isascii() and s.isdigit():
         return int(s)
     if s in "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳" and len(s) == 1:
@@ -238,8 +266,18 @@ def heading_number(s: str) -> int:
 
 
 def span_number(s: str) -> int | None:
-    """A number of years or times as a span is written (三年来, 近两年, 十二年间): Arabic digits or a Chinese numeral
-    up to 九十九 with 两; None when ``s`` is not one."""
+    """A number of years or times as a span is written (三年来, 近两年, 十二年间).
+
+    Parameters
+    ----------
+    s : str
+        Arabic digits or a Chinese numeral up to 九十九, with 两.
+
+    Returns
+    -------
+    int or None
+        Its value; None when ``s`` is not one.
+    """
     if s.isdigit():
         return int(s)
     if s == "十":
@@ -256,8 +294,18 @@ def span_number(s: str) -> int | None:
 
 
 def year_number(s: str) -> int | None:
-    """A year in Arabic digits or written digit by digit in Chinese (二〇二四, 二○二四, 二零二四 → 2024); None when a
-    character is no digit."""
+    """A year in Arabic digits or written digit by digit in Chinese (二〇二四, 二○二四, 二零二四 → 2024).
+
+    Parameters
+    ----------
+    s : str
+        The year as written.
+
+    Returns
+    -------
+    int or None
+        The year; None when a character is no digit.
+    """
     if s.isdigit():
         return int(s)
     try:
@@ -267,8 +315,19 @@ def year_number(s: str) -> int | None:
 
 
 def chinese_numeral(n: int) -> str:
-    """``n`` written in Chinese as Word's chineseCounting numbering writes it: 1 → 一, 10 → 十, 12 → 十二, 20 → 二十,
-    105 → 一百零五; as Arabic digits from 10000 on and for 0 and below."""
+    """``n`` written in Chinese as Word's chineseCounting numbering writes it.
+
+    Parameters
+    ----------
+    n : int
+        The number to write.
+
+    Returns
+    -------
+    str
+        1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 105 → 一百零五; Arabic digits from 10000 on and for 0 and below.
+    """
+
     if n <= 0 or n >= 10000:
         return str(n)
     out = ""

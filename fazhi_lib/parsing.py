@@ -1,7 +1,10 @@
-"""The per-document step: one report file read, cleaned and parsed (metadata, structure, metrics, measures) into
-a ``DocResult``, its row of ``documents`` and its rows of the other tables. ``process_file`` never raises for bad
-input: problems end up in the document's status and message, and a parser bug in one document is recorded on it
-(status failed, with the step and the error) while its text is kept."""
+"""The per-document step: one report file read, cleaned and parsed into a ``DocResult``.
+
+The file is read, cleaned and parsed (metadata, structure, metrics, measures) into its row of ``documents`` and its
+rows of the other tables. ``process_file`` never raises for bad input: problems end up in the document's status and
+message, and a parser bug in one document is recorded on it (status failed, with the step and the error) while its
+text is kept.
+"""
 
 from __future__ import annotations
 
@@ -27,7 +30,17 @@ MIN_CHARS = 200  # shorter texts are kept with a warning: most likely an index p
 
 @dataclass
 class DocResult:
-    """Everything ingest learned from one file: its documents row and its rows of the other tables."""
+    """Everything ingest learned from one file: its documents row and its rows of the other tables.
+
+    Attributes
+    ----------
+    document : dict
+        The file's row of ``documents`` (``schema.DOCUMENT_COLUMNS``: id, metadata, status and message).
+    text : str, optional
+        The cleaned text (the text as read when cleaning failed); empty for a file that could not be read.
+    sections, items, metrics, measures, cleaning : list of dict, optional
+        The file's rows of the tables of the same names, each with its ``doc_id`` and character offsets.
+    """
 
     document: dict
     text: str = ""
@@ -39,18 +52,43 @@ class DocResult:
 
 
 def content_id(text: str) -> str:
-    """Stable document id from the cleaned content: the same report saved as GBK text, UTF-8 text or a web page
-    gets the same id (white space is ignored)."""
+    """Stable document id from the cleaned content.
+
+    The same report saved as GBK text, UTF-8 text or a web page gets the same id (white space is ignored).
+
+    Parameters
+    ----------
+    text : str
+        The cleaned text of a report.
+
+    Returns
+    -------
+    str
+        16 hexadecimal characters of the SHA-256 of the text without its white space.
+    """
     return hashlib.sha256("".join(text.split()).encode("utf-8")).hexdigest()[:16]
 
 
-def process_file(path: str | Path, override: dict | None = None, max_mb: float = 20.0,
+def process_file(path: str | Path, override: dict | None = None, *, max_mb: float = 20.0,
                  vocab: Vocabulary | None = None) -> DocResult:
     """Read, clean and parse one report file. Never raises for bad input: problems end up in status/message.
 
-    ``override`` holds researcher-given metadata for this file (from a metadata CSV); its non-empty fields win
-    over inferred ones. ``vocab`` is the vocabulary to parse with (``fazhi_lib.vocabulary.Vocabulary``; None: the
-    packaged one); it travels with the call to worker processes and Dask workers.
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The report file (text, web page, Word or PDF).
+    override : dict, optional
+        Researcher-given metadata for this file (from a metadata CSV); its non-empty fields win over inferred ones.
+    max_mb : float, default 20.0
+        Files larger than this many megabytes are not read (status failed).
+    vocab : Vocabulary, optional
+        The vocabulary to parse with (``fazhi_lib.vocabulary.Vocabulary``; None: the packaged one); it travels with
+        the call to worker processes and Dask workers.
+
+    Returns
+    -------
+    DocResult
+        The file's documents row (status ok, warning or failed, with its message) and its rows of the other tables.
     """
     with using(vocab):
         return _process_file(path, override, max_mb)

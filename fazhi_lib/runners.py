@@ -73,7 +73,7 @@ def run_files(files: list[Path], overrides: dict[Path, dict], *, jobs: int, max_
             r = cache.get(k, f) if k in hits else None
             if r is None:
                 # a hit that cannot be read after all is parsed here, outside the workers' queue
-                r = process_file(f, overrides.get(f), max_mb, vocab) if k in hits else next(computed)
+                r = process_file(f, overrides.get(f), max_mb=max_mb, vocab=vocab) if k in hits else next(computed)
                 cache.put(k, r)
             yield r
     finally:
@@ -85,7 +85,7 @@ def _compute(files: list[Path], overrides: dict[Path, dict], jobs: int, max_mb: 
              vocab: Vocabulary | None) -> Iterator[DocResult]:
     if jobs <= 1 or len(files) < 2:
         for f in files:
-            yield process_file(f, overrides.get(f), max_mb, vocab)
+            yield process_file(f, overrides.get(f), max_mb=max_mb, vocab=vocab)
         return
     with workers(jobs) as pool:
         args = [(f, overrides.get(f), max_mb, vocab) for f in files]
@@ -109,11 +109,13 @@ def _compute_dask(files: list[Path], overrides: dict[Path, dict], max_mb: float,
         client = Client(cluster)
     try:
         window = 256
-        futures = [client.submit(process_file, f, overrides.get(f), max_mb, vocab, pure=False) for f in files[:window]]
+        futures = [client.submit(process_file, f, overrides.get(f), max_mb=max_mb, vocab=vocab, pure=False)
+                   for f in files[:window]]
         for i in range(len(files)):
             if i + window < len(files):
                 nxt = files[i + window]
-                futures.append(client.submit(process_file, nxt, overrides.get(nxt), max_mb, vocab, pure=False))
+                futures.append(client.submit(process_file, nxt, overrides.get(nxt), max_mb=max_mb, vocab=vocab,
+                                             pure=False))
             yield futures[i].result()
             futures[i] = None  # let the result go
     finally:
@@ -123,4 +125,5 @@ def _compute_dask(files: list[Path], overrides: dict[Path, dict], max_mb: float,
 
 
 def _process_args(args: tuple[Path, dict | None, float, Vocabulary | None]) -> DocResult:
-    return process_file(*args)
+    path, override, max_mb, vocab = args
+    return process_file(path, override, max_mb=max_mb, vocab=vocab)

@@ -1,5 +1,4 @@
-"""The tables of a corpus, in one place: their names, columns and dtypes, the statuses of a document and the one
-filter of readable reports.
+"""The tables of a corpus, in one place: names, columns, dtypes, document statuses, which reports are readable.
 
 ``fazhi ingest`` writes the ingest tables (``TABLES``), ``fazhi analyze`` the analysis tables beside them
 (``ANALYSIS_TABLES``). Every offset (``start``, ``end``) points into ``texts.text`` of the same ``doc_id``.
@@ -154,5 +153,17 @@ def readable(documents: pd.DataFrame) -> pd.DataFrame:
 
 
 def readable_ids(documents: pd.DataFrame) -> set[str]:
-    """The ``doc_id`` of every readable report (``readable``)."""
+    """The ``doc_id`` of every readable report (``readable``).
+
+    Parameters
+    ----------
+    documents : pandas.DataFrame
+        A documents table (``doc_id`` and ``status`` columns).
+
+    Returns
+    -------
+    set of str
+        The ids of the reports with status ok or warning.
+    """
+
     return set(readable(documents)["doc_id"])

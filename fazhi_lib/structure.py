@@ -152,7 +152,19 @@ def _lines(text: str) -> list[tuple[int, int]]:
 
 
 def match_marker(line: str) -> tuple[str, int, str, int] | None:
-    """The numbering marker opening a line: (style, rank, marker text, marker length), or None."""
+    """The numbering marker opening a line, or None.
+
+    Parameters
+    ----------
+    line : str
+        One line of a cleaned text.
+
+    Returns
+    -------
+    tuple of (str, int, str, int) or None
+        (style, rank, marker text, marker length); None when no marker opens the line (a bare number alone on its
+        line is no heading; a bracket or 第一部分 heading may stand alone).
+    """
     if not line or line[0] not in _MARKER_FIRST:  # most lines: no marker can open them
         return None
     for style, rank, pat in _MARKERS:
@@ -164,7 +176,21 @@ def match_marker(line: str) -> tuple[str, int, str, int] | None:
 
 
 def lead_phrase(text: str, max_len: int = 40) -> str:
-    """The lead phrase of a point: up to the first 。；： etc. when short, else the first clause, capped."""
+    """The lead phrase of a point: up to the first 。；： etc. when short, else the first clause, capped.
+
+    Parameters
+    ----------
+    text : str
+        The point's text.
+    max_len : int, default 40
+        The longest lead phrase, in characters.
+
+    Returns
+    -------
+    str
+        The text up to the first sentence or clause end when it comes within ``max_len``, else its first
+        ``max_len`` characters.
+    """
     text = text.strip()
     m = _LEAD_END.search(text)
     if m and m.start() <= max_len:
@@ -231,7 +257,18 @@ def _other_headings() -> re.Pattern[str]:
 
 @per_vocabulary(maxsize=8192)  # headings are formulaic: the same wording recurs across a corpus
 def part_candidates(heading: str) -> tuple[str, ...]:
-    """Canonical parts a heading's wording names, most specific first (``vocab/parts.csv`` order)."""
+    """Canonical parts a heading's wording names, most specific first (``vocab/parts.csv`` order).
+
+    Parameters
+    ----------
+    heading : str
+        A heading's text (white space is ignored).
+
+    Returns
+    -------
+    tuple of str
+        The parts whose patterns match, without repeats; empty when none does.
+    """
     squeezed = "".join(heading.split())
     found: list[str] = []
     for part, pat in _part_rules():
@@ -247,6 +284,18 @@ def classify_part(heading: str, after_problems_or_plans: bool = False) -> str:
     done (一、强化组织领导…, 一、始终坚持党的领导…, 一、以习近平法治思想为指引…): ``measures``, unless it comes after
     the problems or plans part, has no words, or is one of the non-report headings of ``vocab/other_headings.txt``
     (附件, 指导思想 …): then ``other``.
+
+    Parameters
+    ----------
+    heading : str
+        A top-level heading's text.
+    after_problems_or_plans : bool, default False
+        Whether the heading comes after the problems or plans part.
+
+    Returns
+    -------
+    str
+        The canonical part.
     """
     found = part_candidates(heading)
     if found:
@@ -475,6 +524,19 @@ def find_enumeration(text: str, lo: int, hi: int) -> list[_Point]:
     that starts at 二是 whose 一是 lost its numeral (…效能是强化执法规范。…二是…) gets its first point back at the
     last 是 of the span's first sentence. Points end at the next point; the last one at the end of its paragraph.
     When several families occur, the one that starts first wins (the others are sub-points inside its points).
+
+    Parameters
+    ----------
+    text : str
+        The cleaned text.
+    lo, hi : int
+        The span searched, ``text[lo:hi]``.
+
+    Returns
+    -------
+    list of _Point
+        The points of every chain of two or more consecutive markers (one skipped number is tolerated), in order;
+        each with its start, content start, end, marker and kind.
     """
     best: list[_Point] = []
     if not _ANY_ENUM.search(text, lo, hi):
@@ -668,7 +730,14 @@ class Locator:
     """Where an offset of a parsed text lies: how extracted rows (metrics, measures) get their provenance.
 
     Built once per document from its section and item rows; each lookup takes logarithmic time, so a document's
-    rows are placed in time linear in their number, however long the report.
+    rows are placed in time linear in their number, however long the report. Call it with an offset.
+
+    Parameters
+    ----------
+    sections : list of dict
+        The document's section rows (``parse_rows``).
+    items : list of dict
+        The document's item rows.
     """
 
     def __init__(self, sections: list[dict], items: list[dict]) -> None:
@@ -696,16 +765,51 @@ class Locator:
 def parse_structure(text: str, doc_id: str = "", title: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Parse a cleaned report into (sections, items) DataFrames.
 
-    ``text`` is the cleaned text (one paragraph per line); all offsets are into it. ``title`` (if known) becomes the
-    heading of the preamble section. Section ids are ``{doc_id}-s{n}`` and item ids ``{doc_id}-i{n}`` in reading
-    order. Never raises on any input string.
+    Never raises on any input string.
+
+    Parameters
+    ----------
+    text : str
+        The cleaned text (one paragraph per line); all offsets are into it.
+    doc_id : str, optional
+        The report's id: section ids are ``{doc_id}-s{n}`` and item ids ``{doc_id}-i{n}``, in reading order.
+    title : str, optional
+        The report's title, if known: it becomes the heading of the preamble section.
+
+    Returns
+    -------
+    sections : pandas.DataFrame
+        The ``sections`` table of the report: one row per numbered heading (plus the preamble and a closing
+        paragraph), with its parent, level, marker, heading (the lead phrase), canonical part and offsets.
+    items : pandas.DataFrame
+        The ``items`` table: one row per leaf point (an inline 一是… point, a numbered heading with no sub-points, or
+        an unnumbered paragraph of a heading-only leaf section), with its section, part, marker, lead phrase
+        (``title``), text, offsets and kind.
     """
     sec_rows, item_rows = parse_rows(text, doc_id, title)
     return pd.DataFrame(sec_rows, columns=SECTION_COLUMNS), pd.DataFrame(item_rows, columns=ITEM_COLUMNS)
 
 
 def parse_rows(text: str, doc_id: str = "", title: str | None = None) -> tuple[list[dict], list[dict]]:
-    """``parse_structure`` as lists of row dicts (cheaper when many documents are combined into one table)."""
+    """``parse_structure`` as lists of row dicts (cheaper when many documents are combined into one table).
+
+    Parameters
+    ----------
+    text : str
+        The cleaned text (one paragraph per line).
+    doc_id : str, optional
+        The report's id, prefix of the section and item ids.
+    title : str, optional
+        The report's title, if known: the heading of the preamble section.
+
+    Returns
+    -------
+    sections : list of dict
+        The section rows, with the columns of ``SECTION_COLUMNS``.
+    items : list of dict
+        The item rows, with the columns of ``ITEM_COLUMNS``.
+    """
+
     lines = _lines(text)
     line_starts = [s for s, _ in lines]
     nodes = _find_headings(text, lines, title)

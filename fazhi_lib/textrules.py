@@ -1,7 +1,8 @@
-"""Text rules shared by the readers and the parsers: the CJK ranges, where a sentence ends, and the spans a number or
-a name inside of which is not what it seems (quotes, titles of documents, bracketed document numbers).
+"""Text rules shared by the readers and the parsers: the CJK ranges, sentence ends, and spans of names.
 
-Each rule is written once here; the modules that need it import it instead of writing their own copy.
+The spans are those a number or a name inside of which is not what it seems (quotes, titles of documents, bracketed
+document numbers). Each rule is written once here; the modules that need it import it instead of writing their own
+copy.
 """
 
 from __future__ import annotations
@@ -54,8 +55,23 @@ def _bracket_re(pairs: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
 
 
 def mask_brackets(s: str, pairs: tuple[tuple[str, str], ...] = BRACKET_PAIRS) -> str:
-    """``s`` with its bracketed and quoted spans blanked out as □ (innermost first, nesting handled), so that every
-    position keeps its offset."""
+    """``s`` with its bracketed and quoted spans blanked out as □, so that every position keeps its offset.
+
+    Innermost spans go first, so nesting is handled (up to six levels).
+
+    Parameters
+    ----------
+    s : str
+        A line or a sentence.
+    pairs : tuple of (str, str), default BRACKET_PAIRS
+        The opening and closing brackets or quotes to blank out.
+
+    Returns
+    -------
+    str
+        ``s``, as long as before, with each bracketed span (brackets included) made of □.
+    """
+
     pat = _bracket_re(pairs)
     for _ in range(6):
         new = pat.sub(lambda m: "□" * len(m.group(0)), s)

@@ -84,8 +84,21 @@ _WRITTEN_INDICATOR = re.compile(r"(率|感|满意度|办件量)$")
 
 
 def is_number(token: str) -> bool:
-    """Whether a token is a number, alone or with its measure word: 2022, 2.5, 1,200, 95%, 三, 十二, 两, 三千万,
-    三次, 万份, 5个 (full-width digits too). Words that only start with a numeral stay words: 一村, 两委, 三治融合."""
+    """Whether a token is a number, alone or with its measure word.
+
+    2022, 2.5, 1,200, 95%, 三, 十二, 两, 三千万, 三次, 万份, 5个 are numbers (full-width digits too). Words that only
+    start with a numeral stay words: 一村, 两委, 三治融合.
+
+    Parameters
+    ----------
+    token : str
+        One token of ``tokenize``'s cut.
+
+    Returns
+    -------
+    bool
+        True for a number, with or without its measure word.
+    """
     return bool(_NUMBER.fullmatch(unicodedata.normalize("NFKC", token)))
 
 
@@ -135,7 +148,13 @@ def _stopword_lines() -> tuple[str, ...]:
 
 @per_vocabulary
 def stopwords() -> frozenset[str]:
-    """The words of ``vocab/stopwords.txt``: function words and official boilerplate (read once per process)."""
+    """The words of ``vocab/stopwords.txt``: function words and official boilerplate (read once per process).
+
+    Returns
+    -------
+    frozenset of str
+        The stopwords of the active vocabulary, without the * that marks the adverbs cut off longer words.
+    """
     return frozenset(w.rstrip("*") for w in _stopword_lines())
 
 
@@ -147,9 +166,17 @@ def _split_prefixes() -> tuple[str, ...]:
 
 @per_vocabulary
 def user_words() -> tuple[str, ...]:
-    """The words added to jieba's dictionary with a high frequency, in file order without repeats: the terms and
-    variants of ``vocab/mechanisms.csv`` and the canonical indicators written as named (调解成功率). Words jieba
-    cannot hold as one token (with brackets, 、 or spaces) are left out."""
+    """The words added to jieba's dictionary with a high frequency, in file order without repeats.
+
+    They are the terms and variants of ``vocab/mechanisms.csv`` (with the full form of those ending in 制 or 证) and
+    the canonical indicators written as named (调解成功率). Words jieba cannot hold as one token (with brackets, 、 or
+    spaces) are left out.
+
+    Returns
+    -------
+    tuple of str
+        The user words of the active vocabulary, each of two or more characters.
+    """
     words: list[str] = []
     for row in read_rows("mechanisms.csv"):
         words.append(row["term"])
@@ -175,9 +202,16 @@ def _user_word_set() -> frozenset[str]:
 
 @per_vocabulary
 def tokenizer() -> jieba.Tokenizer:
-    """The project's jieba tokenizer: its own ``jieba.Tokenizer`` (not jieba's global default) with the standard
-    dictionary, ``user_words()`` and the stopword phrases. Built once per process; later calls return the same
-    instance."""
+    """The project's jieba tokenizer: its own ``jieba.Tokenizer``, not jieba's global default.
+
+    It holds the standard dictionary, ``user_words()`` and the stopword phrases. Built once per process and
+    vocabulary; later calls return the same instance.
+
+    Returns
+    -------
+    jieba.Tokenizer
+        The tokenizer, initialized.
+    """
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
@@ -209,9 +243,21 @@ def _jieba_dict_freqs(words: frozenset[str]) -> dict[str, int]:
 
 @per_vocabulary
 def rjieba_tokenizer() -> rjieba.Jieba:
-    """The project's rjieba tokenizer: its own ``rjieba.Jieba`` with the standard dictionary and the same user words
-    and frequencies as ``tokenizer()`` (words already more frequent keep their frequency, phrases are added only
-    when missing). Built once per process; raises ImportError when rjieba is not installed."""
+    """The project's rjieba tokenizer: its own ``rjieba.Jieba`` with the same words as ``tokenizer()``.
+
+    It holds the standard dictionary and the same user words and frequencies as ``tokenizer()`` (words already more
+    frequent keep their frequency, phrases are added only when missing). Built once per process and vocabulary.
+
+    Returns
+    -------
+    rjieba.Jieba
+        The tokenizer.
+
+    Raises
+    ------
+    ImportError
+        When rjieba is not installed.
+    """
     import rjieba
 
     tk = rjieba.Jieba()
@@ -231,8 +277,25 @@ def _rjieba_installed() -> bool:
 
 
 def backend_name(backend: Backend = "auto") -> Literal["rjieba", "jieba"]:
-    """The backend ``tokenize(..., backend=backend)`` uses: "auto" is "rjieba" when rjieba is installed, else
-    "jieba". Raises ValueError for another name and ImportError for "rjieba" when it is not installed."""
+    """The backend ``tokenize(..., backend=backend)`` uses.
+
+    Parameters
+    ----------
+    backend : {"auto", "rjieba", "jieba"}, default "auto"
+        The backend asked for: "auto" is "rjieba" when rjieba is installed, else "jieba".
+
+    Returns
+    -------
+    str
+        "rjieba" or "jieba".
+
+    Raises
+    ------
+    ValueError
+        For another name.
+    ImportError
+        For "rjieba" when it is not installed.
+    """
     if backend == "auto":
         return "rjieba" if _rjieba_installed() else "jieba"
     if backend == "rjieba" and not _rjieba_installed():
@@ -251,11 +314,24 @@ _MEMO_SIZE = 1 << 18
 def tokenize(text: str, *, stopwords: bool = True, hmm: bool = False, backend: Backend = "auto") -> list[str]:
     """The words of ``text``, in order.
 
-    In: any text (a report, a sentence, an item); ``stopwords`` to drop the words of ``vocab/stopwords.txt``;
-    ``hmm`` to let jieba guess words missing from the dictionary (off: the same cut everywhere); ``backend``: who
-    cuts, "rjieba" (when installed, with "auto") or "jieba" — the same tokens with ``hmm`` off. Out: jieba's words
-    (``lcut`` with the project dictionary, see the module docstring) without white space, punctuation, symbols and
-    numbers (with their measure word: 三次, 120名); Latin letters lower-cased."""
+    Parameters
+    ----------
+    text : str
+        Any text: a report, a sentence, an item.
+    stopwords : bool, default True
+        Drop the words of ``vocab/stopwords.txt``.
+    hmm : bool, default False
+        Let jieba guess words missing from the dictionary (off: the same cut everywhere).
+    backend : {"auto", "rjieba", "jieba"}, default "auto"
+        Who cuts: "rjieba" (when installed, with "auto") or "jieba"; the same tokens with ``hmm`` off.
+
+    Returns
+    -------
+    list of str
+        The words jieba cuts (``lcut`` with the project dictionary, see the module docstring) without white space,
+        punctuation, symbols and numbers (with their measure word: 三次, 120名); Latin letters lower-cased.
+    """
+
     name = backend_name(backend)
     if not text:
         return []

@@ -58,7 +58,18 @@ class VocabularyError(ValueError):
 
 
 def vocab_path(name: str) -> Path:
-    """Path of the packaged vocabulary file ``name`` (e.g. ``"parts.csv"``)."""
+    """Path of the packaged vocabulary file ``name`` (e.g. ``"parts.csv"``).
+
+    Parameters
+    ----------
+    name : str
+        The file's name in ``fazhi_lib/vocab/``.
+
+    Returns
+    -------
+    pathlib.Path
+        Where the packaged file is (it may not exist: check with ``is_file``).
+    """
     return Path(str(resources.files("fazhi_lib").joinpath("vocab", name)))
 
 
@@ -75,8 +86,15 @@ def _numbered(text: str) -> list[tuple[int, str]]:
 
 
 def csv_records(text: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    """The header and the records of a CSV vocabulary file, as the csv module's default dialect reads them (comma;
-    double quotes around a field that holds commas or runs over lines); lines starting with # are comments.
+    """The header and the records of a CSV vocabulary file, as the csv module's default dialect reads them.
+
+    Fields are separated by commas, with double quotes around a field that holds commas or runs over lines; lines
+    starting with # are comments.
+
+    Parameters
+    ----------
+    text : str
+        The content of the file.
 
     Returns
     -------
@@ -124,17 +142,19 @@ class Vocabulary:
         A folder of files named like the packaged ones (``mechanisms.csv``, ``stopwords.txt`` …). Every file there is
         checked at once.
 
+    Attributes
+    ----------
+    folder : pathlib.Path or None
+        The researcher's folder, resolved (None for the packaged vocabularies alone).
+    fingerprint : str
+        A hash of the researcher's files (empty for the packaged vocabularies alone): part of every fingerprint of
+        tables made with this vocabulary.
+
     Raises
     ------
     VocabularyError
         For a folder that does not exist, a file with no packaged counterpart, a column the packaged file lacks, a
         dimension ``dimensions.csv`` does not define or a key given twice, naming the file and the line.
-
-    Attributes
-    ----------
-    fingerprint : str
-        A hash of the researcher's files (empty for the packaged vocabularies alone): part of every fingerprint of
-        tables made with this vocabulary.
     """
 
     def __init__(self, folder: str | Path | None = None):
@@ -172,18 +192,53 @@ class Vocabulary:
         return (_rebuild, (self.folder, self._files, self.fingerprint))
 
     def names(self) -> tuple[str, ...]:
-        """The researcher's files, by name."""
+        """The researcher's files, by name.
+
+        Returns
+        -------
+        tuple of str
+            The names of the files of the researcher's folder (empty for the packaged vocabularies alone).
+        """
         return tuple(self._files)
 
     def lines(self, name: str) -> tuple[str, ...]:
-        """The non-empty, non-comment lines of the text vocabulary ``name``, stripped: the packaged ones, then the
-        researcher's."""
+        """The non-empty, non-comment lines of the text vocabulary ``name``, stripped.
+
+        Parameters
+        ----------
+        name : str
+            A text vocabulary's file name (``stopwords.txt`` …).
+
+        Returns
+        -------
+        tuple of str
+            The packaged file's lines, then the researcher's.
+        """
         texts = [_packaged_text(name), self._files.get(name, "")]
         return tuple(ln.strip() for text in texts for _, ln in _numbered(text))
 
     def rows(self, name: str) -> tuple[dict[str, str], ...]:
-        """The rows of the CSV vocabulary ``name`` as dicts (header on the first non-comment line), the researcher's
-        overlaid on the packaged ones (``KEYS``)."""
+        """The rows of the CSV vocabulary ``name`` as dicts, the researcher's overlaid on the packaged ones.
+
+        The header is the first non-comment line. A researcher's row whose key (``KEYS``) is packaged replaces the
+        packaged row in its place; other rows are added at the end.
+
+        Parameters
+        ----------
+        name : str
+            A CSV vocabulary's file name (``mechanisms.csv`` …).
+
+        Returns
+        -------
+        tuple of dict
+            One dict per row, keyed by the packaged file's columns.
+
+        Raises
+        ------
+        VocabularyError
+            When the researcher's file has an unknown column, lacks the key column, names an unknown dimension or
+            gives a key twice.
+        """
         if name not in self._rows:
             header, packaged = _parse_rows(_packaged_text(name))
             rows = [row for _, row in packaged]
@@ -236,19 +291,46 @@ _ACTIVE: contextvars.ContextVar[Vocabulary] = contextvars.ContextVar("fazhi_voca
 
 
 def as_vocabulary(vocab: Vocabulary | str | Path | None) -> Vocabulary | None:
-    """A ``Vocabulary`` from a researcher's folder (or one already made); None stays None (the packaged one)."""
+    """A ``Vocabulary`` from a researcher's folder (or one already made); None stays None (the packaged one).
+
+    Parameters
+    ----------
+    vocab : Vocabulary or str or pathlib.Path or None
+        A vocabulary, a researcher's folder, or None.
+
+    Returns
+    -------
+    Vocabulary or None
+        ``vocab`` itself when it is a ``Vocabulary`` or None, else the vocabulary of that folder.
+    """
     return vocab if vocab is None or isinstance(vocab, Vocabulary) else Vocabulary(vocab)
 
 
 def active() -> Vocabulary:
-    """The vocabulary in use (the packaged one unless ``using`` says otherwise)."""
+    """The vocabulary in use (the packaged one unless ``using`` says otherwise).
+
+    Returns
+    -------
+    Vocabulary
+        The active vocabulary of this context.
+    """
     return _ACTIVE.get()
 
 
 @contextlib.contextmanager
 def using(vocab: Vocabulary | str | Path | None) -> Iterator[Vocabulary]:
-    """Within the block, ``vocab`` (a ``Vocabulary``, a folder, or None for the packaged vocabularies) is the one
-    the loaders read."""
+    """Within the block, ``vocab`` is the vocabulary the loaders read.
+
+    Parameters
+    ----------
+    vocab : Vocabulary or str or pathlib.Path or None
+        A ``Vocabulary``, a researcher's folder, or None for the packaged vocabularies.
+
+    Yields
+    ------
+    Vocabulary
+        The vocabulary made active; the one active before comes back when the block ends.
+    """
     if not isinstance(vocab, Vocabulary):
         vocab = PACKAGED if vocab is None else Vocabulary(vocab)
     token = _ACTIVE.set(vocab)
@@ -259,47 +341,107 @@ def using(vocab: Vocabulary | str | Path | None) -> Iterator[Vocabulary]:
 
 
 def per_vocabulary(fn: Callable[..., T] | None = None, *, maxsize: int | None = None):
-    """Cache ``fn`` (of hashable arguments) per vocabulary: what it computes from the active vocabulary is computed
-    once for each vocabulary, never taken from another one's. ``maxsize`` bounds the cache (least recently used
-    results go first) for functions of a text rather than of the vocabulary alone."""
+    """Cache ``fn`` (of hashable arguments) per vocabulary, as a decorator with or without arguments.
 
-    def decorate(fn: Callable[..., T]) -> Callable[..., T]:
+    What ``fn`` computes from the active vocabulary is computed once for each vocabulary, never taken from another
+    one's.
+
+    Parameters
+    ----------
+    fn : callable, optional
+        The function to cache (given when used as ``@per_vocabulary``; None for ``@per_vocabulary(maxsize=...)``).
+    maxsize : int, optional
+        Bounds the cache (least recently used results go first), for functions of a text rather than of the
+        vocabulary alone; None: unbounded.
+
+    Returns
+    -------
+    callable
+        The cached function (with ``cache_clear``), or, without ``fn``, the decorator that makes it.
+    """
+
+    def _decorate(fn: Callable[..., T]) -> Callable[..., T]:
         # Keyed by the vocabulary's fingerprint, a string: equal fingerprints are equal vocabularies, and a string
         # hashes in C (a Vocabulary's __hash__ is a Python call, paid on every lookup of a per-token cache).
         cached = lru_cache(maxsize=maxsize)(lambda fingerprint, *args: fn(*args))
 
         @wraps(fn)
-        def wrapper(*args):
+        def _wrapper(*args):
             return cached(_ACTIVE.get().fingerprint, *args)
 
-        wrapper.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
-        return wrapper
+        _wrapper.cache_clear = cached.cache_clear  # type: ignore[attr-defined]
+        return _wrapper
 
-    return decorate if fn is None else decorate(fn)
+    return _decorate if fn is None else _decorate(fn)
 
 
 @per_vocabulary
 def read_lines(name: str) -> tuple[str, ...]:
-    """Non-empty, non-comment lines of a one-entry-per-line vocabulary file of the active vocabulary, stripped."""
+    """Non-empty, non-comment lines of a one-entry-per-line vocabulary file of the active vocabulary, stripped.
+
+    Parameters
+    ----------
+    name : str
+        The file's name (``stopwords.txt`` …).
+
+    Returns
+    -------
+    tuple of str
+        The lines (``Vocabulary.lines``), cached per vocabulary.
+    """
     return active().lines(name)
 
 
 @per_vocabulary
 def read_rows(name: str) -> tuple[dict[str, str], ...]:
-    """Rows of a CSV vocabulary file of the active vocabulary as dicts (``Vocabulary.rows``)."""
+    """Rows of a CSV vocabulary file of the active vocabulary as dicts (``Vocabulary.rows``).
+
+    Parameters
+    ----------
+    name : str
+        The file's name (``mechanisms.csv`` …).
+
+    Returns
+    -------
+    tuple of dict
+        One dict per row, keyed by column, cached per vocabulary.
+    """
     return active().rows(name)
 
 
 @per_vocabulary
 def compiled_patterns(name: str) -> tuple[re.Pattern[str], ...]:
-    """One compiled regular expression per line of a pattern-per-line vocabulary file."""
+    """One compiled regular expression per line of a pattern-per-line vocabulary file.
+
+    Parameters
+    ----------
+    name : str
+        The file's name.
+
+    Returns
+    -------
+    tuple of re.Pattern
+        The patterns in file order, cached per vocabulary.
+    """
     return tuple(re.compile(p) for p in read_lines(name))
 
 
 def words_pattern(words: Iterable[str]) -> str:
-    """A regular expression matching any of ``words`` (literal strings), the longest where several match at one
-    position — like ``"|".join`` of the words longest first, but written as a trie (共同体|共享 → 共(?:同体|享)) so
-    that ``re`` follows one branch per character instead of trying every word at every position."""
+    """A regular expression matching any of ``words`` (literal strings), the longest where several match.
+
+    Like ``"|".join`` of the words longest first, but written as a trie (共同体|共享 → 共(?:同体|享)) so that ``re``
+    follows one branch per character instead of trying every word at every position.
+
+    Parameters
+    ----------
+    words : iterable of str
+        The words; empty ones are ignored.
+
+    Returns
+    -------
+    str
+        The regular expression, uncompiled (empty when there are no words).
+    """
     trie: dict[str, dict] = {}
     for word in words:
         if not word:
@@ -309,11 +451,12 @@ def words_pattern(words: Iterable[str]) -> str:
             node = node.setdefault(ch, {})
         node[""] = {}  # a word ends here
 
-    def build(node: dict[str, dict]) -> str:
-        branches = [re.escape(ch) + build(child) for ch, child in sorted(node.items()) if ch]
+    def _build(node: dict[str, dict]) -> str:
+        branches = [re.escape(ch) + _build(child) for ch, child in sorted(node.items()) if ch]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
         return f"(?:{body})?" if "" in node else body  # greedy: the longer word first, else end here
 
-    return build(trie)
+    return _build(trie)
+

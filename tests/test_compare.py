@@ -84,7 +84,7 @@ def test_vocabulary_rows_are_well_formed():
     ("完成登记吸毒人员风险评估", "", "count", "名", "吸毒人员数"),
 ])
 def test_canonical_indicator(indicator, context, kind, unit, expected):
-    assert canonical_indicator(indicator, context, kind, unit) == expected
+    assert canonical_indicator(indicator, context, unit_kind=kind, unit=unit) == expected
 
 
 def test_canonical_indicator_respects_the_unit_kind():
@@ -96,10 +96,10 @@ def test_canonical_indicator_respects_the_unit_kind():
 
 def test_a_neighbouring_clause_does_not_name_the_number():
     sentence = "2024年共开展走访300余人次；增强刑满释放和社区矫正人员管控，现有在管社区矫正人员19人。"
-    assert canonical_indicator("开展走访", sentence, "count", "人次") is None
-    assert canonical_indicator("在管社区矫正人员", sentence, "count", "人") == "社区矫正对象数"
-    assert canonical_indicator("没有这种说法", "", "count", "件") is None
-    assert canonical_indicator("", "", None, None) is None
+    assert canonical_indicator("开展走访", sentence, unit_kind="count", unit="人次") is None
+    assert canonical_indicator("在管社区矫正人员", sentence, unit_kind="count", unit="人") == "社区矫正对象数"
+    assert canonical_indicator("没有这种说法", "", unit_kind="count", unit="件") is None
+    assert canonical_indicator("", "", unit_kind=None, unit=None) is None
 
 
 @pytest.mark.parametrize(("text", "year_end", "years"), [

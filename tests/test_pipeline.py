@@ -256,7 +256,7 @@ def test_cache_skips_unchanged_files_and_reparses_changed_ones(tmp_path: Path, m
     cache = tmp_path / "cache"
     calls: list[str] = []
     real = runners.process_file
-    monkeypatch.setattr(runners, "process_file", lambda p, *a: calls.append(Path(p).name) or real(p, *a))
+    monkeypatch.setattr(runners, "process_file", lambda p, *a, **k: calls.append(Path(p).name) or real(p, *a, **k))
 
     first = fazhi_lib.ingest(d, cache_dir=cache)
     assert sorted(calls) == ["a.txt", "b.txt"]

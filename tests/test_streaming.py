@@ -194,7 +194,7 @@ def cache_rows(cache: Path) -> int:
 def count_parses(monkeypatch) -> list[str]:
     calls: list[str] = []
     real = runners.process_file
-    monkeypatch.setattr(runners, "process_file", lambda p, *a: calls.append(Path(p).name) or real(p, *a))
+    monkeypatch.setattr(runners, "process_file", lambda p, *a, **k: calls.append(Path(p).name) or real(p, *a, **k))
     return calls
 
 

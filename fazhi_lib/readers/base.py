@@ -21,7 +21,13 @@ class ReadError(Exception):
 
 
 class NoTextLayerError(ReadError):
-    """The PDF has no extractable text (a scanned image); it needs OCR first."""
+    """The PDF has no extractable text (a scanned image); it needs OCR first.
+
+    Parameters
+    ----------
+    message : str, optional
+        The sentence for the user (by default: run OCR first).
+    """
 
     def __init__(self, message: str = "PDF has no text layer (scanned image?); run OCR first") -> None:
         super().__init__(message)
@@ -35,12 +41,28 @@ class EncryptedPdfError(ReadError):
 class RawDocument:
     """One report file read into text.
 
-    ``source`` is the path as discovered, ``format`` one of "txt" | "html" | "docx" | "pdf" ("" if the
-    suffix is not supported), ``text`` the extracted text with one paragraph per line ("" when failed),
-    ``encoding`` the detected text encoding for txt/html (None for docx/pdf), ``sha256``/``n_bytes`` describe
-    the file bytes, ``status`` is "ok" | "warning" | "failed" with ``message`` saying why ("" when ok) and
-    ``meta`` holds HTML <title>/meta tags or DOCX core properties.
+    Attributes
+    ----------
+    source : str
+        The path as discovered.
+    format : str
+        One of "txt" | "html" | "docx" | "pdf" ("" if the suffix is not supported).
+    text : str
+        The extracted text with one paragraph per line ("" when failed).
+    encoding : str or None
+        The detected text encoding for txt/html (None for docx/pdf).
+    sha256 : str
+        The SHA-256 of the file's bytes.
+    n_bytes : int
+        The file's size.
+    status : str
+        "ok" | "warning" | "failed".
+    message : str
+        Why the status is not ok ("" when ok).
+    meta : dict
+        HTML <title>/meta tags or DOCX core properties.
     """
+
 
     source: str
     format: str

@@ -137,6 +137,18 @@ def read_document(path: str | Path, max_mb: float = 20.0) -> RawDocument:
     scanned PDF without text layer all give status "failed" with a message saying what is wrong.  Status
     "warning" means the text is usable but something was lossy (e.g. "undecodable bytes replaced (12 of
     40000 characters)", pages without text).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The report file.
+    max_mb : float, default 20.0
+        Files larger than this many megabytes are not read.
+
+    Returns
+    -------
+    RawDocument
+        The extracted text with its format, encoding, hash, status and message.
     """
     source = str(path)
     p = Path(path)
@@ -193,7 +205,21 @@ def _sha256_file(p: Path) -> str:
 
 
 def iter_documents(paths: Iterable[str | Path], max_mb: float = 20.0) -> Iterator[RawDocument]:
-    """Convenience: ``read_document`` for every supported file that ``discover(paths)`` finds."""
+    """Convenience: ``read_document`` for every supported file that ``discover(paths)`` finds.
+
+    Parameters
+    ----------
+    paths : iterable of str or pathlib.Path
+        Files and folders (searched recursively).
+    max_mb : float, default 20.0
+        Files larger than this many megabytes are not read.
+
+    Yields
+    ------
+    RawDocument
+        One per supported file, in the order ``discover`` gives.
+    """
+
     supported, _ = discover(paths)
     for p in supported:
         yield read_document(p, max_mb=max_mb)

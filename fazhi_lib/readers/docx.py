@@ -290,8 +290,24 @@ def docx_to_text(path: str | Path) -> str:
     Each table row is one line with its non-empty cells joined by " | " (horizontally merged cells appear
     once, vertically merged continuation cells are skipped); automatic list numbers (一、 （一） 1.) are
     rendered; text boxes follow their anchor paragraph; headers, footers, comments and deleted text are
-    left out.  Empty lines are dropped.  Raises ``ReadError`` if the file is not a valid .docx package.
+    left out.  Empty lines are dropped.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The .docx file.
+
+    Returns
+    -------
+    str
+        The text, one paragraph or table row per line.
+
+    Raises
+    ------
+    ReadError
+        If the file is not a valid .docx package.
     """
+
     data = Path(path).read_bytes()
     try:
         document = _open_docx(io.BytesIO(data))

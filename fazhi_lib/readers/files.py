@@ -59,17 +59,27 @@ def _skip_reason(path: Path) -> str | None:
 def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, str]]]:
     """Find the report files among ``paths`` (files and/or directories).
 
-    Directories are walked recursively with entries sorted by name, so the result is deterministic.
-    Returns ``(supported, skipped)``: ``supported`` lists the paths (as given or joined below the given
-    directory, not resolved) of files whose suffix is in ``SUPPORTED_SUFFIXES``; ``skipped`` lists
-    ``(path, reason)`` for every other file, e.g. ".doc is the old Word format: ...", "unsupported file type
-    .xlsx", "hidden file", "metadata table (read as metadata, not as a report)", "no such file or
-    directory".  Every file under the inputs ends up in exactly one of the two lists, once (a file reached
-    twice, e.g. given both directly and through its directory, is listed once).  Hidden directories
-    (.git, .ipynb_checkpoints ...), output folders of fazhi (briefs and tables, see
-    ``fazhi_lib.outputs.output_kind``) and symbolic-link loops are listed once in ``skipped`` rather than
-    walked.
+    Directories are walked recursively with entries sorted by name, so the result is deterministic. Every file
+    under the inputs ends up in exactly one of the two lists, once (a file reached twice, e.g. given both directly
+    and through its directory, is listed once). Hidden directories (.git, .ipynb_checkpoints ...), output folders of
+    fazhi (briefs and tables, see ``fazhi_lib.outputs.output_kind``) and symbolic-link loops are listed once in
+    ``skipped`` rather than walked.
+
+    Parameters
+    ----------
+    paths : iterable of str or pathlib.Path
+        Files and/or directories.
+
+    Returns
+    -------
+    supported : list of pathlib.Path
+        The paths (as given or joined below the given directory, not resolved) of files whose suffix is in
+        ``SUPPORTED_SUFFIXES``.
+    skipped : list of (str, str)
+        ``(path, reason)`` for every other file, e.g. ".doc is the old Word format: ...", "unsupported file type
+        .xlsx", "hidden file", "metadata table (read as metadata, not as a report)", "no such file or directory".
     """
+
     search = _Search()
     for raw in paths:
         search.visit(Path(raw), top=True)

@@ -422,13 +422,23 @@ def _choose_extraction(
 def html_to_text(html: str | bytes) -> tuple[str, dict[str, str]]:
     """Article text of an HTML page and its metadata: ``(text, meta)``.
 
-    ``html`` is the page as text or raw bytes (bytes are decoded with the declared <meta> charset, else
-    detected with ``decode_bytes``).  ``text`` holds the article only (no navigation, menus, scripts,
-    styles, share bars or footers), one paragraph per line, table rows as cells joined by " | ".
-    ``meta`` maps "title" (the <title>) and the page's named <meta> tags (ArticleTitle, PubDate,
-    ContentSource, SiteName, ColumnName, Keywords, Description ..., keys as spelled in the page) to
-    their content.  Returns ("", {}) for an empty or unparsable page.
+    Parameters
+    ----------
+    html : str or bytes
+        The page as text or raw bytes (bytes are decoded with the declared <meta> charset, else detected with
+        ``decode_bytes``).
+
+    Returns
+    -------
+    text : str
+        The article only (no navigation, menus, scripts, styles, share bars or footers), one paragraph per line,
+        table rows as cells joined by " | "; "" for an empty or unparsable page.
+    meta : dict
+        "title" (the <title>) and the page's named <meta> tags (ArticleTitle, PubDate, ContentSource, SiteName,
+        ColumnName, Keywords, Description ..., keys as spelled in the page) mapped to their content; {} for an
+        empty or unparsable page.
     """
+
     from lxml import etree
     from lxml import html as lxml_html
 

@@ -154,8 +154,24 @@ def pdf_to_text(path: str | Path) -> str:
 
     Lines the PDF broke mid-sentence are rejoined (a full-width line not ending in 。；：！？ etc. followed
     by a line that does not start a new numbered point such as 一、 （一） 1. 一是); page-number lines at the
-    top or bottom of a page ("- 3 -", "第3页 共5页", "3") are dropped.  Raises ``NoTextLayerError`` when the
-    text layer is empty (scanned PDF), ``EncryptedPdfError`` for password-protected files and pypdf's
-    errors for corrupt files.
+    top or bottom of a page ("- 3 -", "第3页 共5页", "3") are dropped. pypdf's errors are raised for corrupt files.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The PDF file.
+
+    Returns
+    -------
+    str
+        The text, one paragraph per line.
+
+    Raises
+    ------
+    NoTextLayerError
+        When the text layer is empty (scanned PDF).
+    EncryptedPdfError
+        For password-protected files.
     """
+
     return _pdf_text_from_pages(_pdf_pages(Path(path).read_bytes()))

@@ -1,5 +1,7 @@
-"""Decoding bytes of unknown encoding into text (GBK, GB18030, UTF-8 with or without BOM, UTF-16 …) and tidying
-plain text."""
+"""Decoding bytes of unknown encoding into text, and tidying plain text.
+
+The encodings are those of Chinese report files: GBK, GB18030, Big5, UTF-8 with or without BOM, UTF-16 ….
+"""
 
 from __future__ import annotations
 
@@ -148,7 +150,7 @@ def _charset_normalizer_pick(data: bytes, encodings: list[str]) -> str | None:
 
 
 def decode_bytes(data: bytes) -> tuple[str, str, str]:
-    """Decode the bytes of a text file of unknown encoding; returns ``(text, encoding, warning)``.
+    """Decode the bytes of a text file of unknown encoding.
 
     Order: byte-order marks (UTF-32, UTF-8 "utf-8-sig", UTF-16 "utf-16"); BOM-less UTF-16 recognised by
     NUL bytes at one parity ("utf-16-le"/"utf-16-be"); strict UTF-8 ("utf-8", also for pure ASCII); then
@@ -156,9 +158,23 @@ def decode_bytes(data: bytes) -> tuple[str, str, str]:
     those that decode strictly the one whose text scores best on character frequency wins (charset-normalizer
     breaks ties).  Big5 bytes usually also decode as GB18030 into rare characters, which this ranking
     rejects.  Last resort: the best of gb18030/big5/utf-8 with ``errors="replace"`` and a warning such as
-    "undecodable bytes replaced (12 of 40000 characters)".  ``warning`` is "" when the decoding was clean.
-    The text is returned as decoded (BOM removed, newlines untouched).
+    "undecodable bytes replaced (12 of 40000 characters)".
+
+    Parameters
+    ----------
+    data : bytes
+        The file's bytes.
+
+    Returns
+    -------
+    text : str
+        The text as decoded (BOM removed, newlines untouched).
+    encoding : str
+        The encoding used ("utf-8", "utf-8-sig", "gb18030", "big5", "utf-16-le" …).
+    warning : str
+        "" when the decoding was clean.
     """
+
     if not data:
         return "", "utf-8", ""
     for bom, enc in _BOMS:
