@@ -177,10 +177,10 @@ def assign_canonical(metrics: pd.DataFrame, overwrite: bool = False) -> pd.DataF
     Returns
     -------
     pandas.DataFrame
-        A copy where rows get ``canonical_indicator(indicator, sentence, unit_kind, unit)`` (None when no vocabulary
-        row matches): rows without a canonical indicator, rows whose stored one no vocabulary row of that name admits
-        for their unit (e.g. 210人 named 法治培训次数, a count of sessions; a number of another unit kind keeps its
-        name and is left out by ``screen``), and all rows when ``overwrite``.
+        A copy where rows get ``canonical_indicator(indicator, sentence, unit_kind=..., unit=...)`` (None when no
+        vocabulary row matches): rows without a canonical indicator, rows whose stored one no vocabulary row of that
+        name admits for their unit (e.g. 210人 named 法治培训次数, a count of sessions; a number of another unit kind
+        keeps its name and is left out by ``screen``), and all rows when ``overwrite``.
     """
     m = _metrics_frame(metrics)
     if overwrite:
