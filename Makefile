@@ -34,10 +34,11 @@ lab: setup
 test: setup
 	$(BIN)/python -m pytest -q
 
-# ruff, and the layers of the library (import-linter contracts in pyproject.toml)
+# ruff, the layers of the library (import-linter contracts in pyproject.toml) and its docstrings (numpydoc)
 lint: setup
 	$(BIN)/ruff check fazhi_lib tests benchmarks
 	$(BIN)/lint-imports
+	$(BIN)/python -m numpydoc lint $$(find fazhi_lib -name '*.py' | sort)
 
 clean-venv:
 	rm -rf $(VENV)

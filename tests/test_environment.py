@@ -88,3 +88,15 @@ def test_make_lint_checks_the_import_contracts():
         pytest.skip("import-linter is not installed here")
     res = subprocess.run([str(linter)], cwd=ROOT, capture_output=True, text=True)
     assert res.returncode == 0, res.stdout[-2000:]
+
+
+def test_docstrings_follow_one_convention():
+    """Every public function, class and module of the library has a numpydoc docstring (`numpydoc lint`, with the
+    settings of pyproject.toml), and `make lint` checks it."""
+    lint = re.search(r"^lint:.*?(?=^\S|\Z)", (ROOT / "Makefile").read_text("utf-8"), re.M | re.S)
+    assert lint and "numpydoc lint" in lint.group(0)
+    pytest.importorskip("numpydoc", reason="numpydoc is not installed here")
+    files = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "fazhi_lib").rglob("*.py"))
+    res = subprocess.run([sys.executable, "-m", "numpydoc", "lint", *files], cwd=ROOT, capture_output=True, text=True)
+    findings = [line for line in res.stdout.splitlines() if line.strip()]
+    assert res.returncode == 0 and not findings, "\n".join(findings[:40])
