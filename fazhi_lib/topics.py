@@ -157,9 +157,9 @@ def fit_space(items: pd.DataFrame, vectorizer: str = "words", title_weight: int 
     vectorizer : sklearn.feature_extraction.text.TfidfVectorizer
         Fitted on the problem and plan statements together.
     X_problems : scipy.sparse.csr_matrix
-        One row per problem item, in the table's order (TF-IDF, not normalised).
+        One row per problem item, in the table's order (TF-IDF rows, L2-normalised as the vectorizer makes them).
     X_plans : scipy.sparse.csr_matrix
-        One row per plan item, in the table's order.
+        One row per plan item, in the table's order, likewise.
     """
     problems = items[items["part"] == "problems"]
     plans = items[items["part"] == "plans"]
