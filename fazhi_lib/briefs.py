@@ -203,7 +203,6 @@ def corpus_files(inputs: Sequence[str | Path]) -> list[dict]:
         Per file: ``path`` and ``sha256``; a file that cannot be read has sha256 None and the reason in
         ``error`` (ingest records it as a failed document).
     """
-
     files, _ = discover(inputs)
     out = []
     for f in files:
@@ -360,7 +359,6 @@ def _execute(task: dict) -> dict:
 
 def _render_pages(task: dict) -> dict:
     """Worker: render the briefs of a batch of reports (``report_page.render_chunk``); never raises."""
-
     t0 = time.perf_counter()
     try:
         results = render_chunk(task["tables_dir"], task["out_dir"], task["pages"], lang=task["lang"],
@@ -536,7 +534,6 @@ def _plan_tasks(notebooks: dict[Path, dict], values: dict, reports, per_report: 
 
 def _page_tasks(documents, per_report: bool | None, task: dict, lang: str) -> list[dict]:
     """The report pages to render, in batches of ``PAGES_PER_TASK`` (at least one batch per worker)."""
-
     reports = readable(documents)
     if not _pages_wanted(per_report, len(reports)):
         return []

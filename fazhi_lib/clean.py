@@ -858,7 +858,6 @@ def clean_text(text: str, rules: tuple[BoilerplateRule, ...] | None = None, simp
         Its ``text`` has one paragraph per line (no empty lines), normalised characters and no boilerplate lines;
         the audit (``removed``, ``changes``) says what was removed or changed.
     """
-
     normalized, changes = normalize_chars(text)
     if simplify:
         normalized, n_trad = to_simplified(normalized)

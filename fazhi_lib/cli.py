@@ -119,7 +119,6 @@ MAX_LINES = 20  # problem and skipped lines printed for a larger corpus; the res
 
 def _ready_to_ingest(args: argparse.Namespace) -> bool:
     """Check the inputs and the output folder before the work, not after it, and before anything is written."""
-
     try:
         check_inputs(args.inputs, [args.out])
         mark(ensure_writable(args.out), "tables")

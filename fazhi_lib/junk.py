@@ -401,7 +401,6 @@ def is_menu_line(line: str) -> bool:
     bool
         True for a menu line.
     """
-
     if len(line) > 80 or not _MENU_SEPARATOR.search(line) or _NOT_MENU.search(line):
         return False
     piped = bool(_MENU_SPLIT.search(line))

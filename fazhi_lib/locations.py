@@ -73,7 +73,6 @@ def default_tables(first_input: Path, out: Path) -> Path:
     pathlib.Path
         ``data/processed/<input name>`` in the checkout, else ``OUT/tables/<input name>`` beside the briefs.
     """
-
     name = first_input.resolve().name or "corpus"
     root = checkout()
     return (root / "data" / "processed" / name) if root is not None else out / "tables" / name

@@ -269,5 +269,4 @@ def measures_frame(rows: list[dict]) -> pd.DataFrame:
     pandas.DataFrame
         The ``measures`` table: one row per mention, its columns in order.
     """
-
     return frame("measures", rows)

@@ -412,5 +412,4 @@ def metrics_frame(rows: list[dict]) -> pd.DataFrame:
     pandas.DataFrame
         The ``metrics`` table: one row per quantity, its columns in order.
     """
-
     return frame("metrics", rows)

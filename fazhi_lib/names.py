@@ -654,7 +654,6 @@ def title_candidates(lines: list[str], max_lines: int) -> list[int]:
     list of int
         The indices of the title lines, in order.
     """
-
     out: list[int] = []
     seen = 0
     for i, line in enumerate(lines):

@@ -327,7 +327,6 @@ def chinese_numeral(n: int) -> str:
     str
         1 → 一, 10 → 十, 12 → 十二, 20 → 二十, 105 → 一百零五; Arabic digits from 10000 on and for 0 and below.
     """
-
     if n <= 0 or n >= 10000:
         return str(n)
     out = ""

@@ -165,5 +165,4 @@ def readable_ids(documents: pd.DataFrame) -> set[str]:
     set of str
         The ids of the reports with status ok or warning.
     """
-
     return set(readable(documents)["doc_id"])

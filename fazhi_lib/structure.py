@@ -809,7 +809,6 @@ def parse_rows(text: str, doc_id: str = "", title: str | None = None) -> tuple[l
     items : list of dict
         The item rows, with the columns of ``ITEM_COLUMNS``.
     """
-
     lines = _lines(text)
     line_starts = [s for s, _ in lines]
     nodes = _find_headings(text, lines, title)

@@ -71,7 +71,6 @@ def mask_brackets(s: str, pairs: tuple[tuple[str, str], ...] = BRACKET_PAIRS) ->
     str
         ``s``, as long as before, with each bracketed span (brackets included) made of □.
     """
-
     pat = _bracket_re(pairs)
     for _ in range(6):
         new = pat.sub(lambda m: "□" * len(m.group(0)), s)

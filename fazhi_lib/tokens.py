@@ -331,7 +331,6 @@ def tokenize(text: str, *, stopwords: bool = True, hmm: bool = False, backend: B
         The words jieba cuts (``lcut`` with the project dictionary, see the module docstring) without white space,
         punctuation, symbols and numbers (with their measure word: 三次, 120名); Latin letters lower-cased.
     """
-
     name = backend_name(backend)
     if not text:
         return []

@@ -312,7 +312,6 @@ def topic_heatmap(matrix: pd.DataFrame, *, title: str, fmt: str = "d", cbar_labe
     matplotlib.figure.Figure
         The chart.
     """
-
     frame = matrix.T
     fig = heatmap(frame, title=title, fmt=fmt, cbar_label=cbar_label, lang=lang)
     longest = max((len(str(x)) for x in frame.index), default=0)
@@ -600,7 +599,6 @@ def remedy_by_report(remedies: pd.DataFrame, documents: pd.DataFrame, report_lab
     pandas.DataFrame
         One row per report with problems, lowest share first: 报告, 行政级别, 问题条数, 有对应措施, 比例.
     """
-
     share = remedy_share(remedies)
     level = documents.drop_duplicates("doc_id").set_index("doc_id")["admin_level"]
     out = pd.DataFrame({
@@ -814,7 +812,6 @@ def shared_by_report(texts: pd.DataFrame, shared: pd.DataFrame, documents: pd.Da
         One row per report of ``texts``: doc_id, report (label), admin_level, segments, shared, share, share_pct
         (percent, for ``plotting.ranked_bars``) and unit (``%``).
     """
-
     s = shared_share(texts, shared, min_chars=min_chars)
     level = documents.drop_duplicates("doc_id").set_index("doc_id")["admin_level"]
     s.insert(1, "report", [report_labels.get(d, d) for d in s["doc_id"]])

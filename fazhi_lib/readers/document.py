@@ -219,7 +219,6 @@ def iter_documents(paths: Iterable[str | Path], max_mb: float = 20.0) -> Iterato
     RawDocument
         One per supported file, in the order ``discover`` gives.
     """
-
     supported, _ = discover(paths)
     for p in supported:
         yield read_document(p, max_mb=max_mb)

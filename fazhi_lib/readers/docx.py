@@ -307,7 +307,6 @@ def docx_to_text(path: str | Path) -> str:
     ReadError
         If the file is not a valid .docx package.
     """
-
     data = Path(path).read_bytes()
     try:
         document = _open_docx(io.BytesIO(data))

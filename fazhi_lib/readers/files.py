@@ -79,7 +79,6 @@ def discover(paths: Iterable[str | Path]) -> tuple[list[Path], list[tuple[str, s
         ``(path, reason)`` for every other file, e.g. ".doc is the old Word format: ...", "unsupported file type
         .xlsx", "hidden file", "metadata table (read as metadata, not as a report)", "no such file or directory".
     """
-
     search = _Search()
     for raw in paths:
         search.visit(Path(raw), top=True)

@@ -438,7 +438,6 @@ def html_to_text(html: str | bytes) -> tuple[str, dict[str, str]]:
         ColumnName, Keywords, Description ..., keys as spelled in the page) mapped to their content; {} for an
         empty or unparsable page.
     """
-
     from lxml import etree
     from lxml import html as lxml_html
 

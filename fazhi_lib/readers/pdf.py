@@ -173,5 +173,4 @@ def pdf_to_text(path: str | Path) -> str:
     EncryptedPdfError
         For password-protected files.
     """
-
     return _pdf_text_from_pages(_pdf_pages(Path(path).read_bytes()))

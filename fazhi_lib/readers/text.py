@@ -174,7 +174,6 @@ def decode_bytes(data: bytes) -> tuple[str, str, str]:
     warning : str
         "" when the decoding was clean.
     """
-
     if not data:
         return "", "utf-8", ""
     for bom, enc in _BOMS:
